@@ -1,0 +1,26 @@
+//! kyoso builds 生活支援共創プラットフォーム sites: case studies, actor listings,
+//! guidebooks, events and policies, as plain relative-linked files that work on any web
+//! hosting and from a copied folder.
+//!
+//! The pipeline reads top to bottom, one module per stage:
+//! [`load`] (files → front matter + body) → [`validate`] (schema and site checks, with
+//! editor-friendly [`diagnostics`]) → [`site`] (what is published, indexes between items) →
+//! [`render`] (pages through the [`theme`]'s templates, Markdown via [`markdown`]) →
+//! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order.
+
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod schema;
+pub mod site;
+pub mod theme;
+pub mod urls;
+pub mod validate;
+pub mod vocab;
+pub mod scaffold;

@@ -1,0 +1,188 @@
+//! Stage 1: find every source file under `content/` and parse it (in parallel).
+//!
+//! Nothing here judges the fields; it only turns files into front-matter maps and bodies,
+//! classifies them by collection, and lists the other files (images, PDFs) to copy.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::{self, Parsed};
+use crate::model::Link;
+use crate::schema::Collection;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A parsed source file, not yet checked against the schema.
+#[derive(Debug)]
+pub struct RawDoc {
+    pub collection: Collection,
+    /// Path relative to the site root (`content/cases/foo.md`).
+    pub source: PathBuf,
+    /// File name without `.md`.
+    pub stem: String,
+    /// For chapters, the guide folder name.
+    pub guide: Option<String>,
+    pub parsed: Parsed,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<RawDoc>,
+    /// `content/_index.md`: the home page's introduction.
+    pub home: Option<Parsed>,
+    pub links: Vec<Link>,
+    /// Other files under `content/`, relative to `content/`, copied to the same place.
+    pub assets: Vec<PathBuf>,
+    pub diagnostics: Diagnostics,
+}
+
+enum Kind {
+    Doc(Collection, Option<String>),
+    Home,
+    Links,
+    Asset,
+    Ignored,
+}
+
+/// Reads every file under `root/content`.
+pub fn load(root: &Path) -> Loaded {
+    let content = root.join(CONTENT_DIR);
+    let mut loaded = Loaded::default();
+    if !content.is_dir() {
+        loaded.diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, "content フォルダがありません")
+                .hint("サイトのフォルダに content/ を作り、cases/ や actors/ に Markdown ファイルを置いてください。"),
+        );
+        return loaded;
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&content).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !is_hidden_or_junk(&e.file_name().to_string_lossy())
+    });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_symlink() => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                loaded.diagnostics.push(
+                    Diagnostic::warning(rel, "シンボリックリンクは読み込みません")
+                        .hint("ファイルそのものを content/ の中に置いてください。"),
+                );
+            }
+            Ok(e) if e.file_type().is_file() => {
+                let rel_content = e.path().strip_prefix(&content).unwrap_or(e.path()).to_path_buf();
+                files.push(rel_content);
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_default();
+                loaded.diagnostics.push(Diagnostic::error(path, format!("読み込めません（{err}）")));
+            }
+        }
+    }
+
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|rel| {
+            let source = Path::new(CONTENT_DIR).join(rel);
+            match classify(rel) {
+                Kind::Doc(collection, guide) => read_doc(root, &source).map(|parsed| {
+                    let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                    let collection = if collection == Collection::Guide && stem != "_index" {
+                        Collection::Chapter
+                    } else {
+                        collection
+                    };
+                    Item::Doc(RawDoc { collection, source, stem, guide, parsed })
+                }),
+                Kind::Home => read_doc(root, &source).map(Item::Home),
+                Kind::Links => read_links(root, &source).map(Item::Links),
+                Kind::Asset => Ok(Item::Asset(rel.clone())),
+                Kind::Ignored => Ok(Item::Warning(
+                    Diagnostic::warning(&source, "このフォルダの Markdown は、どのコレクションにも属さないため公開されません")
+                        .hint("cases/ actors/ guides/ events/ policies/ news/ pages/ のいずれかに移してください。"),
+                )),
+            }
+        })
+        .collect();
+
+    for r in results {
+        match r {
+            Ok(Item::Doc(d)) => loaded.docs.push(d),
+            Ok(Item::Home(p)) => loaded.home = Some(p),
+            Ok(Item::Links(l)) => loaded.links = l,
+            Ok(Item::Asset(a)) => loaded.assets.push(a),
+            Ok(Item::Warning(d)) => loaded.diagnostics.push(d),
+            Err(d) => loaded.diagnostics.push(d),
+        }
+    }
+    loaded
+}
+
+enum Item {
+    Doc(RawDoc),
+    Home(Parsed),
+    Links(Vec<Link>),
+    Asset(PathBuf),
+    Warning(Diagnostic),
+}
+
+fn classify(rel: &Path) -> Kind {
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let is_md = rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    match (parts.as_slice(), is_md) {
+        ([file], true) if file == "_index.md" => Kind::Home,
+        ([file], false) if file.starts_with("links.") => Kind::Links,
+        ([_], true) => Kind::Ignored,
+        ([folder, _guide], true) if folder == "guides" => Kind::Ignored,
+        ([folder, guide, ..], true) if folder == "guides" => Kind::Doc(Collection::Guide, Some(guide.clone())),
+        ([folder, ..], true) => match Collection::from_folder(folder) {
+            Some(c) => Kind::Doc(c, None),
+            None => Kind::Ignored,
+        },
+        (_, false) => Kind::Asset,
+        _ => Kind::Ignored,
+    }
+}
+
+fn read_doc(root: &Path, source: &Path) -> Result<Parsed, Diagnostic> {
+    let bytes = std::fs::read(root.join(source))
+        .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
+    let text = frontmatter::decode(source, &bytes)?;
+    frontmatter::parse(source, &text)
+}
+
+fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
+    let bytes = std::fs::read(root.join(source))
+        .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
+    let text = frontmatter::decode(source, &bytes)?;
+    let is_toml = source.extension().is_some_and(|e| e == "toml");
+    if is_toml {
+        #[derive(serde::Deserialize)]
+        struct Wrapper {
+            links: Vec<Link>,
+        }
+        toml::from_str::<Wrapper>(&text).map(|w| w.links).map_err(|e| {
+            let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(&text, s.start));
+            Diagnostic::error(source, format!("関連リンクを読み取れません: {}", e.message().trim()))
+                .at(line, col)
+                .hint("[[links]] ごとに title, url, category, description を書いてください。")
+        })
+    } else {
+        serde_yaml_ng::from_str::<Vec<Link>>(&text).map_err(|e| {
+            let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            Diagnostic::error(source, format!("関連リンクを読み取れません: {}", e.to_string().split(" at line ").next().unwrap_or("")))
+                .at(line, col)
+                .hint("`- title: 名前` `  url: https://…` の形のリストで書いてください。")
+        })
+    }
+}
+
+/// Editor backups, OS metadata and Office lock files are never content.
+fn is_hidden_or_junk(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.ends_with('~')
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
+}

@@ -1,0 +1,257 @@
+//! Markdown to HTML: pulldown-cmark with the GitHub extensions, heading ids that work for
+//! Japanese headings, a table of contents, and links/images written relative to the source
+//! file rewritten to relative links between output pages.
+
+use crate::urls;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    /// Percent-encoded id, for `href="#…"`.
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The text without markup, for summaries and the search index.
+    pub text: String,
+    /// Link targets inside the site that do not exist (as written).
+    pub broken: Vec<String>,
+}
+
+/// What a page's links are resolved against.
+pub struct LinkContext<'a> {
+    /// Folder of the source file, relative to `content/` (`cases`, `guides/platform`).
+    pub source_dir: &'a str,
+    /// Output path of the page being rendered (`cases/foo/index.html`).
+    pub page_url: &'a str,
+    /// Content-relative `.md` path → output path of that page.
+    pub pages: &'a HashMap<String, String>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut out = Rendered::default();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    // Heading ids and the table of contents.
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let explicit = id.clone();
+            let mut title = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.map(|s| s.to_string()).unwrap_or_else(|| heading_id(&title));
+            let n = used_ids.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let id = if *n == 1 { base } else { format!("{base}-{n}") };
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                out.toc.push(TocEntry {
+                    level: level as u8,
+                    href: urls::encode_fragment(&id),
+                    id,
+                    title: title.trim().to_string(),
+                });
+            }
+            i = j;
+        }
+        i += 1;
+    }
+
+    let mut rewritten = Vec::with_capacity(events.len() + 8);
+    for event in events {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = resolve(&dest_url, cx, &mut out.broken);
+                rewritten.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = resolve(&dest_url, cx, &mut out.broken);
+                rewritten.push(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }));
+            }
+            Event::Start(Tag::Table(a)) => {
+                // Wide tables scroll inside their own box (keyboard-focusable) instead of
+                // making the whole page scroll sideways on a phone.
+                rewritten.push(Event::Html(CowStr::from(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表（横にスクロールできます）\">",
+                )));
+                rewritten.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                rewritten.push(Event::End(TagEnd::Table));
+                rewritten.push(Event::Html(CowStr::from("</div>")));
+            }
+            // Raw HTML from contributed content is shown as text, never interpreted.
+            Event::Html(h) | Event::InlineHtml(h) => rewritten.push(Event::Text(h)),
+            Event::Text(t) => {
+                out.text.push_str(&t);
+                rewritten.push(Event::Text(t));
+            }
+            Event::Code(t) => {
+                out.text.push_str(&t);
+                rewritten.push(Event::Code(t));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+                out.text.push('\n');
+                rewritten.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push(' ');
+                rewritten.push(event);
+            }
+            e => rewritten.push(e),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut out.html, rewritten.into_iter());
+    out
+}
+
+/// A heading id from its text: the words themselves (HTML allows any character but
+/// spaces), so Japanese headings get readable, stable ids like `経緯と目的`.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_whitespace() || c == '\u{3000}' {
+            if !id.ends_with('-') {
+                id.push('-');
+            }
+        } else if c.is_alphanumeric() || matches!(c, '-' | '_' | '・' | 'ー') || !c.is_ascii() && !c.is_ascii_punctuation() && !is_cjk_punct(c) {
+            id.extend(c.to_lowercase());
+        }
+    }
+    let id = id.trim_matches('-').to_string();
+    if id.is_empty() {
+        "section".into()
+    } else {
+        id
+    }
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c, '、' | '。' | '「' | '」' | '『' | '』' | '（' | '）' | '【' | '】' | '？' | '！' | '：' | '，' | '．')
+}
+
+/// Rewrites a link or image target written in a source file into a link relative to the
+/// output page.
+fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>) -> String {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
+        return dest.to_string();
+    }
+    if let Some(scheme_end) = dest.find(':') {
+        if !dest[..scheme_end].contains('/') {
+            let scheme = dest[..scheme_end].to_ascii_lowercase();
+            return if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+                dest.to_string()
+            } else {
+                // javascript:, data: and other schemes never reach readers.
+                "#".to_string()
+            };
+        }
+    }
+    let (path_query, fragment) = match dest.find('#') {
+        Some(p) => (&dest[..p], &dest[p..]),
+        None => (dest, ""),
+    };
+    let (path, query) = match path_query.find('?') {
+        Some(p) => (&path_query[..p], &path_query[p..]),
+        None => (path_query, ""),
+    };
+    let path = urls::decode(path);
+    let (joined, site_rooted) = match path.strip_prefix('/') {
+        Some(rest) => (rest.to_string(), true),
+        None => (urls::join(cx.source_dir, &path), false),
+    };
+    let Some(target) = urls::normalize(&joined) else {
+        broken.push(dest.to_string());
+        return dest.to_string();
+    };
+    let target = if target.ends_with(".md") {
+        let key = if site_rooted && !target.starts_with("content/") { target.clone() } else { target.trim_start_matches("content/").to_string() };
+        match cx.pages.get(&key) {
+            Some(url) => url.clone(),
+            None => {
+                broken.push(dest.to_string());
+                target
+            }
+        }
+    } else if target.is_empty() || path.ends_with('/') || !target.rsplit('/').next().unwrap_or("").contains('.') {
+        if target.is_empty() { "index.html".to_string() } else { format!("{target}/index.html") }
+    } else {
+        target
+    };
+    let fragment = if fragment.len() > 1 { format!("#{}", urls::encode_fragment(&urls::decode(&fragment[1..]))) } else { String::new() };
+    format!("{}{}{}", urls::relative(cx.page_url, &target), query, fragment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx<'a>(pages: &'a HashMap<String, String>) -> LinkContext<'a> {
+        LinkContext { source_dir: "cases", page_url: "cases/a/index.html", pages }
+    }
+
+    #[test]
+    fn japanese_heading_ids_are_stable_and_unique() {
+        let pages = HashMap::new();
+        let r = render("## 経緯と目的\n\n## 経緯と目的\n\n### Step 1: 準備\n", &cx(&pages));
+        assert!(r.html.contains("id=\"経緯と目的\""), "{}", r.html);
+        assert!(r.html.contains("id=\"経緯と目的-2\""));
+        assert!(r.html.contains("id=\"step-1-準備\""), "{}", r.html);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].href, "%E7%B5%8C%E7%B7%AF%E3%81%A8%E7%9B%AE%E7%9A%84");
+    }
+
+    #[test]
+    fn links_relative_to_source_become_relative_to_output() {
+        let mut pages = HashMap::new();
+        pages.insert("actors/b.md".to_string(), "actors/b/index.html".to_string());
+        let r = render("[b](../actors/b.md#概要) ![写真](img/p.png) [x](../actors/none.md) [d](/domains/買い物/)", &cx(&pages));
+        assert!(r.html.contains("href=\"../../actors/b/index.html#%E6%A6%82%E8%A6%81\""), "{}", r.html);
+        assert!(r.html.contains("src=\"../img/p.png\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../../domains/%E8%B2%B7%E3%81%84%E7%89%A9/index.html\""), "{}", r.html);
+        assert_eq!(r.broken, vec!["../actors/none.md"]);
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_neutralised() {
+        let pages = HashMap::new();
+        let r = render("<script>alert(1)</script>\n\n[x](javascript:alert(1))", &cx(&pages));
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("href=\"#\""));
+    }
+
+    #[test]
+    fn tables_footnotes_tasks_strikethrough() {
+        let pages = HashMap::new();
+        let r = render("|a|b|\n|-|-|\n|1|2|\n\n注[^1]\n\n[^1]: 脚注\n\n- [x] 済\n\n~~取消~~\n", &cx(&pages));
+        for needle in ["<table>", "table-wrap", "footnote-definition", "type=\"checkbox\"", "<del>"] {
+            assert!(r.html.contains(needle), "{needle}: {}", r.html);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The build, top to bottom: load → validate → assemble → render → write.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load;
+use crate::output::Staging;
+use crate::render::{RenderError, Renderer};
+use crate::site::{jst, Filter, Site};
+use crate::theme::{StaticSource, Theme, ThemeError};
+use crate::validate;
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Pins the build date (events, `publish_date`); defaults to today in Japan.
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub diagnostics: Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+    pub output: PathBuf,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Content(Diagnostics),
+    Theme(ThemeError),
+    Render(Diagnostics, Vec<RenderError>),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Content(d) => write!(f, "内容に {} 件のエラーがあります", d.count(crate::diagnostics::Severity::Error)),
+            BuildError::Theme(e) => write!(f, "{e}"),
+            BuildError::Render(_, errors) => {
+                for e in errors.iter().take(20) {
+                    writeln!(f, "{e}")?;
+                }
+                write!(f, "{} ページの生成に失敗しました", errors.len())
+            }
+            BuildError::Io(p, e) => write!(f, "{} に書き込めません: {e}", p.display()),
+        }
+    }
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+
+    /// The moment the build happens at: end of the pinned day, or now (Japan time).
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        match self.today {
+            Some(d) => jst().from_local_datetime(&d.and_hms_opt(23, 59, 59).expect("valid time")).single().expect("fixed offset"),
+            None => chrono::Utc::now().with_timezone(&jst()),
+        }
+    }
+}
+
+/// Loads and checks the whole site; errors in any file stop here, before anything is written.
+pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<(Site, Diagnostics), BuildError> {
+    let t = Instant::now();
+    let mut config = Config::load(&opts.root).map_err(|d| BuildError::Content(Diagnostics(d)))?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = if b.is_empty() || b.ends_with('/') { b.clone() } else { format!("{b}/") };
+    }
+    let loaded = load::load(&opts.root);
+    timings.push(("load", t.elapsed()));
+
+    let t = Instant::now();
+    let mut diags = loaded.diagnostics;
+    let domains = config.domains();
+    let checked: Vec<_> = loaded.docs.into_par_iter().map(|raw| validate::check_doc(raw, &domains)).collect();
+    let mut docs = Vec::with_capacity(checked.len());
+    for (doc, d) in checked {
+        diags.extend(d);
+        docs.extend(doc);
+    }
+    let filter = Filter { drafts: opts.drafts, now: opts.now() };
+    // Drafts take part in the site-wide checks only when they are being published.
+    let published: Vec<_> = docs.iter().filter(|d| opts.drafts || !d.common.draft).cloned().collect();
+    validate::check_site(&published, &mut diags);
+    drop(published);
+    for l in &loaded.links {
+        if !validate::is_http_url(&l.url) {
+            diags.push(
+                Diagnostic::error("content/links.yaml", format!("関連リンク「{}」のアドレス「{}」はウェブのアドレスではありません", l.title, l.url))
+                    .field("url")
+                    .hint("https:// で始まるアドレスを書いてください。"),
+            );
+        }
+    }
+    let home_intro = loaded.home.map(|p| p.body);
+    let site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
+    diags.sort();
+    timings.push(("validate", t.elapsed()));
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    Ok((site, diags))
+}
+
+/// Builds the site into its output directory.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timings = Vec::new();
+    let (site, mut diags) = load_site(opts, &mut timings)?;
+    let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
+
+    let t = Instant::now();
+    let renderer = Renderer::new(&site, &theme);
+    for (d, body) in site.docs.iter().zip(renderer.bodies()) {
+        for b in &body.broken {
+            diags.push(
+                Diagnostic::warning(&d.source, format!("リンク先「{b}」が見つかりません"))
+                    .hint("リンク先のファイル名とフォルダを確認してください（このファイルからの相対パスで書きます）。"),
+            );
+        }
+    }
+    let outputs = renderer.render_all().map_err(|e| BuildError::Render(diags.clone(), e))?;
+    timings.push(("render", t.elapsed()));
+
+    let t = Instant::now();
+    let out_dir = opts.output_dir();
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| BuildError::Io(p, e)
+    };
+    let staging = Staging::new(&out_dir).map_err(io(&out_dir))?;
+    outputs.par_iter().try_for_each(|o| staging.write(&o.path, &o.bytes).map_err(io(&staging.dir().join(&o.path))))?;
+    for (rel, src) in &theme.statics {
+        match src {
+            StaticSource::Embedded(bytes) => staging.write(rel, bytes),
+            StaticSource::File(p) => staging.copy(rel, p),
+        }
+        .map_err(io(&staging.dir().join(rel)))?;
+    }
+    site.assets.par_iter().try_for_each(|a| {
+        let rel = a.to_string_lossy().replace('\\', "/");
+        staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io(&opts.root.join(a)))
+    })?;
+    let files = outputs.len() + theme.statics.len() + site.assets.len();
+    staging.commit().map_err(io(&out_dir))?;
+    timings.push(("write", t.elapsed()));
+    diags.sort();
+    Ok(BuildReport { pages: outputs.len(), files, diagnostics: diags, timings, output: out_dir })
+}

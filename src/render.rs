@@ -1,0 +1,798 @@
+//! Stage 4: every output page as (path, HTML). Pages are planned first (a cheap list of
+//! what to render), then rendered in parallel through the theme's tera templates.
+//!
+//! Templates receive `root` (the relative prefix to the site root, `../../`) and URLs
+//! relative to the root, already percent-encoded, and write links as `{{ root }}{{ url }}`.
+
+use crate::markdown::{self, LinkContext};
+use crate::model::{Doc, Meta};
+use crate::schema::Collection;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::urls;
+use crate::vocab;
+use chrono::{DateTime, Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// One file to write.
+pub struct Output {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct RenderError {
+    pub page: String,
+    pub template: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} の生成に失敗しました（テンプレート {}）: {}", self.page, self.template, self.message)
+    }
+}
+
+/// A document as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub collection: Collection,
+    pub collection_label: &'static str,
+    pub date: Option<String>,
+    pub region: String,
+    pub region_url: Option<String>,
+    pub domains: Vec<Term>,
+    /// Actor kind, event kind or policy ministry.
+    pub badge: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub name: String,
+    pub url: String,
+}
+
+/// What a page is, decided before any rendering.
+enum Plan {
+    Home,
+    Doc(usize),
+    GuidePrint(usize),
+    List { collection: Collection, items: Vec<usize>, page: usize, pages: usize },
+    Events,
+    Policies,
+    Guides,
+    DomainIndex,
+    Domain { name: String, items: Vec<usize> },
+    RegionIndex,
+    Region { prefecture: String, municipality: Option<String>, items: Vec<usize>, children: Vec<(String, usize)> },
+    Kind { name: String, items: Vec<usize> },
+    Relation { value: String, items: Vec<usize> },
+    Links,
+    NotFound,
+    Alias { target: usize },
+}
+
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    cards: Vec<Card>,
+    /// Rendered Markdown per document (same index as `site.docs`).
+    bodies: Vec<markdown::Rendered>,
+    case_domains: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Renders every document's Markdown (in parallel) and prepares the list cards.
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let pages: HashMap<String, String> = site
+            .docs
+            .iter()
+            .map(|d| (d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/"), d.url.clone()))
+            .collect();
+        let bodies: Vec<markdown::Rendered> = site
+            .docs
+            .par_iter()
+            .map(|d| {
+                let source_dir = d
+                    .source
+                    .strip_prefix("content")
+                    .unwrap_or(&d.source)
+                    .parent()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                markdown::render(&d.body, &LinkContext { source_dir: &source_dir, page_url: &d.url, pages: &pages })
+            })
+            .collect();
+        let cards = site.docs.iter().zip(&bodies).map(|(d, b)| card(d, b)).collect();
+        Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index() }
+    }
+
+    pub fn bodies(&self) -> &[markdown::Rendered] {
+        &self.bodies
+    }
+
+    /// Every page of the site, rendered in parallel.
+    pub fn render_all(&self) -> Result<Vec<Output>, Vec<RenderError>> {
+        let plans = self.plan();
+        let results: Vec<Result<Output, RenderError>> = plans.par_iter().map(|(path, plan)| self.render(path, plan)).collect();
+        let mut ok = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(o) => ok.push(o),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(ok)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn plan(&self) -> Vec<(String, Plan)> {
+        let site = self.site;
+        let mut plans = vec![("index.html".to_string(), Plan::Home), ("404.html".to_string(), Plan::NotFound)];
+        for (i, d) in site.docs.iter().enumerate() {
+            plans.push((d.url.clone(), Plan::Doc(i)));
+            if d.collection == Collection::Guide {
+                plans.push((format!("guides/{}/print/index.html", d.slug), Plan::GuidePrint(i)));
+            }
+            for alias in &d.common.aliases {
+                if let Some(path) = alias_path(alias) {
+                    plans.push((path, Plan::Alias { target: i }));
+                }
+            }
+        }
+        for c in [Collection::Case, Collection::Actor, Collection::News] {
+            let items: Vec<usize> = site.of(c).map(|(i, _)| i).collect();
+            let per = site.config.paginate;
+            let pages = items.len().div_ceil(per).max(1);
+            for page in 1..=pages {
+                let chunk = items.iter().skip((page - 1) * per).take(per).copied().collect();
+                plans.push((page_url(c.folder(), page), Plan::List { collection: c, items: chunk, page, pages }));
+            }
+        }
+        plans.push(("events/index.html".into(), Plan::Events));
+        plans.push(("policies/index.html".into(), Plan::Policies));
+        plans.push(("guides/index.html".into(), Plan::Guides));
+        plans.push(("domains/index.html".into(), Plan::DomainIndex));
+        for (_, (name, items)) in site.by_domain() {
+            plans.push((format!("domains/{name}/index.html"), Plan::Domain { name, items }));
+        }
+        plans.push(("regions/index.html".into(), Plan::RegionIndex));
+        for (pref, items, munis) in site.by_region() {
+            let children: Vec<(String, usize)> = munis.iter().map(|(m, v)| (m.clone(), v.len())).collect();
+            for (m, v) in munis {
+                plans.push((
+                    format!("regions/{pref}/{m}/index.html"),
+                    Plan::Region { prefecture: pref.clone(), municipality: Some(m), items: v, children: Vec::new() },
+                ));
+            }
+            plans.push((format!("regions/{pref}/index.html"), Plan::Region { prefecture: pref, municipality: None, items, children }));
+        }
+        let mut kinds: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut relations: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in site.docs.iter().enumerate() {
+            if let Some(a) = d.actor() {
+                kinds.entry(&a.kind).or_default().push(i);
+            }
+            if let Some(r) = d.case().and_then(|c| c.business_relation.as_deref()) {
+                relations.entry(r).or_default().push(i);
+            }
+        }
+        for (k, items) in kinds {
+            plans.push((format!("kinds/{k}/index.html"), Plan::Kind { name: k.to_string(), items }));
+        }
+        for (r, items) in relations {
+            plans.push((format!("relations/{r}/index.html"), Plan::Relation { value: r.to_string(), items }));
+        }
+        if !site.links.is_empty() {
+            plans.push(("links/index.html".into(), Plan::Links));
+        }
+        plans
+    }
+
+    fn cards(&self, items: &[usize]) -> Vec<&Card> {
+        items.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    fn cards_of(&self, items: &[usize], c: Collection) -> Vec<&Card> {
+        items.iter().filter(|&&i| self.site.docs[i].collection == c).map(|&i| &self.cards[i]).collect()
+    }
+
+    fn render(&self, path: &str, plan: &Plan) -> Result<Output, RenderError> {
+        let site = self.site;
+        let (template, title, crumbs, mut extra): (&str, String, Vec<(String, String)>, Value) = match plan {
+            Plan::Home => {
+                let cases: Vec<usize> = site.of(Collection::Case).map(|(i, _)| i).collect();
+                let mut by_date = cases.clone();
+                by_date.sort_by(|&a, &b| site.docs[b].sort_date().cmp(site.docs[a].sort_date()));
+                let (upcoming, _) = self.split_events();
+                let intro = site.home_intro.as_deref().map(|md| {
+                    let pages = HashMap::new();
+                    markdown::render(md, &LinkContext { source_dir: "", page_url: "index.html", pages: &pages }).html
+                });
+                let domains: Vec<Value> = site
+                    .by_domain()
+                    .into_values()
+                    .map(|(name, items)| json!({"name": name, "url": term_url("domains", &name), "count": items.len()}))
+                    .collect();
+                let regions: Vec<Value> = site
+                    .by_region()
+                    .into_iter()
+                    .map(|(p, items, _)| json!({"name": p, "url": term_url("regions", &p), "count": items.len()}))
+                    .collect();
+                let news: Vec<usize> = site.of(Collection::News).map(|(i, _)| i).take(3).collect();
+                let guides: Vec<usize> = site.of(Collection::Guide).map(|(i, _)| i).collect();
+                (
+                    "index.html",
+                    site.config.title.clone(),
+                    Vec::new(),
+                    json!({
+                        "intro": intro,
+                        "latest_cases": self.cards(&by_date.into_iter().take(6).collect::<Vec<_>>()),
+                        "upcoming_events": self.cards(&upcoming.into_iter().take(3).collect::<Vec<_>>()),
+                        "news": self.cards(&news),
+                        "guides": self.cards(&guides),
+                        "domains": domains,
+                        "regions": regions,
+                        "counts": {
+                            "cases": site.of(Collection::Case).count(),
+                            "actors": site.of(Collection::Actor).count(),
+                            "events": site.of(Collection::Event).count(),
+                        },
+                    }),
+                )
+            }
+            Plan::Doc(i) => return self.render_doc(path, *i),
+            Plan::GuidePrint(i) => {
+                let d = &site.docs[*i];
+                let chapters: Vec<Value> = site
+                    .chapters(&d.slug)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, c)| {
+                        let doc = &site.docs[c];
+                        // Links inside chapters were made relative to the chapter page; the
+                        // print page sits at the same depth, so they stay valid.
+                        json!({"number": n + 1, "title": doc.common.title, "id": format!("chapter-{}", doc.slug), "content": self.bodies[c].html})
+                    })
+                    .collect();
+                (
+                    "guide_print.html",
+                    format!("{}（印刷用・全章）", d.common.title),
+                    vec![("ガイドブック".into(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
+                    json!({"guide": self.cards[*i], "chapters": chapters, "intro": self.bodies[*i].html}),
+                )
+            }
+            Plan::List { collection, items, page, pages } => {
+                let folder = collection.folder();
+                let label = match collection {
+                    Collection::Case => "取り組み事例",
+                    Collection::Actor => "多様な主体",
+                    _ => "お知らせ",
+                };
+                let title = if *page > 1 { format!("{label}（{page}ページ目）") } else { label.to_string() };
+                let total = site.of(*collection).count();
+                let mut crumbs = Vec::new();
+                if *page > 1 {
+                    crumbs.push((label.to_string(), page_url(folder, 1)));
+                }
+                let filters = match collection {
+                    Collection::Actor => {
+                        let mut kinds: Vec<(&str, usize)> = Vec::new();
+                        for (_, d) in site.of(Collection::Actor) {
+                            let k = d.actor().map(|a| a.kind.as_str()).unwrap_or("");
+                            match kinds.iter_mut().find(|(n, _)| *n == k) {
+                                Some(e) => e.1 += 1,
+                                None => kinds.push((k, 1)),
+                            }
+                        }
+                        kinds.sort_by_key(|(k, _)| vocab::ACTOR_KINDS.iter().position(|x| x == k));
+                        kinds.iter().map(|(k, n)| json!({"name": k, "url": term_url("kinds", k), "count": n})).collect()
+                    }
+                    Collection::Case => vocab::RELATIONS
+                        .iter()
+                        .filter_map(|(v, l)| {
+                            let n = site.of(Collection::Case).filter(|(_, d)| d.case().and_then(|c| c.business_relation.as_deref()) == Some(v)).count();
+                            (n > 0).then(|| json!({"name": l, "url": format!("relations/{v}/index.html"), "count": n}))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let pager = pager(folder, *page, *pages);
+                (
+                    "list.html",
+                    title,
+                    crumbs,
+                    json!({"heading": label, "items": self.cards(items), "total": total, "pager": pager, "collection": collection, "filters": filters}),
+                )
+            }
+            Plan::Events => {
+                let (upcoming, past) = self.split_events();
+                ("events.html", "イベント・研修".into(), Vec::new(), json!({"upcoming": self.cards(&upcoming), "past": self.cards(&past)}))
+            }
+            Plan::Policies => {
+                let mut years: Vec<(String, Vec<usize>)> = Vec::new();
+                let mut items: Vec<(usize, &Doc)> = site.of(Collection::Policy).collect();
+                items.sort_by(|a, b| b.1.policy().and_then(|p| p.fiscal_year.clone()).cmp(&a.1.policy().and_then(|p| p.fiscal_year.clone())));
+                for (i, d) in items {
+                    let y = d.policy().and_then(|p| p.fiscal_year.clone()).map(|y| fiscal_year_label(&y)).unwrap_or_else(|| "年度の記載なし".into());
+                    match years.iter_mut().find(|(k, _)| *k == y) {
+                        Some(e) => e.1.push(i),
+                        None => years.push((y, vec![i])),
+                    }
+                }
+                let groups: Vec<Value> = years.iter().map(|(y, v)| json!({"name": y, "items": self.cards(v)})).collect();
+                ("policies.html", "施策・予算".into(), Vec::new(), json!({"groups": groups}))
+            }
+            Plan::Guides => {
+                let guides: Vec<Value> = site
+                    .of(Collection::Guide)
+                    .map(|(i, d)| json!({"card": self.cards[i], "chapters": self.cards(&site.chapters(&d.slug))}))
+                    .collect();
+                ("guides.html", "ガイドブック".into(), Vec::new(), json!({"guides": guides}))
+            }
+            Plan::DomainIndex => {
+                let by = site.by_domain();
+                let terms: Vec<Value> = site
+                    .domains
+                    .iter()
+                    .enumerate()
+                    .map(|(order, name)| {
+                        let items = by.get(&order).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
+                        json!({"name": name, "url": term_url("domains", name), "count": items.len(),
+                               "cases": self.cards_of(items, Collection::Case).len(),
+                               "actors": self.cards_of(items, Collection::Actor).len()})
+                    })
+                    .collect();
+                ("terms.html", "分野から探す".into(), Vec::new(), json!({"terms": terms}))
+            }
+            Plan::Domain { name, items } => (
+                "term.html",
+                format!("分野：{name}"),
+                vec![("分野から探す".into(), "domains/index.html".into())],
+                json!({"term": name, "sections": self.sections(items)}),
+            ),
+            Plan::RegionIndex => {
+                let regions: Vec<Value> = site
+                    .by_region()
+                    .into_iter()
+                    .map(|(p, items, munis)| {
+                        json!({"name": p, "url": term_url("regions", &p), "count": items.len(),
+                               "children": munis.iter().map(|(m, v)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&p), urls::encode_segment(m)), "count": v.len()})).collect::<Vec<_>>()})
+                    })
+                    .collect();
+                ("regions.html", "地域から探す".into(), Vec::new(), json!({"regions": regions}))
+            }
+            Plan::Region { prefecture, municipality, items, children } => {
+                let mut crumbs = vec![("地域から探す".to_string(), "regions/index.html".to_string())];
+                let title = match municipality {
+                    Some(m) => {
+                        crumbs.push((prefecture.clone(), term_url("regions", prefecture)));
+                        format!("{prefecture} {m}")
+                    }
+                    None => prefecture.clone(),
+                };
+                // Actors that serve the whole prefecture also serve each municipality in it.
+                let wide: Vec<usize> = if municipality.is_some() {
+                    site.of(Collection::Actor)
+                        .filter(|(_, d)| d.prefecture() == Some(prefecture.as_str()) && d.municipalities().is_empty())
+                        .map(|(i, _)| i)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let children: Vec<Value> = children
+                    .iter()
+                    .map(|(m, n)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(prefecture), urls::encode_segment(m)), "count": n}))
+                    .collect();
+                (
+                    "region.html",
+                    format!("地域：{title}"),
+                    crumbs,
+                    json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items),
+                           "children": children, "wide_actors": self.cards(&wide)}),
+                )
+            }
+            Plan::Kind { name, items } => (
+                "term.html",
+                format!("種別：{name}"),
+                vec![("多様な主体".into(), "actors/index.html".into())],
+                json!({"term": name, "sections": self.sections(items)}),
+            ),
+            Plan::Relation { value, items } => {
+                let label = vocab::relation_label(value).unwrap_or(value);
+                (
+                    "term.html",
+                    format!("本業との関わり：{label}"),
+                    vec![("取り組み事例".into(), "cases/index.html".into())],
+                    json!({"term": label, "sections": self.sections(items)}),
+                )
+            }
+            Plan::Links => {
+                let mut groups: Vec<(String, Vec<&crate::model::Link>)> = Vec::new();
+                for l in &site.links {
+                    let cat = if l.category.is_empty() { "その他".to_string() } else { l.category.clone() };
+                    match groups.iter_mut().find(|(c, _)| *c == cat) {
+                        Some(g) => g.1.push(l),
+                        None => groups.push((cat, vec![l])),
+                    }
+                }
+                let groups: Vec<Value> = groups.iter().map(|(c, v)| json!({"name": c, "links": v})).collect();
+                ("links.html", "関連リンク".into(), Vec::new(), json!({"groups": groups}))
+            }
+            Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), json!({})),
+            Plan::Alias { target } => {
+                let d = &site.docs[*target];
+                ("alias.html", d.common.title.clone(), Vec::new(), json!({"target": urls::relative(path, &d.url), "canonical": self.canonical(&d.url)}))
+            }
+        };
+        let obj = extra.as_object_mut().expect("object");
+        obj.insert("title".into(), json!(title));
+        self.finish(path, template, crumbs, extra)
+    }
+
+    fn render_doc(&self, path: &str, i: usize) -> Result<Output, RenderError> {
+        let site = self.site;
+        let d = &site.docs[i];
+        let body = &self.bodies[i];
+        let card = &self.cards[i];
+        let mut crumbs: Vec<(String, String)> = Vec::new();
+        let section = match d.collection {
+            Collection::Case => Some(("取り組み事例", "cases/index.html")),
+            Collection::Actor => Some(("多様な主体", "actors/index.html")),
+            Collection::Guide | Collection::Chapter => Some(("ガイドブック", "guides/index.html")),
+            Collection::Event => Some(("イベント・研修", "events/index.html")),
+            Collection::Policy => Some(("施策・予算", "policies/index.html")),
+            Collection::News => Some(("お知らせ", "news/index.html")),
+            Collection::Page => None,
+        };
+        if let Some((l, u)) = section {
+            crumbs.push((l.into(), u.into()));
+        }
+        let page = json!({
+            "title": d.common.title,
+            "summary": d.common.summary,
+            "content": body.html,
+            "toc": body.toc,
+            "collection": d.collection,
+            "collection_label": d.collection.label(),
+            "date": d.common.date.as_deref().map(date_ja),
+            "updated": d.common.updated.as_deref().map(date_ja),
+            "tags": d.common.tags,
+            "domains": card.domains,
+            "region": card.region,
+            "region_url": card.region_url,
+            "meta": d.meta,
+            "images": d.common.images.iter().map(|im| json!({"src": urls::relative(&d.url, &urls::normalize(&urls::join(&d.url.rsplit_once('/').map(|x| x.0).unwrap_or(""), &im.src)).unwrap_or_default()), "alt": im.alt})).collect::<Vec<_>>(),
+        });
+        let mut top = serde_json::Map::new();
+        let extra = &mut top;
+        let template = match &d.meta {
+            Meta::Case(c) => {
+                let actor_details: Vec<Value> = c
+                    .actors
+                    .iter()
+                    .filter_map(|a| site.get(Collection::Actor, a))
+                    .map(|a| json!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
+                    .collect();
+                extra.insert("actors".into(), json!(actor_details));
+                extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
+                extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
+                extra.insert("started".into(), json!(c.started.as_deref().map(|s| if s.len() == 4 { format!("{s}年") } else { date_ja(s) })));
+                extra.insert("related".into(), json!(self.cards(&site.related_cases(i, 4, &self.case_domains))));
+                "case.html"
+            }
+            Meta::Actor(a) => {
+                extra.insert("cases".into(), json!(self.cards(site.cases_of_actor(&d.slug))));
+                extra.insert("scale_label".into(), json!(a.scale.as_deref().and_then(vocab::scale_label)));
+                extra.insert("kind_url".into(), json!(term_url("kinds", &a.kind)));
+                extra.insert("registered".into(), json!(a.registered.as_deref().map(date_ja)));
+                extra.insert(
+                    "municipality_links".into(),
+                    json!(a.municipalities.iter().map(|m| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>()),
+                );
+                "actor.html"
+            }
+            Meta::Event(e) => {
+                extra.insert("when".into(), json!(event_when(&e.start, e.end.as_deref())));
+                let upcoming = event_day(&e.end.clone().unwrap_or_else(|| e.start.clone())).is_some_and(|day| day >= site.today);
+                extra.insert("upcoming".into(), json!(upcoming));
+                "event.html"
+            }
+            Meta::Policy(p) => {
+                extra.insert("fiscal_year_label".into(), json!(p.fiscal_year.as_deref().map(fiscal_year_label)));
+                "policy.html"
+            }
+            Meta::Guide(_) => {
+                extra.insert("chapters".into(), json!(self.cards(&site.chapters(&d.slug))));
+                extra.insert("print_url".into(), json!(format!("guides/{}/print/index.html", d.slug)));
+                "guide.html"
+            }
+            Meta::Plain {} if d.collection == Collection::Chapter => {
+                let guide_slug = d.guide.as_deref().unwrap_or("");
+                let chapters = site.chapters(guide_slug);
+                let pos = chapters.iter().position(|&c| c == i).unwrap_or(0);
+                if let Some(g) = site.get(Collection::Guide, guide_slug) {
+                    crumbs.push((g.common.title.clone(), g.url.clone()));
+                    extra.insert("guide".into(), json!({"title": g.common.title, "url": g.url, "print_url": format!("guides/{}/print/index.html", g.slug)}));
+                }
+                extra.insert("chapters".into(), json!(chapters.iter().enumerate().map(|(n, &c)| json!({"number": n + 1, "title": site.docs[c].common.title, "url": site.docs[c].url, "current": c == i})).collect::<Vec<_>>()));
+                extra.insert("number".into(), json!(pos + 1));
+                extra.insert("prev".into(), json!(pos.checked_sub(1).map(|p| &self.cards[chapters[p]])));
+                extra.insert("next".into(), json!(chapters.get(pos + 1).map(|&n| &self.cards[n])));
+                "chapter.html"
+            }
+            Meta::Plain {} => "page.html",
+        };
+        top.insert("page".into(), page);
+        top.insert("title".into(), json!(d.common.title));
+        let ctx = Value::Object(top);
+        self.finish(path, template, crumbs, ctx)
+    }
+
+    fn finish(&self, path: &str, template: &str, crumbs: Vec<(String, String)>, mut ctx: Value) -> Result<Output, RenderError> {
+        let site = self.site;
+        let obj = ctx.as_object_mut().expect("object");
+        obj.insert("root".into(), json!(urls::root_prefix(path)));
+        obj.insert("path".into(), json!(path));
+        obj.insert("canonical".into(), json!(self.canonical(path)));
+        obj.insert("breadcrumbs".into(), json!(crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>()));
+        obj.insert("site".into(), self.site_context());
+        obj.insert("section".into(), json!(path.split('/').next().unwrap_or("")));
+        obj.insert("today".into(), json!(site.today.to_string()));
+        let tera_ctx = tera::Context::from_value(ctx).map_err(|e| RenderError { page: path.into(), template: template.into(), message: e.to_string() })?;
+        let html = self.theme.tera.render(template, &tera_ctx).map_err(|e| RenderError {
+            page: path.into(),
+            template: template.into(),
+            message: error_chain(&e),
+        })?;
+        Ok(Output { path: path.to_string(), bytes: html.into_bytes() })
+    }
+
+    fn site_context(&self) -> Value {
+        let c = &self.site.config;
+        let menu: Vec<Value> = c
+            .menu
+            .iter()
+            .map(|m| {
+                let external = m.url.starts_with("http://") || m.url.starts_with("https://");
+                let url = if external {
+                    m.url.clone()
+                } else {
+                    let u = m.url.trim_start_matches('/');
+                    if u.is_empty() || u.ends_with('/') { format!("{u}index.html") } else { u.to_string() }
+                };
+                json!({"name": m.name, "url": url, "external": external})
+            })
+            .collect();
+        let pages: Vec<Value> = self.site.of(Collection::Page).map(|(_, d)| json!({"title": d.common.title, "url": d.url})).collect();
+        json!({"title": c.title, "description": c.description, "publisher": c.publisher, "prefecture": c.prefecture,
+               "language": c.language, "menu": menu, "has_links": !self.site.links.is_empty(), "pages": pages,
+               "base_url": c.base_url, "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
+    }
+
+    fn canonical(&self, path: &str) -> Option<String> {
+        let base = &self.site.config.base_url;
+        (!base.is_empty()).then(|| format!("{base}{}", urls::encode_path(path.strip_suffix("index.html").unwrap_or(path))))
+    }
+
+    /// Items of a term or region page, grouped by collection.
+    fn sections(&self, items: &[usize]) -> Vec<Value> {
+        [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::Guide]
+            .into_iter()
+            .filter_map(|c| {
+                let cards = self.cards_of(items, c);
+                (!cards.is_empty()).then(|| json!({"collection": c, "label": c.label(), "items": cards}))
+            })
+            .collect()
+    }
+
+    /// Upcoming events (soonest first) and past events (latest first) on the build date.
+    fn split_events(&self) -> (Vec<usize>, Vec<usize>) {
+        let site = self.site;
+        let mut upcoming = Vec::new();
+        let mut past = Vec::new();
+        for (i, d) in site.of(Collection::Event) {
+            let e = d.event().expect("event");
+            let last_day = event_day(e.end.as_deref().unwrap_or(&e.start));
+            if last_day.is_some_and(|day| day >= site.today) {
+                upcoming.push(i);
+            } else {
+                past.push(i);
+            }
+        }
+        let start = |i: &usize| site.docs[*i].event().map(|e| e.start.clone()).unwrap_or_default();
+        upcoming.sort_by_key(start);
+        past.sort_by_key(|i| std::cmp::Reverse(start(i)));
+        (upcoming, past)
+    }
+}
+
+fn card(d: &Doc, body: &markdown::Rendered) -> Card {
+    let summary = d.common.summary.clone().unwrap_or_else(|| excerpt(&body.text, 110));
+    let (region, region_url) = match (d.prefecture(), d.case().and_then(|c| c.municipality.as_deref())) {
+        (Some(p), Some(m)) => (format!("{p} {m}"), Some(format!("regions/{}/{}/index.html", urls::encode_segment(p), urls::encode_segment(m)))),
+        (Some(p), None) => (p.to_string(), Some(term_url("regions", p))),
+        _ => (String::new(), None),
+    };
+    let badge = match &d.meta {
+        Meta::Actor(a) => Some(a.kind.clone()),
+        Meta::Event(e) => Some(e.kind.clone()),
+        Meta::Policy(p) => p.ministry.clone(),
+        _ => None,
+    };
+    let date = match &d.meta {
+        Meta::Event(e) => Some(event_when(&e.start, e.end.as_deref())),
+        _ => d.common.date.as_deref().map(date_ja),
+    };
+    Card {
+        title: d.common.title.clone(),
+        url: d.url.clone(),
+        summary,
+        collection: d.collection,
+        collection_label: d.collection.label(),
+        date,
+        region,
+        region_url,
+        domains: d.domains().iter().map(|t| Term { name: t.clone(), url: term_url("domains", t) }).collect(),
+        badge,
+    }
+}
+
+/// The first `n` characters of plain text, cut at a sentence end when one is near.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= n {
+        return flat;
+    }
+    let cut: String = flat.chars().take(n).collect();
+    match cut.rfind('。') {
+        Some(p) if p > cut.len() / 2 => cut[..p + '。'.len_utf8()].to_string(),
+        _ => format!("{cut}…"),
+    }
+}
+
+pub fn term_url(kind: &str, term: &str) -> String {
+    format!("{kind}/{}/index.html", urls::encode_segment(term))
+}
+
+fn page_url(folder: &str, page: usize) -> String {
+    if page == 1 {
+        format!("{folder}/index.html")
+    } else {
+        format!("{folder}/page/{page}/index.html")
+    }
+}
+
+fn pager(folder: &str, page: usize, pages: usize) -> Value {
+    if pages <= 1 {
+        return Value::Null;
+    }
+    json!({
+        "current": page,
+        "total": pages,
+        "prev": (page > 1).then(|| page_url(folder, page - 1)),
+        "next": (page < pages).then(|| page_url(folder, page + 1)),
+        "pages": (1..=pages).map(|p| json!({"number": p, "url": page_url(folder, p), "current": p == page})).collect::<Vec<_>>(),
+    })
+}
+
+/// Output path of an alias (an old address), or `None` if it would leave the site.
+pub fn alias_path(alias: &str) -> Option<String> {
+    if alias.contains('\\') || alias.contains(':') || alias.contains('\0') {
+        return None;
+    }
+    let norm = urls::normalize(alias.trim())?;
+    if norm.is_empty() {
+        return None;
+    }
+    Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
+}
+
+/// The header navigation: every collection and the two ways to browse.
+const NAV: &[(&str, &str)] = &[
+    ("cases", "取り組み事例"),
+    ("actors", "多様な主体"),
+    ("guides", "ガイドブック"),
+    ("events", "イベント・研修"),
+    ("policies", "施策・予算"),
+    ("news", "お知らせ"),
+    ("domains", "分野から探す"),
+    ("regions", "地域から探す"),
+];
+
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+/// `2024-05-01` → `2024年5月1日`.
+pub fn date_ja(s: &str) -> String {
+    match crate::validate::parse_date(s) {
+        Some(d) => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        None => s.to_string(),
+    }
+}
+
+fn event_day(s: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&crate::site::jst()).date_naive())
+}
+
+/// `2026年12月5日（土）13:30〜16:00`, shown in Japan time.
+pub fn event_when(start: &str, end: Option<&str>) -> String {
+    let parse = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&crate::site::jst()));
+    let Some(s) = parse(start) else { return start.to_string() };
+    let day = |d: &DateTime<chrono::FixedOffset>| {
+        format!("{}年{}月{}日（{}）", d.year(), d.month(), d.day(), WEEKDAYS[d.weekday().num_days_from_monday() as usize])
+    };
+    let time = |d: &DateTime<chrono::FixedOffset>| d.format("%H:%M").to_string();
+    let midnight = |d: &DateTime<chrono::FixedOffset>| time(d) == "00:00";
+    let mut out = day(&s);
+    if !midnight(&s) {
+        out.push_str(&time(&s));
+    }
+    if let Some(e) = end.and_then(parse) {
+        if e.date_naive() == s.date_naive() {
+            if !midnight(&e) {
+                out.push_str(&format!("〜{}", time(&e)));
+            }
+        } else {
+            out.push('〜');
+            out.push_str(&day(&e));
+            if !midnight(&e) {
+                out.push_str(&time(&e));
+            }
+        }
+    }
+    out
+}
+
+fn fiscal_year_label(y: &str) -> String {
+    match y.parse::<i32>() {
+        Ok(n) if n >= 2019 => format!("{n}年度（令和{}年度）", n - 2018),
+        Ok(n) => format!("{n}年度"),
+        Err(_) => y.to_string(),
+    }
+}
+
+/// Tera hides the cause of an error in its source chain; editors need all of it.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(" ← ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_times_in_japanese() {
+        assert_eq!(event_when("2026-12-05T13:30:00+09:00", Some("2026-12-05T16:00:00+09:00")), "2026年12月5日（土）13:30〜16:00");
+        assert_eq!(event_when("2026-12-05T00:00:00+09:00", Some("2026-12-06T00:00:00+09:00")), "2026年12月5日（土）〜2026年12月6日（日）");
+    }
+
+    #[test]
+    fn aliases_stay_inside() {
+        assert_eq!(alias_path("/old/case/").unwrap(), "old/case/index.html");
+        assert_eq!(alias_path("old.html").unwrap(), "old.html");
+        assert!(alias_path("../../etc").is_none());
+        assert!(alias_path("C:\\x").is_none());
+    }
+
+    #[test]
+    fn excerpt_cuts_at_sentence() {
+        assert_eq!(excerpt("あいうえお。かきくけこさしすせそ", 8), "あいうえお。");
+    }
+}

@@ -1,0 +1,102 @@
+//! `kyoso init`: a new site with `kyoso.toml` and one example file per collection.
+
+use std::path::Path;
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "kyoso.toml",
+        r#"# サイトの設定
+title = "生活支援共創プラットフォーム"
+description = "地域の生活支援を、多様な主体とともに。"
+# 公開するアドレス（サイトマップ・フィード用。リンクはすべて相対なので空でも動きます）
+base_url = ""
+prefecture = "全国"
+publisher = ""
+
+# [[menu]]
+# name = "お問い合わせ"
+# url = "contact/"
+"#,
+    ),
+    ("content/_index.md", "---\ntitle: ホーム\n---\n地域の生活支援に取り組む事例と、協力できる団体を紹介します。\n"),
+    (
+        "content/cases/example-case.md",
+        r#"---
+title: 商店街の御用聞きで買い物を支える
+summary: 商店街の店主が注文を受けて届け、配達のついでに見守りもする取り組みです。
+date: 2026-04-01
+prefecture: 埼玉県
+municipality: 川越市
+actors: [example-actor]
+partners: [市高齢福祉課, 第2層生活支援コーディネーター]
+domains: [買い物, 見守り]
+business_relation: customer-touchpoint
+steps: [2]
+---
+## 経緯と目的
+
+ここに取り組みの経緯を書きます。
+
+## 活動内容
+
+## 解決する地域課題
+
+## 本業との関わり
+
+## 行政・SC・主体の関係
+
+## 成果と課題
+"#,
+    ),
+    (
+        "content/actors/example-actor.md",
+        r#"---
+title: サンプル商店街振興組合
+kind: 協同組合
+core_business: 商店街の運営
+domains: [買い物, 見守り]
+prefecture: 埼玉県
+municipalities: [川越市]
+location: {lat: 35.925, lon: 139.486}
+---
+本業と、地域に提供できることを書きます。
+"#,
+    ),
+    (
+        "content/guides/example-guide/_index.md",
+        "---\ntitle: 共同事業の立ち上げガイド\nsummary: 事業を立ち上げるまでの手順をまとめます。\n---\nガイドブックの紹介文です。\n",
+    ),
+    ("content/guides/example-guide/01-kadai.md", "---\ntitle: 解決を目指す地域課題\nweight: 1\n---\n## 課題を知る\n\n本文です。\n"),
+    ("content/guides/example-guide/02-schedule.md", "---\ntitle: 立ち上げまでのスケジュール\nweight: 2\n---\n## 準備\n\n本文です。\n"),
+    (
+        "content/events/example-event.md",
+        "---\ntitle: 多様な主体の交流会\nkind: 交流会\nstart: 2027-01-20 13:30\nend: 2027-01-20 16:00\nvenue: 県民会館\nprefecture: 埼玉県\ndomains: [まちづくり]\n---\n内容を書きます。\n",
+    ),
+    (
+        "content/policies/example-policy.md",
+        "---\ntitle: 生活支援体制整備事業\nministry: 厚生労働省\nfiscal_year: 2026\nbudget: 地域支援事業交付金の内数\ndomains: [見守り]\n---\n概要を書きます。\n",
+    ),
+    ("content/news/example-news.md", "---\ntitle: サイトを公開しました\ndate: 2026-04-01\n---\nお知らせの本文です。\n"),
+    ("content/pages/about.md", "---\ntitle: このサイトについて\n---\nサイトの目的を書きます。\n"),
+    (
+        "content/links.yaml",
+        "- title: 厚生労働省\n  url: https://www.mhlw.go.jp/\n  category: 国の施策\n  description: 介護保険制度と地域支援事業の情報\n",
+    ),
+];
+
+/// Writes a new site into `dir`; refuses to overwrite existing files.
+pub fn init(dir: &Path) -> Result<usize, String> {
+    for (rel, _) in FILES {
+        if dir.join(rel).exists() {
+            return Err(format!("{} はすでにあります。空のフォルダを指定してください。", dir.join(rel).display()));
+        }
+    }
+    for (rel, text) in FILES {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| format!("{} を作れません: {e}", p.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("{} に書けません: {e}", path.display()))?;
+    }
+    Ok(FILES.len())
+}

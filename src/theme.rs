@@ -1,0 +1,148 @@
+//! The theme: tera templates and static files, from `themes/<name>/` (the default theme is
+//! also compiled into the binary, so any site builds without copying it). A site overrides
+//! any file by putting one at the same relative path in its own `templates/` or `static/`,
+//! the way mdBook themes work.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Where a static file comes from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Output path (relative to the site root) → source.
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme, as shipped. `tests/theme.rs` checks this list against the folder.
+pub const EMBEDDED: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/list.html",
+    "templates/case.html",
+    "templates/actor.html",
+    "templates/guide.html",
+    "templates/guides.html",
+    "templates/chapter.html",
+    "templates/guide_print.html",
+    "templates/event.html",
+    "templates/events.html",
+    "templates/policy.html",
+    "templates/policies.html",
+    "templates/page.html",
+    "templates/term.html",
+    "templates/terms.html",
+    "templates/region.html",
+    "templates/regions.html",
+    "templates/links.html",
+    "templates/404.html",
+    "templates/alias.html",
+    "static/css/kyoso.css",
+    "static/css/print.css",
+];
+
+#[derive(Debug)]
+pub struct ThemeError(pub String);
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+        let mut templates: BTreeMap<String, String> = BTreeMap::new();
+        let mut statics: BTreeMap<String, StaticSource> = BTreeMap::new();
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            collect(&dir, &mut templates, &mut statics)?;
+        } else if name == "default" {
+            for (path, bytes) in EMBEDDED {
+                if let Some(t) = path.strip_prefix("templates/") {
+                    templates.insert(t.to_string(), String::from_utf8_lossy(bytes).into_owned());
+                } else if let Some(s) = path.strip_prefix("static/") {
+                    statics.insert(s.to_string(), StaticSource::Embedded(bytes));
+                }
+            }
+        } else {
+            return Err(ThemeError(format!(
+                "テーマ「{name}」が見つかりません（themes/{name}/ がありません）。kyoso.toml の theme を確認してください。"
+            )));
+        }
+        // The site's own files win over the theme's.
+        collect(root, &mut templates, &mut statics)?;
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| ThemeError(format!("テンプレートを読み込めません: {}", chain(&e))))?;
+        Ok(Theme { tera, statics })
+    }
+}
+
+/// Adds `dir/templates/**` and `dir/static/**`, replacing entries with the same path.
+fn collect(dir: &Path, templates: &mut BTreeMap<String, String>, statics: &mut BTreeMap<String, StaticSource>) -> Result<(), ThemeError> {
+    for (sub, is_template) in [("templates", true), ("static", false)] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for entry in WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.map_err(|e| ThemeError(format!("{} を読めません: {e}", base.display())))?;
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&base).expect("under base").to_string_lossy().replace('\\', "/");
+            if is_template {
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| ThemeError(format!("{} を読めません: {e}", entry.path().display())))?;
+                templates.insert(rel, text);
+            } else {
+                statics.insert(rel, StaticSource::File(entry.path().to_path_buf()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Escapes what can break out of text or a quoted attribute. Unlike tera's default it
+/// leaves `/` alone, so URLs stay readable in the output and in link checkers.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut s = e.source();
+    while let Some(x) = s {
+        msg.push_str(" ← ");
+        msg.push_str(&x.to_string());
+        s = x.source();
+    }
+    msg
+}

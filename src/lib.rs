@@ -24,3 +24,4 @@ pub mod urls;
 pub mod validate;
 pub mod vocab;
 pub mod scaffold;
+pub mod search;

@@ -7,6 +7,8 @@ use crate::output::Staging;
 use crate::render::{RenderError, Renderer};
 use crate::site::{jst, Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
+use crate::search::export::export;
+use crate::search::index::{DocInfo, Filters, Hit, SearchIndex};
 use crate::validate;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
@@ -39,6 +41,7 @@ pub enum BuildError {
     Theme(ThemeError),
     Render(Diagnostics, Vec<RenderError>),
     Io(PathBuf, std::io::Error),
+    Search(String),
 }
 
 impl std::fmt::Display for BuildError {
@@ -53,6 +56,7 @@ impl std::fmt::Display for BuildError {
                 write!(f, "{} ページの生成に失敗しました", errors.len())
             }
             BuildError::Io(p, e) => write!(f, "{} に書き込めません: {e}", p.display()),
+            BuildError::Search(e) => write!(f, "検索インデックスを作れません: {e}"),
         }
     }
 }
@@ -121,7 +125,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
 
     let t = Instant::now();
-    let renderer = Renderer::new(&site, &theme);
+    let renderer = Renderer::new(&site, &theme, crate::render::render_bodies(&site));
     for (d, body) in site.docs.iter().zip(renderer.bodies()) {
         for b in &body.broken {
             diags.push(
@@ -134,6 +138,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timings.push(("render", t.elapsed()));
 
     let t = Instant::now();
+    let search_files = SearchIndex::build(&site, renderer.bodies())
+        .and_then(|index| export(&index))
+        .map_err(|e| BuildError::Search(e.to_string()))?;
+    timings.push(("index", t.elapsed()));
+
+    let t = Instant::now();
     let out_dir = opts.output_dir();
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -141,6 +151,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let staging = Staging::new(&out_dir).map_err(io(&out_dir))?;
     outputs.par_iter().try_for_each(|o| staging.write(&o.path, &o.bytes).map_err(io(&staging.dir().join(&o.path))))?;
+    search_files
+        .par_iter()
+        .try_for_each(|f| staging.write(&format!("search/{}", f.path), f.text.as_bytes()).map_err(io(&staging.dir().join(&f.path))))?;
     for (rel, src) in &theme.statics {
         match src {
             StaticSource::Embedded(bytes) => staging.write(rel, bytes),
@@ -152,9 +165,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         let rel = a.to_string_lossy().replace('\\', "/");
         staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io(&opts.root.join(a)))
     })?;
-    let files = outputs.len() + theme.statics.len() + site.assets.len();
+    let files = outputs.len() + search_files.len() + theme.statics.len() + site.assets.len();
     staging.commit().map_err(io(&out_dir))?;
     timings.push(("write", t.elapsed()));
     diags.sort();
     Ok(BuildReport { pages: outputs.len(), files, diagnostics: diags, timings, output: out_dir })
+}
+
+/// `kyoso search`: the same index the browser gets, queried from the terminal.
+pub fn search(opts: &BuildOptions, query: &str, filters: &Filters) -> Result<SearchResults, BuildError> {
+    let mut timings = Vec::new();
+    let (site, _) = load_site(opts, &mut timings)?;
+    let bodies = crate::render::render_bodies(&site);
+    let index = SearchIndex::build(&site, &bodies).map_err(|e| BuildError::Search(e.to_string()))?;
+    let (tokens, hits) = index.search(query).map_err(|e| BuildError::Search(e.to_string()))?;
+    let hits: Vec<_> = hits.into_iter().filter(|h| filters.matches(&index.docs[h.doc])).collect();
+    Ok(SearchResults { folded: index.analyzer.fold(query), tokens: tokens.iter().map(|t| t.text().to_string()).collect(), hits, docs: index.docs })
+}
+
+pub struct SearchResults {
+    /// The query as the index sees it (variants folded).
+    pub folded: String,
+    pub tokens: Vec<String>,
+    pub hits: Vec<Hit>,
+    pub docs: Vec<DocInfo>,
 }

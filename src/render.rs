@@ -74,6 +74,7 @@ enum Plan {
     Kind { name: String, items: Vec<usize> },
     Relation { value: String, items: Vec<usize> },
     Links,
+    Search,
     NotFound,
     Alias { target: usize },
 }
@@ -88,27 +89,8 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders every document's Markdown (in parallel) and prepares the list cards.
-    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let pages: HashMap<String, String> = site
-            .docs
-            .iter()
-            .map(|d| (d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/"), d.url.clone()))
-            .collect();
-        let bodies: Vec<markdown::Rendered> = site
-            .docs
-            .par_iter()
-            .map(|d| {
-                let source_dir = d
-                    .source
-                    .strip_prefix("content")
-                    .unwrap_or(&d.source)
-                    .parent()
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                markdown::render(&d.body, &LinkContext { source_dir: &source_dir, page_url: &d.url, pages: &pages })
-            })
-            .collect();
+    /// Prepares the list cards from the documents and their rendered Markdown.
+    pub fn new(site: &'a Site, theme: &'a Theme, bodies: Vec<markdown::Rendered>) -> Self {
         let cards = site.docs.iter().zip(&bodies).map(|(d, b)| card(d, b)).collect();
         Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index() }
     }
@@ -159,6 +141,7 @@ impl<'a> Renderer<'a> {
                 plans.push((page_url(c.folder(), page), Plan::List { collection: c, items: chunk, page, pages }));
             }
         }
+        plans.push(("search/index.html".into(), Plan::Search));
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));
@@ -429,6 +412,7 @@ impl<'a> Renderer<'a> {
                 let groups: Vec<Value> = groups.iter().map(|(c, v)| json!({"name": c, "links": v})).collect();
                 ("links.html", "関連リンク".into(), Vec::new(), json!({"groups": groups}))
             }
+            Plan::Search => ("search.html", "サイト内検索".into(), Vec::new(), json!({})),
             Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), json!({})),
             Plan::Alias { target } => {
                 let d = &site.docs[*target];
@@ -487,7 +471,7 @@ impl<'a> Renderer<'a> {
                 extra.insert("actors".into(), json!(actor_details));
                 extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
                 extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
-                extra.insert("started".into(), json!(c.started.as_deref().map(|s| if s.len() == 4 { format!("{s}年") } else { date_ja(s) })));
+                extra.insert("started".into(), json!(c.started.as_deref().map(started_ja)));
                 extra.insert("related".into(), json!(self.cards(&site.related_cases(i, 4, &self.case_domains))));
                 "case.html"
             }
@@ -617,6 +601,28 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// Every document's Markdown as HTML and plain text (in parallel), links resolved.
+pub fn render_bodies(site: &Site) -> Vec<markdown::Rendered> {
+    let pages: HashMap<String, String> = site
+        .docs
+        .iter()
+        .map(|d| (d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/"), d.url.clone()))
+        .collect();
+    site.docs
+        .par_iter()
+        .map(|d| {
+            let source_dir = d
+                .source
+                .strip_prefix("content")
+                .unwrap_or(&d.source)
+                .parent()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            markdown::render(&d.body, &LinkContext { source_dir: &source_dir, page_url: &d.url, pages: &pages })
+        })
+        .collect()
+}
+
 fn card(d: &Doc, body: &markdown::Rendered) -> Card {
     let summary = d.common.summary.clone().unwrap_or_else(|| excerpt(&body.text, 110));
     let (region, region_url) = match (d.prefecture(), d.case().and_then(|c| c.municipality.as_deref())) {
@@ -717,6 +723,15 @@ pub fn date_ja(s: &str) -> String {
     match crate::validate::parse_date(s) {
         Some(d) => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         None => s.to_string(),
+    }
+}
+
+/// `2019` → `2019年`, `2019-04` → `2019年4月`, a full date → `2019年4月1日`.
+fn started_ja(s: &str) -> String {
+    match s.len() {
+        4 => format!("{s}年"),
+        7 => format!("{}年{}月", &s[..4], s[5..].trim_start_matches('0')),
+        _ => date_ja(s),
     }
 }
 

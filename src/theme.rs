@@ -51,7 +51,9 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "templates/alias.html",
     "static/css/kyoso.css",
+    "templates/search.html",
     "static/css/print.css",
+    "static/js/search.js",
 ];
 
 #[derive(Debug)]

@@ -293,10 +293,13 @@ impl FieldCx<'_> {
                 if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
                     return Some(Value::String(s));
                 }
+                if let Some(month) = parse_year_month(&s) {
+                    return Some(Value::String(month));
+                }
                 match parse_date(&s) {
                     Some(d) => Some(Value::String(d.format("%Y-%m-%d").to_string())),
                     None => {
-                        self.error(spec, None, format!("「{s}」を年または日付として読めません"), "2019 または 2019-04-01 の形で書いてください。".into());
+                        self.error(spec, None, format!("「{s}」を年または日付として読めません"), "2019、2019-04 または 2019-04-01 の形で書いてください。".into());
                         None
                     }
                 }
@@ -498,6 +501,13 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(date_part, "%Y/%m/%d"))
         .ok()
+}
+
+/// `2019-04` or `2019/4` → `2019-04`.
+pub fn parse_year_month(s: &str) -> Option<String> {
+    let (y, m) = s.trim().split_once(['-', '/'])?;
+    let (y, m): (u32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && y.to_string().len() == 4).then(|| format!("{y}-{m:02}"))
 }
 
 /// A date-time in RFC 3339 with offset; times without an offset are Japan time, a date

@@ -1,0 +1,298 @@
+//! The Japanese analysis chain, used for the tantivy index at build time and mirrored line
+//! for line in the browser (`themes/default/static/js/search.js`, `analyze`), so the words
+//! a reader types are cut exactly the way the pages were (Pagefind #1237 is what happens
+//! when they are not).
+//!
+//! 1. Unicode NFKC (`ＮＰＯ` → `NPO`, `ｶﾀｶﾅ` → `カタカナ`), then lower case.
+//! 2. Katakana → hiragana (`カイモノ` = `かいもの`).
+//! 3. Variant folding: known spellings are rewritten to one form, longest match first
+//!    (`買物` → `買い物`, `申込` → `申し込み`, `交通` → `移動`), from a built-in table plus
+//!    the site's `[search] synonyms`. Okurigana variants share no bigram, so bigrams alone
+//!    cannot find each other; folding both sides can.
+//! 4. Tokens: runs of CJK characters become overlapping bigrams (plus the run's last
+//!    character alone, so a one-character query can find characters at the end of a run);
+//!    runs of letters and digits become words.
+
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// Built-in variant groups for the platform's vocabulary: the first entry is the form the
+/// others are folded to.
+pub const BUILTIN_SYNONYMS: &[&[&str]] = &[
+    &["買い物", "買物"],
+    &["申し込み", "申込み", "申込", "申し込"],
+    &["問い合わせ", "問合せ", "問い合せ", "問合わせ"],
+    &["取り組み", "取組み", "取組"],
+    &["取り扱い", "取扱い", "取扱"],
+    &["手続き", "手続"],
+    &["受け付け", "受付け", "受付"],
+    &["見守り", "見守"],
+    &["移動", "交通"],
+    &["社会福祉協議会", "社協"],
+    &["生活支援コーディネーター", "SC", "生活支援CO"],
+    &["特定非営利活動法人", "NPO法人", "NPO"],
+    &["地域包括支援センター", "包括支援センター"],
+    &["通いの場", "かよいの場"],
+    &["ボランティア", "ボランテイア"],
+];
+
+/// A query token: a term, or (for one CJK character) every term starting with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryToken {
+    Exact(String),
+    Prefix(String),
+}
+
+impl QueryToken {
+    pub fn text(&self) -> &str {
+        match self {
+            QueryToken::Exact(s) | QueryToken::Prefix(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Analyzer {
+    /// First character → (variant, canonical), longest variant first.
+    folds: HashMap<char, Vec<(String, String)>>,
+    /// The groups as normalised surface forms, for highlighting in the browser.
+    pub groups: Vec<Vec<String>>,
+}
+
+impl Analyzer {
+    /// The built-in table plus extra groups (first entry = canonical form).
+    pub fn new(extra: &[Vec<String>]) -> Analyzer {
+        let mut a = Analyzer::default();
+        let builtin = BUILTIN_SYNONYMS.iter().map(|g| g.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        for group in builtin.chain(extra.iter().cloned()) {
+            let forms: Vec<String> = group.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect();
+            let Some(canonical) = forms.first().cloned() else { continue };
+            for form in &forms {
+                // The canonical form maps to itself so that a variant that is part of it
+                // (見守 in 見守り) does not fold it twice.
+                let first = form.chars().next().expect("non-empty");
+                let entries = a.folds.entry(first).or_default();
+                entries.retain(|(k, _)| k != form);
+                entries.push((form.clone(), canonical.clone()));
+            }
+            a.groups.push(forms);
+        }
+        for entries in a.folds.values_mut() {
+            entries.sort_by(|x, y| y.0.chars().count().cmp(&x.0.chars().count()).then(x.0.cmp(&y.0)));
+        }
+        a
+    }
+
+    /// (variant, canonical) pairs, normalised, for the browser.
+    pub fn fold_table(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = self.folds.values().flatten().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Steps 1–3: the text as it is indexed, before tokenising.
+    pub fn fold(&self, text: &str) -> String {
+        let norm = normalize(text);
+        let chars: Vec<char> = norm.chars().collect();
+        let mut out = String::with_capacity(norm.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let mut matched = None;
+            if let Some(entries) = self.folds.get(&chars[i]) {
+                for (key, canonical) in entries {
+                    let klen = key.chars().count();
+                    if i + klen <= chars.len()
+                        && key.chars().zip(&chars[i..]).all(|(a, b)| a == *b)
+                        && word_boundary_ok(key, &chars, i, klen)
+                    {
+                        matched = Some((klen, canonical));
+                        break;
+                    }
+                }
+            }
+            match matched {
+                Some((klen, canonical)) => {
+                    out.push_str(canonical);
+                    i += klen;
+                }
+                None => {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Index tokens of a text, in order.
+    pub fn index_tokens(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for run in runs(&self.fold(text)) {
+            match run {
+                Run::Cjk(chars) => {
+                    for w in chars.windows(2) {
+                        out.push(w.iter().collect());
+                    }
+                    out.push(chars[chars.len() - 1].to_string());
+                }
+                Run::Word(w) => out.push(w),
+            }
+        }
+        out
+    }
+
+    /// Query tokens, de-duplicated, in order.
+    pub fn query_tokens(&self, query: &str) -> Vec<QueryToken> {
+        let mut out: Vec<QueryToken> = Vec::new();
+        for run in runs(&self.fold(query)) {
+            let tokens: Vec<QueryToken> = match run {
+                Run::Cjk(chars) if chars.len() == 1 => vec![QueryToken::Prefix(chars[0].to_string())],
+                Run::Cjk(chars) => chars.windows(2).map(|w| QueryToken::Exact(w.iter().collect())).collect(),
+                Run::Word(w) => vec![QueryToken::Exact(w)],
+            };
+            for t in tokens {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// NFKC, lower case, katakana → hiragana.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().collect::<String>().to_lowercase().chars().map(kata_to_hira).collect()
+}
+
+fn kata_to_hira(c: char) -> char {
+    match c {
+        '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// An ASCII key (`sc`, `npo`) only folds as a whole word, not inside `disc`.
+fn word_boundary_ok(key: &str, chars: &[char], start: usize, len: usize) -> bool {
+    let ascii_word = |c: &char| c.is_ascii_alphanumeric();
+    let first_ascii = key.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let last_ascii = key.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+    (!first_ascii || start == 0 || !ascii_word(&chars[start - 1]))
+        && (!last_ascii || start + len >= chars.len() || !ascii_word(&chars[start + len]))
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007 | 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_cjk(c) && c.is_alphabetic())
+}
+
+enum Run {
+    Cjk(Vec<char>),
+    Word(String),
+}
+
+/// Longest words kept whole; longer runs (a pasted URL) are cut so the index stays small.
+const MAX_WORD: usize = 40;
+
+fn runs(text: &str) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut cjk: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush = |cjk: &mut Vec<char>, word: &mut String, out: &mut Vec<Run>| {
+        if !cjk.is_empty() {
+            out.push(Run::Cjk(std::mem::take(cjk)));
+        }
+        if !word.is_empty() {
+            out.push(Run::Word(std::mem::take(word).chars().take(MAX_WORD).collect()));
+        }
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                flush(&mut Vec::new(), &mut word, &mut out);
+            }
+            cjk.push(c);
+        } else if is_word(c) {
+            if !cjk.is_empty() {
+                flush(&mut cjk, &mut String::new(), &mut out);
+            }
+            word.push(c);
+        } else {
+            flush(&mut cjk, &mut word, &mut out);
+        }
+    }
+    flush(&mut cjk, &mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a() -> Analyzer {
+        Analyzer::new(&[])
+    }
+
+    #[test]
+    fn width_case_and_kana_are_folded() {
+        assert_eq!(normalize("ＮＰＯ"), "npo");
+        assert_eq!(normalize("ｶﾀｶﾅ"), "かたかな");
+        assert_eq!(a().index_tokens("カイモノ"), a().index_tokens("かいもの"));
+    }
+
+    #[test]
+    fn okurigana_and_vocabulary_variants_meet() {
+        let a = a();
+        assert_eq!(a.fold("買物支援"), a.fold("買い物支援"));
+        assert_eq!(a.fold("申込"), a.fold("申し込み"));
+        assert_eq!(a.fold("申込み"), "申し込み");
+        assert_eq!(a.fold("申込書"), "申し込み書");
+        assert_eq!(a.fold("交通"), "移動");
+        // A variant inside the canonical form is not folded again.
+        assert_eq!(a.fold("見守り"), "見守り");
+        assert_eq!(a.fold("見守る"), "見守りる");
+    }
+
+    #[test]
+    fn ascii_synonyms_need_word_boundaries() {
+        let a = a();
+        assert_eq!(a.fold("SCと協議体"), "生活支援こーでぃねーたーと協議体");
+        assert_eq!(a.fold("disc"), "disc");
+    }
+
+    #[test]
+    fn bigrams_with_run_end_unigram() {
+        assert_eq!(a().index_tokens("地域の居場所"), vec!["地域", "域の", "の居", "居場", "場所", "所"]);
+    }
+
+    #[test]
+    fn mixed_japanese_and_latin() {
+        assert_eq!(a().index_tokens("NPO法人ABC2024年"), vec!["特定", "定非", "非営", "営利", "利活", "活動", "動法", "法人", "人", "abc2024", "年"]);
+    }
+
+    #[test]
+    fn one_character_query_is_a_prefix() {
+        assert_eq!(a().query_tokens("店"), vec![QueryToken::Prefix("店".into())]);
+        assert_eq!(a().query_tokens("買い物 見守り"), vec![
+            QueryToken::Exact("買い".into()), QueryToken::Exact("い物".into()),
+            QueryToken::Exact("見守".into()), QueryToken::Exact("守り".into()),
+        ]);
+    }
+
+    #[test]
+    fn empty_and_symbol_queries_have_no_tokens() {
+        assert!(a().query_tokens("").is_empty());
+        assert!(a().query_tokens("　！？・「」 -- ").is_empty());
+    }
+
+    #[test]
+    fn site_synonyms_extend_the_table() {
+        let a = Analyzer::new(&[vec!["サロン".into(), "茶話会".into()]]);
+        assert_eq!(a.fold("茶話会"), "さろん");
+    }
+}

@@ -1,0 +1,199 @@
+//! The browser's search index, streamed out of the tantivy index into `public/search/`.
+//! The format is documented in `docs/search-index.md`; in short:
+//!
+//! - `manifest.js`: statistics (documents, per-field average length and boost, tantivy's
+//!   field-norm table), the analyzer's variant table, facet vocabularies, and the first
+//!   term of every shard.
+//! - `docs.js`: the facet values of every document (compact), for filters and counts.
+//! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each with its postings
+//!   (document delta, term frequency, field-norm id per field). A query loads only the
+//!   shards its terms fall in.
+//! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
+//!
+//! Every file is a script that calls `kyosoSearch.data(name, payload)`, so it loads with a
+//! `<script>` element, which browsers allow from `file://` where `fetch` is blocked.
+
+use super::index::{SearchIndex, FIELDS};
+use crate::schema::Collection;
+use crate::vocab;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, TERMINATED};
+
+/// Format version of the files; the runtime refuses other versions.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Postings characters per shard before a new shard starts.
+const SHARD_CHARS: usize = 24_000;
+
+/// One output file: path under `search/` and its text.
+pub struct SearchFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Base-64 varint: 5 data bits per character, the sixth bit says "more follows". The
+/// alphabet needs no escaping in JSON strings.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+pub fn push_varint(out: &mut String, mut n: u64) {
+    loop {
+        let low = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(ALPHABET[low] as char);
+            return;
+        }
+        out.push(ALPHABET[low | 32] as char);
+    }
+}
+
+fn script(name: &str, payload: &Value) -> String {
+    format!("kyosoSearch.data({},{});\n", json!(name), payload)
+}
+
+pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
+    let searcher = index.searcher();
+    let segments = searcher.segment_readers();
+    let num_docs = index.docs.len();
+    let mut files = Vec::new();
+
+    // term → encoded postings of every field that has it.
+    let mut terms: BTreeMap<String, String> = BTreeMap::new();
+    let mut averages = Vec::new();
+    if let Some(seg) = segments.first() {
+        for (fi, field) in index.fields.iter().enumerate() {
+            let inv = seg.inverted_index(*field)?;
+            averages.push(if num_docs == 0 { 0.0 } else { inv.total_num_tokens() as f64 / num_docs as f64 });
+            let norms = seg.get_fieldnorms_reader(*field)?;
+            let mut stream = inv.terms().stream()?;
+            while stream.advance() {
+                let term = String::from_utf8_lossy(stream.key()).into_owned();
+                let mut postings = inv.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+                let mut body = String::new();
+                let mut count = 0u64;
+                let mut last = 0u32;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    push_varint(&mut body, u64::from(doc - last));
+                    push_varint(&mut body, u64::from(postings.term_freq()));
+                    push_varint(&mut body, u64::from(norms.fieldnorm_id(doc)));
+                    last = doc;
+                    count += 1;
+                    doc = postings.advance();
+                }
+                let entry = terms.entry(term).or_default();
+                push_varint(entry, fi as u64);
+                push_varint(entry, count);
+                entry.push_str(&body);
+            }
+        }
+    }
+
+    // Shards in UTF-16 order, the order JavaScript compares strings in.
+    let mut sorted: Vec<(String, String)> = terms.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    let mut shard_firsts: Vec<String> = Vec::new();
+    let mut shard: serde_json::Map<String, Value> = serde_json::Map::new();
+    let mut size = 0;
+    let flush = |shard: &mut serde_json::Map<String, Value>, files: &mut Vec<SearchFile>| {
+        let n = files.iter().filter(|f| f.path.starts_with("t/")).count();
+        files.push(SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &Value::Object(std::mem::take(shard))) });
+    };
+    for (term, postings) in sorted {
+        if shard.is_empty() {
+            shard_firsts.push(term.clone());
+        }
+        size += term.len() + postings.len() + 6;
+        shard.insert(term, Value::String(postings));
+        if size >= SHARD_CHARS {
+            flush(&mut shard, &mut files);
+            size = 0;
+        }
+    }
+    if !shard.is_empty() {
+        flush(&mut shard, &mut files);
+    }
+
+    // Facet vocabularies and each document's values, as indexes into them.
+    let collections: Vec<Collection> = Collection::ALL.to_vec();
+    let mut prefectures: Vec<String> = index.docs.iter().filter_map(|d| d.prefecture.clone()).collect();
+    prefectures.sort_by_key(|p| (vocab::prefecture_order(p), p.clone()));
+    prefectures.dedup();
+    let mut municipalities: Vec<(String, String)> = index
+        .docs
+        .iter()
+        .flat_map(|d| d.municipalities.iter().map(move |m| (d.prefecture.clone().unwrap_or_default(), m.clone())))
+        .collect();
+    municipalities.sort_by(|a, b| (vocab::prefecture_order(&a.0), &a.0, &a.1).cmp(&(vocab::prefecture_order(&b.0), &b.0, &b.1)));
+    municipalities.dedup();
+    let mut domains: Vec<String> = index.docs.iter().flat_map(|d| d.domains.clone()).collect();
+    domains.sort_by_key(|d| (vocab::DOMAINS.iter().position(|x| x == d).unwrap_or(usize::MAX), d.clone()));
+    domains.dedup();
+    let mut kinds: Vec<String> = index.docs.iter().filter_map(|d| d.kind.clone()).collect();
+    kinds.sort_by_key(|k| (vocab::ACTOR_KINDS.iter().position(|x| x == k).unwrap_or(usize::MAX), k.clone()));
+    kinds.dedup();
+    let pos = |v: &[String], x: &str| v.iter().position(|y| y == x).map_or(0, |p| p as u64 + 1);
+    let muni_pos: HashMap<(&str, &str), u64> =
+        municipalities.iter().enumerate().map(|(i, (p, m))| ((p.as_str(), m.as_str()), i as u64)).collect();
+    let mut facets = String::new();
+    for d in &index.docs {
+        push_varint(&mut facets, collections.iter().position(|c| *c == d.collection).unwrap_or(0) as u64);
+        push_varint(&mut facets, d.prefecture.as_deref().map_or(0, |p| pos(&prefectures, p)));
+        push_varint(&mut facets, d.kind.as_deref().map_or(0, |k| pos(&kinds, k)));
+        push_varint(&mut facets, d.domains.len() as u64);
+        for x in &d.domains {
+            push_varint(&mut facets, pos(&domains, x) - 1);
+        }
+        push_varint(&mut facets, d.municipalities.len() as u64);
+        for m in &d.municipalities {
+            push_varint(&mut facets, muni_pos[&(d.prefecture.as_deref().unwrap_or(""), m.as_str())]);
+        }
+    }
+    files.push(SearchFile { path: "docs.js".into(), text: script("docs", &json!({"n": num_docs, "facets": facets})) });
+
+    for (i, d) in index.docs.iter().enumerate() {
+        let region = match (&d.prefecture, d.collection) {
+            (Some(p), Collection::Case) if !d.municipalities.is_empty() => format!("{p} {}", d.municipalities[0]),
+            (Some(p), _) => p.clone(),
+            _ => String::new(),
+        };
+        let payload = json!({"t": d.title, "u": d.url, "r": region, "s": d.summary, "x": d.text, "k": d.kind});
+        files.push(SearchFile { path: format!("d/{i}.js"), text: script(&format!("d/{i}"), &payload) });
+    }
+
+    let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
+    let manifest = json!({
+        "version": FORMAT_VERSION,
+        "n": num_docs,
+        "fields": FIELDS.iter().zip(&averages).map(|((name, boost), avg)| json!({"name": name, "boost": boost, "avg": avg})).collect::<Vec<_>>(),
+        "norms": norms,
+        "folds": index.analyzer.fold_table(),
+        "groups": index.analyzer.groups,
+        "shards": shard_firsts,
+        "collections": collections.iter().map(|c| json!({"id": c.name(), "label": c.label()})).collect::<Vec<_>>(),
+        "prefectures": prefectures,
+        "municipalities": municipalities,
+        "domains": domains,
+        "kinds": kinds,
+    });
+    files.push(SearchFile { path: "manifest.js".into(), text: script("manifest", &manifest) });
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints() {
+        let mut s = String::new();
+        push_varint(&mut s, 0);
+        push_varint(&mut s, 31);
+        push_varint(&mut s, 32);
+        push_varint(&mut s, 1000);
+        assert_eq!(s, "AfgBof");
+    }
+}

@@ -1,0 +1,148 @@
+//! Search: the tantivy index (`kyoso search`) and the browser runtime (run under Node on
+//! the exported files) agree, variants find each other, drafts are never indexed.
+
+mod common;
+use common::*;
+use kyoso::pipeline::{self, BuildOptions};
+use kyoso::search::index::Filters;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Runs tests/js/search_cli.js over `public/search` with the given request.
+fn node(public: &Path, request: &Value) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/search_cli.js");
+    let mut child = Command::new("node")
+        .arg(script)
+        .arg(public.join("search"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the browser runtime");
+    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn cli(opts: &BuildOptions, q: &str, filters: &Filters) -> (usize, Vec<String>) {
+    let r = pipeline::search(opts, q, filters).unwrap_or_else(|e| panic!("{e}"));
+    (r.hits.len(), r.hits.iter().take(10).map(|h| r.docs[h.doc].url.clone()).collect())
+}
+
+fn demo() -> (tempfile::TempDir, BuildOptions) {
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = options(Path::new(env!("CARGO_MANIFEST_DIR")));
+    opts.output = Some(out.path().join("public"));
+    pipeline::build(&opts).unwrap_or_else(|e| panic!("demo site must build: {e}"));
+    (out, opts)
+}
+
+const QUERIES: &[&str] = &[
+    "買物", "買い物", "買い物支援", "見守り", "移動", "交通", "申込", "申し込み", "SC", "ＮＰＯ", "社協",
+    "店", "居場所", "高知県", "配食 サービス", "カイモノ", "ボランティア", "地域包括支援センター",
+    "スーパー", "農地", "協議体", "zzzz", "",
+];
+
+#[test]
+fn browser_runtime_ranks_like_kyoso_search() {
+    let (out, opts) = demo();
+    let request = json!({"queries": QUERIES.iter().map(|q| json!({"q": q})).collect::<Vec<_>>()});
+    let js = node(&out.path().join("public"), &request);
+    let mut compared = 0;
+    for (q, res) in QUERIES.iter().zip(js["queries"].as_array().unwrap()) {
+        let (total, urls) = cli(&opts, q, &Filters::default());
+        let js_urls: Vec<String> = res["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect();
+        assert_eq!(res["total"].as_u64().unwrap() as usize, total, "result count for {q:?}");
+        assert_eq!(js_urls, urls, "top-10 order for {q:?}");
+        compared += urls.len();
+    }
+    assert!(compared > 60, "the query set should find results ({compared})");
+}
+
+#[test]
+fn facet_filters_agree_and_counts_are_right() {
+    let (out, opts) = demo();
+    let filters = [
+        json!({"domain": "見守り"}),
+        json!({"collection": "case", "prefecture": "高知県"}),
+        json!({"collection": "actor", "domain": "買い物"}),
+    ];
+    let request = json!({"queries": filters.iter().map(|f| json!({"q": "", "filters": f, "limit": 1000})).collect::<Vec<_>>()});
+    let js = node(&out.path().join("public"), &request);
+    for (f, res) in filters.iter().zip(js["queries"].as_array().unwrap()) {
+        let fl = Filters {
+            collection: f["collection"].as_str().map(String::from),
+            domain: f["domain"].as_str().map(String::from),
+            prefecture: f["prefecture"].as_str().map(String::from),
+            ..Default::default()
+        };
+        let r = pipeline::search(&opts, "", &fl).unwrap();
+        assert!(!r.hits.is_empty(), "{f}");
+        assert_eq!(res["total"].as_u64().unwrap() as usize, r.hits.len(), "{f}");
+        // The count shown beside a value of another facet equals what choosing it gives.
+        if let Some(d) = f["domain"].as_str() {
+            assert_eq!(res["facets"]["domain"][d].as_u64().unwrap() as usize, r.hits.len());
+        }
+        for h in &r.hits {
+            let d = &r.docs[h.doc];
+            assert!(fl.matches(d));
+        }
+    }
+}
+
+#[test]
+fn variants_find_each_other_on_the_demo_site() {
+    let (_out, opts) = demo();
+    for (a, b) in [("買物", "買い物"), ("申込", "申し込み"), ("交通", "移動"), ("すーぱー", "スーパー"), ("ＮＰＯ", "npo")] {
+        let (na, ua) = cli(&opts, a, &Filters::default());
+        let (nb, ub) = cli(&opts, b, &Filters::default());
+        assert!(na > 0, "{a} finds nothing");
+        assert_eq!((na, ua), (nb, ub), "{a} and {b} should find the same documents");
+    }
+}
+
+#[test]
+fn analyzer_is_the_same_in_rust_and_javascript() {
+    let dir = full_site();
+    build(dir.path()).unwrap();
+    let texts = [
+        "ＮＰＯ法人ｶﾀｶﾅの買物支援", "申込書は市役所で受付", "SCと協議体", "disc", "高齢者の移動（交通）支援",
+        "地域の居場所づくり2024年度", "Ａｂｃ　ＤＥＦ１２３", "𠮷野家の店舗", "見守る・見守り", "ヴァイオリン教室",
+        "", "!!!", "café résumé", "①②③", "生活支援コーディネーター（SC）",
+    ];
+    let js = node(&dir.path().join("public"), &json!({"analyze": texts}));
+    let analyzer = kyoso::search::analyzer::Analyzer::new(&[]);
+    for (t, tokens) in texts.iter().zip(js["analyze"].as_array().unwrap()) {
+        let js_tokens: Vec<String> = tokens.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(js_tokens, analyzer.index_tokens(t), "tokens of {t:?}");
+    }
+}
+
+#[test]
+fn drafts_are_not_in_the_index() {
+    let dir = full_site();
+    write(dir.path(), "content/cases/secret.md", "---\ntitle: 下書きの事例\ndraft: true\nprefecture: 東京都\ndomains: [掃除]\n---\nひみつのことば\n");
+    build(dir.path()).unwrap();
+    let search = snapshot(&dir.path().join("public/search"));
+    for (p, bytes) in &search {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("ひみつ") && !text.contains("下書きの事例") && !text.contains("みつの"), "{}", p.display());
+    }
+    let (n, _) = cli(&options(dir.path()), "ひみつ", &Filters::default());
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn one_character_queries_find_run_ends_too() {
+    let dir = full_site();
+    build(dir.path()).unwrap();
+    // 援 appears only at the end of runs in the fixture (…支援).
+    let js = node(&dir.path().join("public"), &json!({"queries": [{"q": "店"}, {"q": "援"}]}));
+    let (n, urls) = cli(&options(dir.path()), "店", &Filters::default());
+    assert!(n > 0);
+    assert_eq!(js["queries"][0]["urls"].as_array().unwrap().len(), urls.len());
+    assert!(js["queries"][1]["total"].as_u64().unwrap() > 0);
+}

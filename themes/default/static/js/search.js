@@ -1,0 +1,533 @@
+/*! kyoso search runtime — no dependencies, no modules, no fetch: index files are scripts
+ * loaded with <script> elements, so search works on any web server and from file://.
+ * The analyzer below mirrors src/search/analyzer.rs line for line; the scoring mirrors
+ * tantivy's BM25 (k1 = 1.2, b = 0.75, per-field boosts) with the statistics exported in
+ * manifest.js. Format: docs/search-index.md. */
+(function (global) {
+  "use strict";
+
+  var FORMAT_VERSION = 1;
+  var K1 = 1.2, B = 0.75, MAX_WORD = 40;
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = {};
+  for (var a = 0; a < 64; a++) DIGIT[ALPHABET.charCodeAt(a)] = a;
+
+  /* ---------- loading: kyosoSearch.data(name, payload) is what every index file calls ---------- */
+  var store = {}, waiting = {};
+  var api = global.kyosoSearch = global.kyosoSearch || {};
+  api.data = function (name, payload) {
+    store[name] = payload;
+    (waiting[name] || []).forEach(function (w) { w.resolve(payload); });
+    delete waiting[name];
+  };
+
+  function scriptLoader(base) {
+    return function (name) {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = base + name + ".js";
+        s.async = true;
+        s.onerror = function () { reject(new Error("索引ファイル " + name + ".js を読み込めません")); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  function load(loader, name) {
+    if (store[name]) return Promise.resolve(store[name]);
+    if (!waiting[name]) {
+      var entry = waiting[name] = [];
+      var p = new Promise(function (resolve, reject) { entry.push({ resolve: resolve, reject: reject }); });
+      entry.promise = p;
+      Promise.resolve(loader(name)).catch(function (e) {
+        (waiting[name] || []).forEach(function (w) { w.reject(e); });
+        delete waiting[name];
+      });
+      return p;
+    }
+    return waiting[name].promise;
+  }
+
+  /* ---------- analysis (mirror of analyzer.rs) ---------- */
+  function normalize(text) {
+    var s = String(text).normalize("NFKC").toLowerCase();
+    var out = "";
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      out += (c >= 0x30A1 && c <= 0x30F6) ? String.fromCharCode(c - 0x60) : s[i];
+    }
+    return out;
+  }
+
+  function isCjk(cp) {
+    return (cp >= 0x3005 && cp <= 0x3007) || (cp >= 0x3041 && cp <= 0x309F) || (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x30FC && cp <= 0x30FF) ||
+      (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0x20000 && cp <= 0x2FFFF);
+  }
+  var ALPHA = /^\p{Alphabetic}$/u;
+  function isAsciiWord(ch) { return /^[a-z0-9]$/i.test(ch); }
+  function isWord(ch) {
+    var cp = ch.codePointAt(0);
+    return isAsciiWord(ch) || (cp > 0x7F && !isCjk(cp) && ALPHA.test(ch));
+  }
+
+  function Analyzer(folds) {
+    this.folds = {};
+    var self = this;
+    (folds || []).forEach(function (pair) {
+      var key = Array.from(pair[0]);
+      var first = key[0];
+      (self.folds[first] = self.folds[first] || []).push({ key: key, canonical: pair[1] });
+    });
+    Object.keys(this.folds).forEach(function (k) {
+      self.folds[k].sort(function (x, y) { return y.key.length - x.key.length; });
+    });
+  }
+
+  Analyzer.prototype.fold = function (text) {
+    var chars = Array.from(normalize(text));
+    var out = "", i = 0;
+    while (i < chars.length) {
+      var entries = this.folds[chars[i]], matched = null;
+      if (entries) {
+        for (var e = 0; e < entries.length && !matched; e++) {
+          var key = entries[e].key, n = key.length, ok = i + n <= chars.length;
+          for (var j = 0; ok && j < n; j++) ok = key[j] === chars[i + j];
+          if (ok && isAsciiWord(key[0]) && i > 0 && isAsciiWord(chars[i - 1])) ok = false;
+          if (ok && isAsciiWord(key[n - 1]) && i + n < chars.length && isAsciiWord(chars[i + n])) ok = false;
+          if (ok) matched = entries[e];
+        }
+      }
+      if (matched) { out += matched.canonical; i += matched.key.length; }
+      else { out += chars[i]; i += 1; }
+    }
+    return out;
+  };
+
+  function runs(text) {
+    var out = [], cjk = [], word = "";
+    function flushCjk() { if (cjk.length) { out.push({ cjk: cjk }); cjk = []; } }
+    function flushWord() { if (word) { out.push({ word: Array.from(word).slice(0, MAX_WORD).join("") }); word = ""; } }
+    Array.from(text).forEach(function (ch) {
+      if (isCjk(ch.codePointAt(0))) { flushWord(); cjk.push(ch); }
+      else if (isWord(ch)) { flushCjk(); word += ch; }
+      else { flushCjk(); flushWord(); }
+    });
+    flushCjk(); flushWord();
+    return out;
+  }
+
+  Analyzer.prototype.indexTokens = function (text) {
+    var out = [];
+    runs(this.fold(text)).forEach(function (r) {
+      if (r.word) { out.push(r.word); return; }
+      for (var i = 0; i + 1 < r.cjk.length; i++) out.push(r.cjk[i] + r.cjk[i + 1]);
+      out.push(r.cjk[r.cjk.length - 1]);
+    });
+    return out;
+  };
+
+  /* [{text, prefix}] — a one-character CJK run matches every term that starts with it. */
+  Analyzer.prototype.queryTokens = function (query) {
+    var out = [], seen = {};
+    function add(text, prefix) {
+      var k = (prefix ? "P" : "E") + text;
+      if (!seen[k]) { seen[k] = true; out.push({ text: text, prefix: prefix }); }
+    }
+    runs(this.fold(query)).forEach(function (r) {
+      if (r.word) add(r.word, false);
+      else if (r.cjk.length === 1) add(r.cjk[0], true);
+      else for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
+    });
+    return out;
+  };
+
+  /* ---------- the engine ---------- */
+  function decodeVarints(s) {
+    var out = [], n = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT[s.charCodeAt(i)];
+      n += (d & 31) * Math.pow(2, shift);
+      if (d & 32) { shift += 5; } else { out.push(n); n = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  function Engine(options) {
+    options = options || {};
+    this.loader = options.loader || scriptLoader(options.base || "");
+    this.ready = null;
+  }
+
+  Engine.prototype.init = function () {
+    var self = this;
+    if (!this.ready) {
+      this.ready = Promise.all([load(this.loader, "manifest"), load(this.loader, "docs")]).then(function (r) {
+        var m = r[0];
+        if (m.version !== FORMAT_VERSION) throw new Error("索引の形式が違います（" + m.version + "）");
+        self.manifest = m;
+        self.analyzer = new Analyzer(m.folds);
+        self.docs = decodeFacets(r[1], m);
+        return self;
+      });
+    }
+    return this.ready;
+  };
+
+  function decodeFacets(payload, m) {
+    var v = decodeVarints(payload.facets), i = 0, docs = [];
+    for (var d = 0; d < payload.n; d++) {
+      var doc = { id: d, collection: m.collections[v[i++]].id };
+      var p = v[i++]; doc.prefecture = p ? m.prefectures[p - 1] : null;
+      var k = v[i++]; doc.kind = k ? m.kinds[k - 1] : null;
+      var nd = v[i++]; doc.domains = [];
+      for (var x = 0; x < nd; x++) doc.domains.push(m.domains[v[i++]]);
+      var nm = v[i++]; doc.municipalities = [];
+      for (x = 0; x < nm; x++) doc.municipalities.push(m.municipalities[v[i++]][1]);
+      docs.push(doc);
+    }
+    return docs;
+  }
+
+  /* Index of the shard whose range holds `term`: the last shard starting at or before it. */
+  Engine.prototype.shardOf = function (term) {
+    var s = this.manifest.shards, lo = 0, hi = s.length - 1;
+    if (!s.length || term < s[0]) return -1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  /* The postings of the terms a token stands for: {term: encoded}. */
+  Engine.prototype.lookup = function (token) {
+    var self = this, first = this.shardOf(token.text), shards = [];
+    if (!token.prefix) {
+      if (first >= 0) shards.push(first);
+    } else {
+      for (var i = Math.max(first, 0); i < this.manifest.shards.length; i++) {
+        if (i > first && this.manifest.shards[i].lastIndexOf(token.text, 0) !== 0) break;
+        shards.push(i);
+      }
+    }
+    return Promise.all(shards.map(function (n) { return load(self.loader, "t/" + n); })).then(function (loaded) {
+      var found = {};
+      loaded.forEach(function (shard) {
+        if (!token.prefix) {
+          if (Object.prototype.hasOwnProperty.call(shard, token.text)) found[token.text] = shard[token.text];
+        } else {
+          Object.keys(shard).forEach(function (t) { if (t.lastIndexOf(token.text, 0) === 0) found[t] = shard[t]; });
+        }
+      });
+      return found;
+    });
+  };
+
+  /* One term's postings, decoded once: per field {field, docs, tfs, norms}. */
+  Engine.prototype.postings = function (term, encoded) {
+    var cache = this.cache || (this.cache = {});
+    if (cache[term]) return cache[term];
+    var v = decodeVarints(encoded), i = 0, out = [];
+    while (i < v.length) {
+      var field = v[i++], count = v[i++], docs = new Int32Array(count), tfs = new Int32Array(count), norms = new Uint8Array(count), doc = 0;
+      for (var p = 0; p < count; p++) { doc += v[i++]; docs[p] = doc; tfs[p] = v[i++]; norms[p] = v[i++]; }
+      out.push({ field: field, docs: docs, tfs: tfs, norms: norms });
+    }
+    return (cache[term] = out);
+  };
+
+  /* BM25 of one term (tantivy's formula), added into `scores`; new documents go to `touched`. */
+  Engine.prototype.scoreTerm = function (term, encoded, scores, touched) {
+    var m = this.manifest, N = m.n;
+    this.postings(term, encoded).forEach(function (f) {
+      var field = m.fields[f.field], count = f.docs.length;
+      var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
+      var weight = field.boost * idf * (1 + K1), avg = field.avg;
+      for (var p = 0; p < count; p++) {
+        var d = f.docs[p], tf = f.tfs[p];
+        if (scores[d] === 0) touched.push(d);
+        scores[d] += weight * tf / (tf + K1 * (1 - B + B * m.norms[f.norms[p]] / avg));
+      }
+    });
+  };
+
+  function matches(doc, filters, skip) {
+    for (var key in filters) {
+      if (key === skip || !filters[key]) continue;
+      var want = filters[key];
+      if (key === "collection" && doc.collection !== want) return false;
+      if (key === "domain" && doc.domains.indexOf(want) < 0) return false;
+      if (key === "prefecture" && doc.prefecture !== want) return false;
+      if (key === "municipality" && doc.municipalities.indexOf(want) < 0) return false;
+      if (key === "kind" && doc.kind !== want) return false;
+    }
+    return true;
+  }
+
+  var FACETS = ["collection", "domain", "prefecture", "municipality", "kind"];
+
+  function valuesOf(doc, facet) {
+    switch (facet) {
+      case "collection": return [doc.collection];
+      case "domain": return doc.domains;
+      case "prefecture": return doc.prefecture ? [doc.prefecture] : [];
+      case "municipality": return doc.municipalities;
+      default: return doc.kind ? [doc.kind] : [];
+    }
+  }
+
+  /* Runs a query: {tokens, folded, hits: [{doc, score}], facets: {facet: {value: count}}}.
+     Every token must match (in any field); scores add up over tokens, fields and terms.
+     Facet counts for one facet ignore that facet's own filter ("if you chose this instead"). */
+  Engine.prototype.search = function (query, filters) {
+    var self = this;
+    filters = filters || {};
+    return this.init().then(function () {
+      var tokens = self.analyzer.queryTokens(query || "");
+      var folded = self.analyzer.fold(query || "");
+      if (!tokens.length) {
+        return finish(self.docs.map(function (d) { return { doc: d.id, score: 0 }; }));
+      }
+      return Promise.all(tokens.map(function (t) { return self.lookup(t); })).then(function (perToken) {
+        // Every token must match: a document's count of matched tokens must reach k.
+        var N = self.docs.length, total = new Float64Array(N), matched = new Uint8Array(N), scores = new Float64Array(N);
+        var alive = null;
+        perToken.forEach(function (terms, k) {
+          var touched = [];
+          Object.keys(terms).forEach(function (t) { self.scoreTerm(t, terms[t], scores, touched); });
+          var next = [];
+          touched.forEach(function (d) {
+            if (matched[d] === k && scores[d] > 0) { matched[d] = k + 1; total[d] += scores[d]; next.push(d); }
+            scores[d] = 0;
+          });
+          alive = next;
+        });
+        var hits = (alive || []).map(function (d) { return { doc: d, score: total[d] }; });
+        hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        return finish(hits);
+      });
+
+      function finish(all) {
+        var facets = {};
+        FACETS.forEach(function (f) { facets[f] = {}; });
+        var hits = [];
+        all.forEach(function (h) {
+          var doc = self.docs[h.doc];
+          if (matches(doc, filters)) hits.push(h);
+          FACETS.forEach(function (f) {
+            if (!matches(doc, filters, f)) return;
+            valuesOf(doc, f).forEach(function (v) { facets[f][v] = (facets[f][v] || 0) + 1; });
+          });
+        });
+        return { query: query, folded: folded, tokens: tokens, hits: hits, facets: facets };
+      }
+    });
+  };
+
+  /* Title, URL, region and snippet text of one document. */
+  Engine.prototype.doc = function (id) {
+    return load(this.loader, "d/" + id);
+  };
+
+  /* ---------- highlighting ---------- */
+  /* Surface forms to mark in a snippet: the words typed, every spelling in their variant
+     groups, and the bigrams, longest first. */
+  Engine.prototype.highlightForms = function (query) {
+    var m = this.manifest, a = this.analyzer, forms = {};
+    var norm = normalize(query || ""), folded = a.fold(query || "");
+    norm.split(/\s+/).forEach(function (w) { if (w) forms[w] = true; });
+    (m.groups || []).forEach(function (g) {
+      var hit = g.some(function (f) { return norm.indexOf(f) >= 0; }) || folded.indexOf(g[0]) >= 0;
+      if (hit) g.forEach(function (f) { forms[f] = true; });
+    });
+    a.queryTokens(query || "").forEach(function (t) { forms[t.text] = true; });
+    return Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
+  };
+
+  /* [{text, mark}] pieces of a window of `text` around the first match. */
+  function snippet(text, forms, width) {
+    var chars = Array.from(text || ""), normChars = [], map = [];
+    chars.forEach(function (ch, i) {
+      Array.from(normalize(ch)).forEach(function (n) { normChars.push(n); map.push(i); });
+    });
+    var norm = normChars.join(""), marks = [], first = -1;
+    var normIndex = []; // code-unit offset → code-point index
+    for (var cu = 0, cp = 0; cp < normChars.length; cp++) { normIndex[cu] = cp; cu += normChars[cp].length; }
+    forms.forEach(function (f) {
+      var from = 0, at;
+      while (f && (at = norm.indexOf(f, from)) >= 0) {
+        var s = map[normIndex[at]], e = map[normIndex[at] + Array.from(f).length - 1] + 1;
+        if (!marks.some(function (mk) { return s < mk[1] && e > mk[0]; })) marks.push([s, e]);
+        if (first < 0 || s < first) first = s;
+        from = at + f.length;
+      }
+    });
+    marks.sort(function (x, y) { return x[0] - y[0]; });
+    var start = first < 0 ? 0 : Math.max(0, first - Math.floor(width / 3));
+    var end = Math.min(chars.length, start + width), pieces = [], pos = start;
+    if (start > 0) pieces.push({ text: "…" });
+    marks.forEach(function (mk) {
+      if (mk[1] <= pos || mk[0] >= end) return;
+      var s = Math.max(mk[0], pos);
+      if (s > pos) pieces.push({ text: chars.slice(pos, s).join("") });
+      pieces.push({ text: chars.slice(s, Math.min(mk[1], end)).join(""), mark: true });
+      pos = Math.min(mk[1], end);
+    });
+    if (pos < end) pieces.push({ text: chars.slice(pos, end).join("") });
+    if (end < chars.length) pieces.push({ text: "…" });
+    return pieces;
+  }
+
+  api.Engine = Engine;
+  api.Analyzer = Analyzer;
+  api.normalize = normalize;
+  api.snippet = snippet;
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+
+  /* ---------- the search page ---------- */
+  if (typeof document === "undefined") return;
+
+  var FACET_LABELS = { collection: "種類", domain: "分野", prefecture: "都道府県", municipality: "市区町村", kind: "主体の種別" };
+  var PAGE = 10;
+
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (k === "text") e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+    }
+    (children || []).forEach(function (c) { if (c) e.appendChild(c); });
+    return e;
+  }
+
+  function start() {
+    var root = document.getElementById("kyoso-search");
+    if (!root) return;
+    var base = root.getAttribute("data-index") || "";
+    var siteRoot = root.getAttribute("data-root") || "";
+    var engine = new Engine({ base: base });
+    var form = document.getElementById("search-form");
+    var input = document.getElementById("search-input");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var more = document.getElementById("search-more");
+    var facetBox = document.getElementById("search-facets");
+    root.hidden = false;
+    var noJs = document.getElementById("search-nojs");
+    if (noJs) noJs.hidden = true;
+
+    var params = new URLSearchParams(window.location.search);
+    var state = { q: params.get("q") || "", filters: {} };
+    ["collection", "domain", "prefecture", "municipality", "kind"].forEach(function (f) {
+      if (params.get(f)) state.filters[f] = params.get(f);
+    });
+    input.value = state.q;
+    var current = null, shown = 0, seq = 0;
+
+    function syncUrl() {
+      var p = new URLSearchParams();
+      if (state.q) p.set("q", state.q);
+      Object.keys(state.filters).forEach(function (f) { if (state.filters[f]) p.set(f, state.filters[f]); });
+      var qs = p.toString();
+      try { window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname.split("/").pop()); } catch (e) { /* file:// in some browsers */ }
+    }
+
+    function run() {
+      var mine = ++seq;
+      status.textContent = "検索しています…";
+      engine.search(state.q, state.filters).then(function (r) {
+        if (mine !== seq) return;
+        current = r; shown = 0;
+        list.innerHTML = "";
+        renderFacets(r);
+        var label = state.q ? "「" + state.q + "」の検索結果" : "絞り込みの結果";
+        var variant = r.folded && r.folded !== normalize(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
+        if (!r.hits.length) {
+          status.textContent = label + "：見つかりませんでした" + variant + "。言葉を短くするか、別の言い方や絞り込みの解除を試してください。";
+          more.hidden = true;
+          return;
+        }
+        status.textContent = label + "：" + r.hits.length + "件" + variant;
+        showMore();
+      }).catch(function (e) {
+        status.textContent = "検索できませんでした：" + e.message;
+      });
+    }
+
+    function showMore() {
+      var r = current, forms = engine.highlightForms(state.q);
+      var batch = r.hits.slice(shown, shown + PAGE);
+      shown += batch.length;
+      more.hidden = shown >= r.hits.length;
+      Promise.all(batch.map(function (h) { return engine.doc(h.doc); })).then(function (docs) {
+        docs.forEach(function (d, i) {
+          var meta = engine.docs[batch[i].doc];
+          var coll = engine.manifest.collections.filter(function (c) { return c.id === meta.collection; })[0];
+          var snip = el("p", { "class": "snippet" });
+          var pieces = snippet(d.x || d.s, forms, 110);
+          if (d.s && !pieces.some(function (pc) { return pc.mark; })) {
+            var fromSummary = snippet(d.s, forms, 110);
+            if (fromSummary.some(function (pc) { return pc.mark; })) pieces = fromSummary;
+          }
+          pieces.forEach(function (piece) {
+            snip.appendChild(piece.mark ? el("mark", { text: piece.text }) : document.createTextNode(piece.text));
+          });
+          var info = el("p", { "class": "card-meta" }, [
+            el("span", { "class": "badge", text: coll ? coll.label : meta.collection }),
+            d.k ? el("span", { text: d.k }) : null,
+            d.r ? el("span", { text: d.r }) : null
+          ]);
+          list.appendChild(el("li", { "class": "search-result" }, [
+            el("h2", { "class": "card-title" }, [el("a", { href: siteRoot + d.u, text: d.t })]), info, snip
+          ]));
+        });
+      });
+    }
+
+    function renderFacets(r) {
+      facetBox.innerHTML = "";
+      var m = engine.manifest;
+      ["collection", "domain", "prefecture", "municipality", "kind"].forEach(function (f) {
+        var counts = r.facets[f], values = Object.keys(counts);
+        if (f === "municipality" && !state.filters.prefecture) return;
+        if (f === "kind" && state.filters.collection && state.filters.collection !== "actor") return;
+        if (!values.length && !state.filters[f]) return;
+        var order = f === "collection" ? m.collections.map(function (c) { return c.id; })
+          : f === "domain" ? m.domains : f === "prefecture" ? m.prefectures : f === "kind" ? m.kinds
+          : m.municipalities.filter(function (x) { return x[0] === state.filters.prefecture; }).map(function (x) { return x[1]; });
+        var fs = el("fieldset", { "class": "facet" }, [el("legend", { text: FACET_LABELS[f] })]);
+        var options = [{ value: "", label: "すべて" }].concat(order.filter(function (v) { return counts[v] || state.filters[f] === v; }).map(function (v) {
+          var label = v;
+          if (f === "collection") label = m.collections.filter(function (c) { return c.id === v; })[0].label;
+          return { value: v, label: label + "（" + (counts[v] || 0) + "）" };
+        }));
+        options.forEach(function (o, i) {
+          var id = "facet-" + f + "-" + i;
+          var radio = el("input", { type: "radio", name: f, id: id, value: o.value });
+          radio.checked = (state.filters[f] || "") === o.value;
+          radio.addEventListener("change", function () {
+            state.filters[f] = o.value;
+            if (f === "prefecture") delete state.filters.municipality;
+            syncUrl(); run();
+          });
+          fs.appendChild(el("div", { "class": "facet-option" }, [radio, el("label", { "for": id, text: o.label })]));
+        });
+        facetBox.appendChild(fs);
+      });
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      state.q = input.value.trim();
+      syncUrl(); run();
+    });
+    more.addEventListener("click", function () {
+      var before = list.children.length;
+      showMore();
+      setTimeout(function () { var a = list.children[before] && list.children[before].querySelector("a"); if (a) a.focus(); }, 50);
+    });
+    run();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})(typeof globalThis !== "undefined" ? globalThis : this);

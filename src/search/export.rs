@@ -26,7 +26,7 @@ use tantivy::{DocSet, TERMINATED};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Postings characters per shard before a new shard starts.
-const SHARD_CHARS: usize = 24_000;
+const SHARD_CHARS: usize = 8_000;
 
 /// One output file: path under `search/` and its text.
 pub struct SearchFile {
@@ -103,6 +103,12 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
         files.push(SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &Value::Object(std::mem::take(shard))) });
     };
     for (term, postings) in sorted {
+        // A very common term gets a shard of its own, so a query for it does not also
+        // download a shard's worth of unrelated terms.
+        if !shard.is_empty() && postings.len() >= SHARD_CHARS / 2 {
+            flush(&mut shard, &mut files);
+            size = 0;
+        }
         if shard.is_empty() {
             shard_firsts.push(term.clone());
         }

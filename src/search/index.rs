@@ -13,11 +13,13 @@ use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextO
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{doc, Index, IndexReader, Searcher, TantivyDocument, Term};
 
-/// Text fields, their boosts (title matches count most), in export order.
-pub const FIELDS: &[(&str, f32)] = &[("title", 3.0), ("summary", 1.5), ("body", 1.0), ("meta", 1.0)];
+/// Text fields, their boosts (title matches count most), in export order. The body field
+/// also carries the item's 分野, region, kind and tags, so a reader's word for a category
+/// costs one posting per document, not two.
+pub const FIELDS: &[(&str, f32)] = &[("title", 3.0), ("summary", 1.5), ("body", 1.0)];
 
 /// Longest body text kept for snippets in the browser.
-pub const SNIPPET_CHARS: usize = 1200;
+pub const SNIPPET_CHARS: usize = 600;
 
 /// What the results list and the facets know about a document.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -107,8 +109,7 @@ impl SearchIndex {
             let mut document = doc!(id_field => i as u64);
             document.add_text(fields[0], &info.title);
             document.add_text(fields[1], d.common.summary.as_deref().unwrap_or(""));
-            document.add_text(fields[2], body);
-            document.add_text(fields[3], meta_text(d));
+            document.add_text(fields[2], format!("{}\n{body}", meta_text(d)));
             writer.add_document(document)?;
         }
         writer.commit()?;

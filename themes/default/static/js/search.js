@@ -137,7 +137,12 @@
     runs(this.fold(query)).forEach(function (r) {
       if (r.word) add(r.word, false);
       else if (r.cjk.length === 1) add(r.cjk[0], true);
-      else for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
+      else {
+        // A non-overlapping cover of the run, as in analyzer.rs `cover`.
+        var c = r.cjk, i = 0;
+        for (; i + 1 < c.length; i += 2) add(c[i] + c[i + 1], false);
+        if (c.length % 2 === 1) add(c[c.length - 2] + c[c.length - 1], false);
+      }
     });
     return out;
   };
@@ -147,7 +152,7 @@
     var out = [], n = 0, shift = 0;
     for (var i = 0; i < s.length; i++) {
       var d = DIGIT[s.charCodeAt(i)];
-      n += (d & 31) * Math.pow(2, shift);
+      n += shift < 25 ? (d & 31) << shift : (d & 31) * Math.pow(2, shift);
       if (d & 32) { shift += 5; } else { out.push(n); n = 0; shift = 0; }
     }
     return out;
@@ -174,19 +179,43 @@
     return this.ready;
   };
 
+  /* Facet values as small integers per document: ids[facet] is an array of vocabulary
+     indexes into vocab[facet] (municipalities index the [prefecture, name] pairs). */
   function decodeFacets(payload, m) {
     var v = decodeVarints(payload.facets), i = 0, docs = [];
     for (var d = 0; d < payload.n; d++) {
-      var doc = { id: d, collection: m.collections[v[i++]].id };
-      var p = v[i++]; doc.prefecture = p ? m.prefectures[p - 1] : null;
-      var k = v[i++]; doc.kind = k ? m.kinds[k - 1] : null;
-      var nd = v[i++]; doc.domains = [];
-      for (var x = 0; x < nd; x++) doc.domains.push(m.domains[v[i++]]);
-      var nm = v[i++]; doc.municipalities = [];
-      for (x = 0; x < nm; x++) doc.municipalities.push(m.municipalities[v[i++]][1]);
-      docs.push(doc);
+      var ids = { collection: [v[i++]], prefecture: [], kind: [], domain: [], municipality: [] };
+      var p = v[i++]; if (p) ids.prefecture.push(p - 1);
+      var k = v[i++]; if (k) ids.kind.push(k - 1);
+      var nd = v[i++];
+      for (var x = 0; x < nd; x++) ids.domain.push(v[i++]);
+      var nm = v[i++];
+      for (x = 0; x < nm; x++) ids.municipality.push(v[i++]);
+      docs.push({
+        id: d, ids: ids,
+        collection: m.collections[ids.collection[0]].id,
+        prefecture: p ? m.prefectures[p - 1] : null,
+        kind: k ? m.kinds[k - 1] : null,
+        domains: ids.domain.map(function (x) { return m.domains[x]; }),
+        municipalities: ids.municipality.map(function (x) { return m.municipalities[x][1]; })
+      });
     }
     return docs;
+  }
+
+  /* The display value of vocabulary index `i` of a facet. */
+  function facetValue(m, facet, i) {
+    switch (facet) {
+      case "collection": return m.collections[i].id;
+      case "domain": return m.domains[i];
+      case "prefecture": return m.prefectures[i];
+      case "municipality": return m.municipalities[i][1];
+      default: return m.kinds[i];
+    }
+  }
+
+  function facetSize(m, facet) {
+    return ({ collection: m.collections, domain: m.domains, prefecture: m.prefectures, municipality: m.municipalities, kind: m.kinds })[facet].length;
   }
 
   /* Index of the shard whose range holds `term`: the last shard starting at or before it. */
@@ -252,30 +281,7 @@
     });
   };
 
-  function matches(doc, filters, skip) {
-    for (var key in filters) {
-      if (key === skip || !filters[key]) continue;
-      var want = filters[key];
-      if (key === "collection" && doc.collection !== want) return false;
-      if (key === "domain" && doc.domains.indexOf(want) < 0) return false;
-      if (key === "prefecture" && doc.prefecture !== want) return false;
-      if (key === "municipality" && doc.municipalities.indexOf(want) < 0) return false;
-      if (key === "kind" && doc.kind !== want) return false;
-    }
-    return true;
-  }
-
   var FACETS = ["collection", "domain", "prefecture", "municipality", "kind"];
-
-  function valuesOf(doc, facet) {
-    switch (facet) {
-      case "collection": return [doc.collection];
-      case "domain": return doc.domains;
-      case "prefecture": return doc.prefecture ? [doc.prefecture] : [];
-      case "municipality": return doc.municipalities;
-      default: return doc.kind ? [doc.kind] : [];
-    }
-  }
 
   /* Runs a query: {tokens, folded, hits: [{doc, score}], facets: {facet: {value: count}}}.
      Every token must match (in any field); scores add up over tokens, fields and terms.
@@ -309,16 +315,37 @@
       });
 
       function finish(all) {
-        var facets = {};
-        FACETS.forEach(function (f) { facets[f] = {}; });
+        var m = self.manifest;
+        // Each active filter as the set of vocabulary indexes it accepts.
+        var active = [];
+        FACETS.forEach(function (f) {
+          if (!filters[f]) return;
+          var ok = new Uint8Array(facetSize(m, f));
+          for (var i = 0; i < ok.length; i++) if (facetValue(m, f, i) === filters[f]) ok[i] = 1;
+          active.push({ facet: f, ok: ok });
+        });
+        var counts = FACETS.map(function (f) { return new Int32Array(facetSize(m, f)); });
         var hits = [];
-        all.forEach(function (h) {
-          var doc = self.docs[h.doc];
-          if (matches(doc, filters)) hits.push(h);
-          FACETS.forEach(function (f) {
-            if (!matches(doc, filters, f)) return;
-            valuesOf(doc, f).forEach(function (v) { facets[f][v] = (facets[f][v] || 0) + 1; });
-          });
+        for (var i = 0; i < all.length; i++) {
+          var ids = self.docs[all[i].doc].ids, fails = 0, failed = null;
+          for (var a = 0; a < active.length; a++) {
+            var vals = ids[active[a].facet], pass = false;
+            for (var x = 0; x < vals.length && !pass; x++) pass = active[a].ok[vals[x]] === 1;
+            if (!pass) { fails++; failed = active[a].facet; }
+          }
+          if (fails > 1) continue;
+          if (fails === 0) hits.push(all[i]);
+          // A facet's counts ignore its own filter: count when every other filter passes.
+          for (var f = 0; f < FACETS.length; f++) {
+            if (fails === 1 && failed !== FACETS[f]) continue;
+            var fv = ids[FACETS[f]], c = counts[f];
+            for (var y = 0; y < fv.length; y++) c[fv[y]]++;
+          }
+        }
+        var facets = {};
+        FACETS.forEach(function (f, fi) {
+          var out = facets[f] = {};
+          counts[fi].forEach(function (n, i) { if (n) { var v = facetValue(m, f, i); out[v] = (out[v] || 0) + n; } });
         });
         return { query: query, folded: folded, tokens: tokens, hits: hits, facets: facets };
       }

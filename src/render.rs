@@ -245,14 +245,17 @@ impl<'a> Renderer<'a> {
                         let doc = &site.docs[c];
                         // Links inside chapters were made relative to the chapter page; the
                         // print page sits at the same depth, so they stay valid.
-                        json!({"number": n + 1, "title": doc.common.title, "id": format!("chapter-{}", doc.slug), "content": self.bodies[c].html})
+                        // Chapters reuse heading ids (and footnote numbers); prefix them so
+                        // the one-page view has unique ids and its in-page links still work.
+                        let html = prefix_ids(&self.bodies[c].html, &format!("c{}-", n + 1));
+                        json!({"number": n + 1, "title": doc.common.title, "id": format!("chapter-{}", doc.slug), "content": html})
                     })
                     .collect();
                 (
                     "guide_print.html",
                     format!("{}（印刷用・全章）", d.common.title),
                     vec![("ガイドブック".into(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
-                    json!({"guide": self.cards[*i], "chapters": chapters, "intro": self.bodies[*i].html}),
+                    json!({"guide": self.cards[*i], "chapters": chapters, "intro": prefix_ids(&self.bodies[*i].html, "c0-")}),
                 )
             }
             Plan::List { collection, items, page, pages } => {
@@ -774,6 +777,12 @@ fn fiscal_year_label(y: &str) -> String {
         Ok(n) => format!("{n}年度"),
         Err(_) => y.to_string(),
     }
+}
+
+/// Prefixes every id and in-page link of rendered Markdown (text cannot contain the
+/// patterns: raw HTML is escaped).
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
 }
 
 /// Tera hides the cause of an error in its source chain; editors need all of it.

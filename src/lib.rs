@@ -8,16 +8,22 @@
 //! [`render`] (pages through the [`theme`]'s templates, Markdown via [`markdown`]) →
 //! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order.
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod feeds;
 pub mod frontmatter;
+pub mod gitdates;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod urls;

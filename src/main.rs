@@ -68,11 +68,73 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
     },
+    /// 内容を検査する（生成はしない）。リンク切れ・見出しへのリンク・画像・章の並び順も調べる
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 出力形式: text（既定）または json
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
+    /// 新しい内容ファイルを作る（例: kyoso new case "商店街の御用聞き"）
+    New {
+        /// case, actor, guide, chapter, event, policy, news, page
+        collection: String,
+        /// 題名
+        title: String,
+        /// ファイル名（既定: 題名から作る）
+        #[arg(long)]
+        slug: Option<String>,
+        /// 章を作るときのガイドブック（フォルダ名）
+        #[arg(long)]
+        guide: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// CSV・Excel の一覧を取り込んで、1行ごとに Markdown ファイルを作る
+    Import {
+        /// actors または cases
+        collection: String,
+        /// CSV（UTF-8／Shift_JIS／UTF-16）または .xlsx
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 列と項目の対応を足す（例: --map 施設の名前=title）
+        #[arg(long = "map", value_parser = parse_pair)]
+        map: Vec<(String, String)>,
+        /// 一覧にない項目の値（例: --set kind=社会福祉法人 --set domains=介護）
+        #[arg(long = "set", value_parser = parse_pair)]
+        set: Vec<(String, String)>,
+        /// 書き込まずに、何が起きるかだけ表示する
+        #[arg(long)]
+        dry_run: bool,
+        /// 編集されたファイルも上書きする
+        #[arg(long)]
+        force: bool,
+    },
+    /// 手元で確認する（127.0.0.1 のみ。保存すると再生成し、開いているページを再読み込み）
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 下書きも表示する
+        #[arg(long)]
+        drafts: bool,
+    },
     /// 新しいサイトの雛形を作る
     Init {
         /// 作るフォルダ
         dir: PathBuf,
     },
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=').map(|(a, b)| (a.trim().to_string(), b.trim().to_string())).ok_or_else(|| format!("「{s}」は 名前=値 の形ではありません"))
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
@@ -91,6 +153,45 @@ fn main() -> ExitCode {
             let filters = kyoso::search::index::Filters { collection, domain, prefecture, municipality, kind };
             search(&opts, &query, &filters, limit, json)
         }
+        Command::Check { root, format, drafts, today } => {
+            let opts = BuildOptions { root, drafts, today, ..Default::default() };
+            check(&opts, &format)
+        }
+        Command::New { collection, title, slug, guide, root } => {
+            let Some(c) = kyoso::schema::Collection::from_name(&collection) else {
+                eprintln!("エラー: 「{collection}」は作れる種類ではありません（case, actor, guide, chapter, event, policy, news, page）");
+                return ExitCode::FAILURE;
+            };
+            let today = chrono::Utc::now().with_timezone(&kyoso::site::jst()).date_naive();
+            match kyoso::scaffold::new_file(&root, c, &title, slug.as_deref(), guide.as_deref(), today) {
+                Ok(p) => {
+                    println!("{} を作りました（下書き: draft: true）。項目を埋めて、公開するときは draft: false にしてください。", p.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("エラー: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Import { collection, file, root, map, set, dry_run, force } => {
+            let c = match collection.as_str() {
+                "actors" | "actor" => kyoso::schema::Collection::Actor,
+                "cases" | "case" => kyoso::schema::Collection::Case,
+                other => {
+                    eprintln!("エラー: 「{other}」は取り込めません（actors または cases）");
+                    return ExitCode::FAILURE;
+                }
+            };
+            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force })
+        }
+        Command::Serve { root, port, drafts } => match kyoso::serve::serve(BuildOptions { root, drafts, ..Default::default() }, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("エラー: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Init { dir } => match kyoso::scaffold::init(&dir) {
             Ok(n) => {
                 println!("{} に新しいサイトを作りました（{n} ファイル）。", dir.display());
@@ -172,6 +273,63 @@ fn search(opts: &BuildOptions, query: &str, filters: &kyoso::search::index::Filt
                 }
             }
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(opts: &BuildOptions, format: &str) -> ExitCode {
+    let diags = kyoso::check::check(opts);
+    if format == "json" {
+        println!("{}", serde_json::to_string_pretty(&diags.0).expect("json"));
+    } else {
+        let mut current = None;
+        for d in diags.iter() {
+            if current != Some(&d.path) {
+                println!("\n{}", d.path.display());
+                current = Some(&d.path);
+            }
+            println!("  {d}");
+        }
+        println!(
+            "\nエラー {} 件、警告 {} 件、情報 {} 件",
+            diags.count(Severity::Error),
+            diags.count(Severity::Warning),
+            diags.count(Severity::Info)
+        );
+    }
+    if diags.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn import(opts: &kyoso::import::Options) -> ExitCode {
+    match kyoso::import::import(opts) {
+        Ok(r) => {
+            println!("文字コード: {}", r.encoding);
+            if !r.ignored_columns.is_empty() {
+                println!("使わなかった列: {}", r.ignored_columns.join("、"));
+            }
+            let verb = if opts.dry_run { "書き込み予定" } else { "書き込み" };
+            for p in &r.written {
+                println!("  {verb}: {}", p.display());
+            }
+            for p in &r.kept {
+                println!("  上書きしません（取り込み後に編集されています。--force で上書き）: {}", p.display());
+            }
+            for d in r.warnings.iter().chain(&r.skipped) {
+                println!("  {d}");
+            }
+            println!(
+                "{} 件を{}、{} 件は変更なし、{} 件は編集済みのため保持、{} 行は取り込めませんでした",
+                r.written.len(),
+                if opts.dry_run { "書き込む予定です（--dry-run のため書いていません）" } else { "書き込みました" },
+                r.unchanged.len(),
+                r.kept.len(),
+                r.skipped.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("エラー: {e}");
             ExitCode::FAILURE
         }
     }

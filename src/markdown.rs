@@ -23,6 +23,10 @@ pub struct Rendered {
     pub text: String,
     /// Link targets inside the site that do not exist (as written).
     pub broken: Vec<String>,
+    /// Every heading id, for checking `#fragment` links to this page.
+    pub ids: Vec<String>,
+    /// Links to other pages of the site: (output path, decoded fragment, as written).
+    pub internal: Vec<(String, Option<String>, String)>,
 }
 
 /// What a page's links are resolved against.
@@ -69,6 +73,7 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
                 *slot = Some(CowStr::from(id.clone()));
             }
+            out.ids.push(id.clone());
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                 out.toc.push(TocEntry {
                     level: level as u8,
@@ -86,11 +91,11 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
     for event in events {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, &mut out.broken);
+                let dest = resolve(&dest_url, cx, &mut out.broken, &mut out.internal);
                 rewritten.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, &mut out.broken);
+                let dest = resolve(&dest_url, cx, &mut out.broken, &mut out.internal);
                 rewritten.push(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }));
             }
             Event::Start(Tag::Table(a)) => {
@@ -157,7 +162,7 @@ fn is_cjk_punct(c: char) -> bool {
 
 /// Rewrites a link or image target written in a source file into a link relative to the
 /// output page.
-fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>) -> String {
+fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>, internal: &mut Vec<(String, Option<String>, String)>) -> String {
     let dest = dest.trim();
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
         return dest.to_string();
@@ -204,7 +209,9 @@ fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>) -> String {
     } else {
         target
     };
-    let fragment = if fragment.len() > 1 { format!("#{}", urls::encode_fragment(&urls::decode(&fragment[1..]))) } else { String::new() };
+    let decoded_fragment = (fragment.len() > 1).then(|| urls::decode(&fragment[1..]));
+    internal.push((target.clone(), decoded_fragment.clone(), dest.to_string()));
+    let fragment = decoded_fragment.map(|f| format!("#{}", urls::encode_fragment(&f))).unwrap_or_default();
     format!("{}{}{}", urls::relative(cx.page_url, &target), query, fragment)
 }
 

@@ -94,6 +94,10 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)
         diags.extend(d);
         docs.extend(doc);
     }
+    let dates = crate::gitdates::last_commit_dates(&opts.root);
+    for d in docs.iter_mut().filter(|d| d.common.updated.is_none()) {
+        d.common.updated = dates.get(&d.source).cloned();
+    }
     let filter = Filter { drafts: opts.drafts, now: opts.now() };
     // Drafts take part in the site-wide checks only when they are being published.
     let published: Vec<_> = docs.iter().filter(|d| opts.drafts || !d.common.draft).cloned().collect();
@@ -143,6 +147,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .map_err(|e| BuildError::Search(e.to_string()))?;
     timings.push(("index", t.elapsed()));
 
+    let page_paths: Vec<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let mut data = crate::opendata::exports(&site);
+    data.extend(crate::feeds::feeds(&site, &page_paths));
+
     let t = Instant::now();
     let out_dir = opts.output_dir();
     let io = |p: &Path| {
@@ -154,6 +162,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     search_files
         .par_iter()
         .try_for_each(|f| staging.write(&format!("search/{}", f.path), f.text.as_bytes()).map_err(io(&staging.dir().join(&f.path))))?;
+    for (rel, bytes) in &data {
+        staging.write(rel, bytes).map_err(io(&staging.dir().join(rel)))?;
+    }
     for (rel, src) in &theme.statics {
         match src {
             StaticSource::Embedded(bytes) => staging.write(rel, bytes),
@@ -165,7 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         let rel = a.to_string_lossy().replace('\\', "/");
         staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io(&opts.root.join(a)))
     })?;
-    let files = outputs.len() + search_files.len() + theme.statics.len() + site.assets.len();
+    let files = outputs.len() + search_files.len() + data.len() + theme.statics.len() + site.assets.len();
     staging.commit().map_err(io(&out_dir))?;
     timings.push(("write", t.elapsed()));
     diags.sort();

@@ -520,6 +520,7 @@ impl<'a> Renderer<'a> {
             }
             Meta::Plain {} => "page.html",
         };
+        top.insert("jsonld".into(), json!(json_ld(site, d).map(|v| script_json(&v))));
         top.insert("page".into(), page);
         top.insert("title".into(), json!(d.common.title));
         let ctx = Value::Object(top);
@@ -777,6 +778,45 @@ fn fiscal_year_label(y: &str) -> String {
         Ok(n) => format!("{n}年度"),
         Err(_) => y.to_string(),
     }
+}
+
+/// schema.org data for search engines and other sites: Organization for actors, Event for
+/// events, Article for cases.
+fn json_ld(site: &Site, d: &Doc) -> Option<Value> {
+    let url = (!site.config.base_url.is_empty()).then(|| format!("{}{}", site.config.base_url, urls::encode_path(d.url.trim_end_matches("index.html"))));
+    let v = match &d.meta {
+        Meta::Actor(a) => json!({
+            "@context": "https://schema.org", "@type": "Organization", "name": d.common.title,
+            "description": d.common.summary, "url": a.website.clone().or(url),
+            "address": a.address.as_ref().map(|ad| json!({"@type": "PostalAddress", "streetAddress": ad, "addressRegion": a.prefecture, "addressCountry": "JP"})),
+            "areaServed": if a.municipalities.is_empty() { vec![a.prefecture.clone()] } else { a.municipalities.clone() },
+            "geo": a.location.map(|l| json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon})),
+        }),
+        Meta::Event(e) => json!({
+            "@context": "https://schema.org", "@type": "Event", "name": d.common.title, "description": d.common.summary,
+            "startDate": e.start, "endDate": e.end, "url": url,
+            "eventAttendanceMode": if e.online && e.venue.is_none() { "https://schema.org/OnlineEventAttendanceMode" } else if e.online { "https://schema.org/MixedEventAttendanceMode" } else { "https://schema.org/OfflineEventAttendanceMode" },
+            "location": match (&e.venue, e.online) {
+                (Some(v), _) => json!({"@type": "Place", "name": v, "address": e.prefecture}),
+                (None, true) => json!({"@type": "VirtualLocation", "url": e.registration}),
+                (None, false) => Value::Null,
+            },
+        }),
+        Meta::Case(c) => json!({
+            "@context": "https://schema.org", "@type": "Article", "headline": d.common.title, "description": d.common.summary,
+            "datePublished": d.common.date, "dateModified": d.common.updated.clone().or(d.common.date.clone()), "url": url,
+            "about": c.domains, "contentLocation": {"@type": "Place", "name": format!("{}{}", c.prefecture, c.municipality.clone().unwrap_or_default())},
+            "publisher": {"@type": "Organization", "name": if site.config.publisher.is_empty() { &site.config.title } else { &site.config.publisher }},
+        }),
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// JSON safe inside a `<script>` element: `<`, `>` and `&` are written as escapes, so a
+/// title containing `</script>` cannot end the element.
+pub fn script_json(v: &Value) -> String {
+    serde_json::to_string(v).expect("json").replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// Prefixes every id and in-page link of rendered Markdown (text cannot contain the

@@ -100,3 +100,82 @@ pub fn init(dir: &Path) -> Result<usize, String> {
     }
     Ok(FILES.len())
 }
+
+/// `kyoso new`: a new content file with every field of the collection, each explained in
+/// a Japanese comment. It starts as a draft, so a half-filled file never blocks a build.
+pub fn new_file(
+    root: &Path,
+    collection: crate::schema::Collection,
+    title: &str,
+    slug: Option<&str>,
+    guide: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<std::path::PathBuf, String> {
+    use crate::schema::{self, Collection, Ty, Vocab};
+    let slug = match slug {
+        Some(s) if crate::validate::is_valid_slug(s) => s.to_string(),
+        Some(s) => return Err(format!("slug「{s}」は半角英小文字・数字・ハイフンにしてください")),
+        None => crate::validate::suggest_slug(title, collection.name()),
+    };
+    let rel = match collection {
+        Collection::Guide => format!("content/guides/{slug}/_index.md"),
+        Collection::Chapter => {
+            let g = guide.ok_or("章を作るときは --guide でガイドブックのフォルダ名を指定してください")?;
+            if !root.join("content/guides").join(g).join("_index.md").is_file() {
+                return Err(format!("ガイドブック content/guides/{g}/_index.md がありません"));
+            }
+            format!("content/guides/{g}/{slug}.md")
+        }
+        c => format!("content/{}/{slug}.md", c.folder()),
+    };
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(format!("{rel} はすでにあります。--slug で別の名前を指定してください"));
+    }
+    let vocab = |v: Vocab| -> String {
+        match v {
+            Vocab::Domain => crate::vocab::DOMAINS.join("、"),
+            Vocab::Prefecture => "47都道府県の正式名（例: 埼玉県）".into(),
+            Vocab::PrefectureOrNation => "47都道府県の正式名、または 全国".into(),
+            Vocab::ActorKind => crate::vocab::ACTOR_KINDS.join("、"),
+            Vocab::Relation => crate::vocab::RELATIONS.iter().map(|(v, l)| format!("{v}（{l}）")).collect::<Vec<_>>().join("、"),
+            Vocab::EventKind => crate::vocab::EVENT_KINDS.join("、"),
+            Vocab::Scale => crate::vocab::SCALES.iter().map(|(v, l)| format!("{v}（{l}）")).collect::<Vec<_>>().join("、"),
+        }
+    };
+    let mut text = String::from("---\n");
+    for spec in schema::all_fields(collection) {
+        if spec.name == "slug" {
+            continue;
+        }
+        let required = if spec.required { "（必須）" } else { "" };
+        text.push_str(&format!("# {}{required}: {}\n", spec.label, spec.help));
+        if let Ty::Vocab(v) | Ty::Vocabs(v) = spec.ty {
+            text.push_str(&format!("#   選べる値: {}\n", vocab(v)));
+        }
+        let value = match (spec.name, spec.ty) {
+            ("title", _) => yaml_string(title),
+            ("date", _) => today.to_string(),
+            ("draft", _) => "true  # 書き終えたら false にすると公開されます".into(),
+            (_, Ty::Texts | Ty::Vocabs(_) | Ty::Steps | Ty::Images) => "[]".into(),
+            _ => String::new(),
+        };
+        text.push_str(&format!("{}:{}{}\n", spec.name, if value.is_empty() { "" } else { " " }, value));
+    }
+    text.push_str("---\n");
+    text.push_str(match collection {
+        Collection::Case => "## 経緯と目的\n\n## 活動内容\n\n## 解決する地域課題\n\n## 本業との関わり\n\n## 行政・SC・主体の関係\n\n## 成果と課題\n",
+        Collection::Actor => "本業と、地域に提供できること、連携の窓口を書きます。\n",
+        Collection::Chapter => "## 見出し\n\n本文を書きます。\n",
+        _ => "本文を書きます。\n",
+    });
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).map_err(|e| format!("{} を作れません: {e}", p.display()))?;
+    }
+    std::fs::write(&path, text).map_err(|e| format!("{rel} に書けません: {e}"))?;
+    Ok(std::path::PathBuf::from(rel))
+}
+
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).expect("string")
+}

@@ -198,7 +198,8 @@ pub fn suggest_slug(name: &str, collection: &str) -> String {
         }
     }
     let out = out.trim_matches('-').to_string();
-    if out.chars().filter(char::is_ascii_alphabetic).count() < 3 || (has_unconvertible && out.len() < 4) {
+    // Kanji have no reading without a dictionary: a half-romanised name would mislead.
+    if out.chars().filter(char::is_ascii_alphabetic).count() < 3 || has_unconvertible {
         let n: u32 = name.chars().map(|c| c as u32).fold(7u32, |a, c| a.wrapping_mul(31).wrapping_add(c)) % 1000;
         return format!("{collection}-{n:03}");
     }
@@ -556,6 +557,20 @@ pub fn check_site(docs: &[Doc], diags: &mut Diagnostics) {
                             .at(line, col)
                             .field("actors")
                             .hint(hint),
+                    );
+                }
+            }
+        }
+        if let Some(e) = d.event() {
+            let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+            if let (Some(start), Some(end)) = (parse(&e.start), e.end.as_deref().and_then(parse)) {
+                if end < start {
+                    let (line, col) = d.locator.locate("end");
+                    diags.push(
+                        Diagnostic::error(&d.source, "終了日時が開始日時より前になっています")
+                            .at(line, col)
+                            .field("end")
+                            .hint("start と end の日付・時刻を確認してください。"),
                     );
                 }
             }

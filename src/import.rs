@@ -1,0 +1,275 @@
+//! `kyoso import actors|cases FILE`: turns a spreadsheet into one Markdown file per row.
+//!
+//! Municipal lists arrive as CSV in UTF-8 (with or without BOM), Shift_JIS/CP932 or
+//! UTF-16, or as Excel `.xlsx`. Known Japanese (and English) column names map to fields
+//! automatically; `--map 列名=field` adds more and `--set field=value` fills what the
+//! list does not have (a city's facility list has no 分野). Every row is checked with the
+//! same schema as the build; a row that fails is reported with its row number and skipped.
+//! Files an editor has changed since the last import are not overwritten without `--force`.
+
+use crate::diagnostics::Diagnostic;
+use crate::schema::{self, Collection, Ty};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Column name (normalised) → field, for the lists editors really receive.
+const KNOWN_COLUMNS: &[(&str, &str)] = &[
+    ("id", "id"), ("no", "id"), ("№", "id"), ("#property", "id"), ("事業所番号", "id"),
+    ("名称", "title"), ("施設名称", "title"), ("事業所名称", "title"), ("介護サービス事業所名称", "title"), ("団体名", "title"),
+    ("要配慮者利用施設名称", "title"), ("name", "title"), ("title", "title"), ("イベント名", "title"), ("事例名", "title"),
+    ("住所", "address"), ("所在地", "address"), ("所在地_連結表記", "address"), ("address", "address"),
+    ("緯度", "lat"), ("latitude", "lat"), ("経度", "lon"), ("longitude", "lon"),
+    ("url", "website"), ("ホームページ", "website"), ("website", "website"), ("referenceobject", "website"),
+    ("分野", "domains"), ("カテゴリ", "domains"), ("カテゴリー", "domains"),
+    ("市区町村", "municipalities"), ("市区町村名", "municipalities"), ("所在地_市区町村", "municipalities"), ("活動地域", "municipalities"),
+    ("都道府県", "prefecture"), ("都道府県名", "prefecture"), ("所在地_都道府県", "prefecture"),
+    ("種別", "kind"), ("主体の種別", "kind"),
+    ("本業", "core_business"), ("事業内容", "core_business"), ("実施サービス", "core_business"), ("service", "core_business"), ("区分", "core_business"),
+    ("電話番号", "contact"), ("連絡先", "contact"), ("telephonenumber", "contact"),
+    ("概要", "summary"), ("説明", "summary"), ("summary", "summary"),
+    ("登録日", "registered"), ("活動の規模", "scale"),
+    ("実施市区町村", "municipality"), ("関わる主体", "actors"), ("開始時期", "started"),
+];
+
+/// A spreadsheet: header and rows of cells, plus what encoding it was in.
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub encoding: &'static str,
+}
+
+pub fn read_table(path: &Path) -> Result<Table, String> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        use calamine::{open_workbook_auto, Reader};
+        let mut wb = open_workbook_auto(path).map_err(|e| format!("表計算ファイルを開けません: {e}"))?;
+        let sheet = wb.sheet_names().first().cloned().ok_or("シートがありません")?;
+        let range = wb.worksheet_range(&sheet).map_err(|e| format!("シート「{sheet}」を読めません: {e}"))?;
+        let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect();
+        if rows.is_empty() {
+            return Err("シートが空です".into());
+        }
+        let header = rows.remove(0);
+        return Ok(Table { header, rows, encoding: "Excel" });
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{} を読めません: {e}", path.display()))?;
+    let (text, encoding) = decode(&bytes)?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| format!("見出し行を読めません: {e}"))?.iter().map(|h| h.trim().to_string()).collect();
+    let mut rows = Vec::new();
+    for (i, r) in reader.records().enumerate() {
+        let r = r.map_err(|e| format!("{} 行目を読めません: {e}", i + 2))?;
+        rows.push(r.iter().map(|c| c.trim().to_string()).collect());
+    }
+    Ok(Table { header, rows, encoding })
+}
+
+/// UTF-8 (BOM or not), UTF-16 (BOM) or CP932, in that order of evidence.
+pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8(rest.to_vec()).map(|s| (s, "UTF-8（BOM付き）")).map_err(|_| "UTF-8 として読めません".into());
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes.starts_with(b"\xFF\xFE") { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let (text, _, bad) = enc.decode(bytes);
+        return if bad { Err("UTF-16 として読めません".into()) } else { Ok((text.into_owned(), "UTF-16")) };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), "UTF-8"));
+    }
+    // encoding_rs's Shift_JIS is the WHATWG one: Windows-31J (CP932), with ①, №, Ⅰ.
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(bytes);
+    if !bad {
+        return Ok((text.into_owned(), "Shift_JIS（CP932）"));
+    }
+    Err("文字コードを判別できません（UTF-8、Shift_JIS、UTF-16 のいずれかで保存してください）".into())
+}
+
+fn norm_column(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().collect::<String>().trim().trim_matches('"').to_lowercase()
+}
+
+pub struct Options {
+    pub collection: Collection,
+    pub file: PathBuf,
+    pub root: PathBuf,
+    /// Extra column → field mappings.
+    pub map: Vec<(String, String)>,
+    /// Values for fields the table does not have.
+    pub set: Vec<(String, String)>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub encoding: &'static str,
+    pub written: Vec<PathBuf>,
+    pub unchanged: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+    pub skipped: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    /// Columns that were not used.
+    pub ignored_columns: Vec<String>,
+}
+
+const MARK: &str = "# kyoso import:";
+
+pub fn import(opts: &Options) -> Result<Report, String> {
+    let table = read_table(&opts.file)?;
+    let mut report = Report { encoding: table.encoding, ..Default::default() };
+    let mut mapping: Vec<Option<String>> = Vec::new();
+    for h in &table.header {
+        let n = norm_column(h);
+        let explicit = opts.map.iter().find(|(c, _)| norm_column(c) == n).map(|(_, f)| f.clone());
+        let known = KNOWN_COLUMNS.iter().find(|(c, _)| norm_column(c) == n).map(|(_, f)| f.to_string());
+        let direct = schema::find(opts.collection, &n).map(|s| s.name.to_string());
+        let field = explicit.or(known).or(direct);
+        if field.is_none() {
+            report.ignored_columns.push(h.clone());
+        }
+        mapping.push(field);
+    }
+    let config = crate::config::Config::load(&opts.root).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
+    let domains = config.domains();
+    let source_name = opts.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for (i, row) in table.rows.iter().enumerate() {
+        let row_no = i + 2; // the header is row 1
+        if row.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
+        for (field, cell) in mapping.iter().zip(row) {
+            if let (Some(f), false) = (field, cell.is_empty()) {
+                values.entry(f.clone()).or_insert_with(|| cell.clone());
+            }
+        }
+        for (f, v) in &opts.set {
+            values.entry(f.clone()).or_insert_with(|| v.clone());
+        }
+        infer_region(&mut values);
+        let at = |msg: String| Diagnostic::error(&source_name, msg).at(row_no, 0);
+        let Some(title) = values.get("title").cloned() else {
+            report.skipped.push(at("名称の列が空です".into()).hint("名称（または name）の列を用意するか、--map 列名=title で指定してください。"));
+            continue;
+        };
+        let slug = match values.get("id") {
+            Some(id) if crate::validate::is_valid_slug(&id.to_lowercase()) && id.chars().any(|c| c.is_ascii_alphabetic()) => id.to_lowercase(),
+            Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => format!("{}-{}", opts.collection.name(), id.to_lowercase()),
+            _ => format!("{}-{:08x}", opts.collection.name(), fnv(&format!("{title}\u{0}{}", values.get("address").map_or("", String::as_str)))),
+        };
+        let text = markdown(opts.collection, &values, &source_name, row_no);
+        // The same checks as the build, on the file as it would be written.
+        let rel = PathBuf::from(format!("content/{}/{slug}.md", opts.collection.folder()));
+        let parsed = match crate::frontmatter::parse(&rel, &text) {
+            Ok(p) => p,
+            Err(d) => {
+                report.skipped.push(at(d.message));
+                continue;
+            }
+        };
+        let raw = crate::load::RawDoc { collection: opts.collection, source: rel.clone(), stem: slug.clone(), guide: None, parsed };
+        let (doc, problems) = crate::validate::check_doc(raw, &domains);
+        let errors: Vec<&Diagnostic> = problems.iter().filter(|d| d.is_error()).collect();
+        if doc.is_none() || !errors.is_empty() {
+            let what = errors.iter().map(|d| format!("{}: {}", d.field, d.message)).collect::<Vec<_>>().join("／");
+            report.skipped.push(at(format!("「{title}」を取り込めません: {what}")).hint("列の値を直すか、--set 項目=値 で補ってください（例: --set kind=社会福祉法人 --set domains=介護）。"));
+            continue;
+        }
+        for w in problems.into_iter().filter(|d| !d.is_error()) {
+            report.warnings.push(at(format!("「{title}」: {}: {}", w.field, w.message)));
+        }
+        let path = opts.root.join(&rel);
+        let stamped = stamp(&text);
+        if path.exists() {
+            let existing = std::fs::read_to_string(&path).unwrap_or_default();
+            if existing == stamped {
+                report.unchanged.push(rel);
+                continue;
+            }
+            if !opts.force && edited_since_import(&existing) {
+                report.kept.push(rel);
+                continue;
+            }
+        }
+        if !opts.dry_run {
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| format!("{} を作れません: {e}", p.display()))?;
+            }
+            // Write to a temporary file and rename, so a failure never leaves half a file.
+            let tmp = path.with_extension("md.kyoso-tmp");
+            std::fs::write(&tmp, &stamped).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| format!("{} に書けません: {e}", rel.display()))?;
+        }
+        report.written.push(rel);
+    }
+    Ok(report)
+}
+
+/// Fills prefecture and municipality from an address that starts with them.
+fn infer_region(values: &mut BTreeMap<String, String>) {
+    let Some(address) = values.get("address").cloned() else { return };
+    let mut rest = address.as_str();
+    if let Some(p) = crate::vocab::PREFECTURES.iter().find(|p| address.starts_with(**p)) {
+        values.entry("prefecture".into()).or_insert_with(|| p.to_string());
+        rest = &address[p.len()..];
+    }
+    if !values.contains_key("municipalities") && !values.contains_key("municipality") {
+        // 市 / 区 / 町 / 村 ends the municipality; a 郡 comes before a 町 or 村.
+        let chars: Vec<char> = rest.chars().collect();
+        let start = chars.iter().position(|c| *c == '郡').map_or(0, |p| p + 1);
+        if let Some(end) = chars.iter().enumerate().skip(start).position(|(_, c)| matches!(c, '市' | '区' | '町' | '村')) {
+            let name: String = chars[start..=start + end].iter().collect();
+            if name.chars().count() >= 2 {
+                values.insert("municipalities".into(), name.clone());
+                values.insert("municipality".into(), name);
+            }
+        }
+    }
+}
+
+fn markdown(collection: Collection, values: &BTreeMap<String, String>, source: &str, row: usize) -> String {
+    let mut out = format!("---\n# 出典: {source} の {row} 行目\n");
+    let q = |s: &str| serde_json::to_string(s).expect("string");
+    for spec in schema::all_fields(collection) {
+        if spec.name == "location" {
+            if let (Some(lat), Some(lon)) = (values.get("lat"), values.get("lon")) {
+                out.push_str(&format!("location: {{lat: {}, lon: {}}}\n", lat.parse::<f64>().map_or(q(lat), |v| v.to_string()), lon.parse::<f64>().map_or(q(lon), |v| v.to_string())));
+            }
+            continue;
+        }
+        let Some(v) = values.get(spec.name) else { continue };
+        match spec.ty {
+            Ty::Texts | Ty::Vocabs(_) | Ty::Steps => {
+                let items: Vec<String> = v
+                    .split(['、', ';', '；', ',', '，', '／', '\n'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(q)
+                    .collect();
+                out.push_str(&format!("{}: [{}]\n", spec.name, items.join(", ")));
+            }
+            _ => out.push_str(&format!("{}: {}\n", spec.name, q(v))),
+        }
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// Adds the import mark: a hash of the content, so a later import can tell whether an
+/// editor has changed the file since.
+fn stamp(text: &str) -> String {
+    let body = text.strip_prefix("---\n").unwrap_or(text);
+    format!("---\n{MARK} {:016x}（この行は取り込みの記録です。消すと次の取り込みで上書きされません）\n{body}", fnv(body))
+}
+
+fn edited_since_import(existing: &str) -> bool {
+    let Some(rest) = existing.strip_prefix("---\n") else { return true };
+    let Some((mark, body)) = rest.split_once('\n') else { return true };
+    let Some(hash) = mark.strip_prefix(MARK).and_then(|m| m.trim().get(..16)) else { return true };
+    format!("{:016x}", fnv(body)) != hash
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
+}

@@ -1,0 +1,191 @@
+//! `kyoso serve`: a local preview on 127.0.0.1 that rebuilds when a file changes and
+//! reloads open pages. A content error shows in the browser with file:line while the last
+//! good site stays on disk. Every rebuild is a full, correct build (fast enough for a
+//! prefecture site; see the timing it prints) rather than a partial one that can go stale.
+
+use crate::pipeline::{self, BuildError, BuildOptions};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct State {
+    version: u64,
+    /// The last build's problems, as HTML, while it is failing.
+    error: Option<String>,
+}
+
+const RELOAD: &str = r#"<script>
+(function () {
+  var v = null;
+  function poll() {
+    fetch("/__kyoso/version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (t) {
+      if (v !== null && t !== v) { location.reload(); return; }
+      v = t; setTimeout(poll, 500);
+    }).catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+</script>"#;
+
+pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
+    let out = std::env::temp_dir().join(format!("kyoso-serve-{}", std::process::id())).join("public");
+    let opts = BuildOptions { output: Some(out.clone()), ..opts };
+    let state = Arc::new(Mutex::new(State::default()));
+    rebuild(&opts, &state);
+
+    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;
+    println!("http://127.0.0.1:{port}/ で確認できます（Ctrl+C で終了）。ファイルを保存すると自動で再生成します。");
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+        if let Ok(e) = e {
+            if !matches!(e.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
+        }
+    })
+    .map_err(|e| format!("ファイルの監視を始められません: {e}"))?;
+    for p in ["content", "templates", "static", "themes", "kyoso.toml"] {
+        let path = opts.root.join(p);
+        if path.exists() {
+            let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+            watcher.watch(&path, mode).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
+        }
+    }
+    let build_state = Arc::clone(&state);
+    let build_opts = opts.clone();
+    std::thread::spawn(move || {
+        while rx.recv().is_ok() {
+            // Editors save several files at once; wait for the burst to end.
+            std::thread::sleep(Duration::from_millis(80));
+            while rx.try_recv().is_ok() {}
+            rebuild(&build_opts, &build_state);
+        }
+    });
+
+    for request in server.incoming_requests() {
+        let response = respond(&out, &state, request.url());
+        let _ = request.respond(response);
+    }
+    drop(watcher);
+    Ok(())
+}
+
+fn rebuild(opts: &BuildOptions, state: &Mutex<State>) {
+    let t = Instant::now();
+    let result = pipeline::build(opts);
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    let mut s = state.lock().expect("state");
+    s.version += 1;
+    match result {
+        Ok(r) => {
+            for d in r.diagnostics.iter() {
+                eprintln!("{d}");
+            }
+            println!("再生成しました: {} ページ、{ms:.0} ms", r.pages);
+            s.error = None;
+        }
+        Err(e) => {
+            let mut lines = Vec::new();
+            if let BuildError::Content(d) | BuildError::Render(d, _) = &e {
+                lines.extend(d.iter().filter(|d| d.is_error()).map(|d| d.to_string()));
+            }
+            lines.push(e.to_string());
+            for l in &lines {
+                eprintln!("{l}");
+            }
+            eprintln!("前回の正常なサイトを表示したままにします。");
+            s.error = Some(lines.iter().map(|l| format!("<li><pre>{}</pre></li>", crate::theme::escape_html(l))).collect());
+        }
+    }
+}
+
+/// The file a request path names, or `None` if it would leave the output directory.
+pub fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return None;
+    }
+    let mut file = out.to_path_buf();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s if s.contains(':') => return None,
+            s => file.push(s),
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    Some(file)
+}
+
+fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("header");
+    if url.starts_with("/__kyoso/version") {
+        let v = state.lock().expect("state").version.to_string();
+        return tiny_http::Response::from_data(v.into_bytes()).with_header(header("Content-Type", "text/plain"));
+    }
+    let error = state.lock().expect("state").error.clone();
+    let Some(file) = resolve(out, url) else {
+        return tiny_http::Response::from_data(b"Bad Request".to_vec()).with_status_code(400);
+    };
+    let is_html = file.extension().is_none_or(|e| e == "html");
+    if let (Some(err), true) = (error, is_html) {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>生成エラー</title></head><body style=\"font-family:sans-serif;padding:1rem\"><h1>内容にエラーがあります</h1><p>直して保存すると、自動で再表示します。</p><ul>{err}</ul>{RELOAD}</body></html>"
+        );
+        return tiny_http::Response::from_data(page.into_bytes()).with_header(header("Content-Type", "text/html; charset=utf-8")).with_status_code(500);
+    }
+    let (bytes, status, file) = match std::fs::read(&file) {
+        Ok(b) => (b, 200, file),
+        Err(_) => (std::fs::read(out.join("404.html")).unwrap_or_default(), 404, out.join("404.html")),
+    };
+    let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let mime = match ext.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "ics" => "text/calendar; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    };
+    let bytes = if ext == "html" {
+        let html = String::from_utf8_lossy(&bytes);
+        match html.rfind("</body>") {
+            Some(p) => format!("{}{RELOAD}{}", &html[..p], &html[p..]).into_bytes(),
+            None => bytes,
+        }
+    } else {
+        bytes
+    };
+    tiny_http::Response::from_data(bytes).with_header(header("Content-Type", mime)).with_status_code(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        let out = Path::new("/srv/site");
+        assert!(resolve(out, "/../etc/passwd").is_none());
+        assert!(resolve(out, "/%2e%2e/etc/passwd").is_none());
+        assert!(resolve(out, "/a/..%2f..%2fetc").is_none());
+        assert!(resolve(out, "/..\\etc").is_none());
+        assert!(resolve(out, "/%5c..%5cetc").is_none());
+        assert!(resolve(out, "/C:/Windows").is_none());
+        assert_eq!(resolve(out, "/cases/a.html?x=1").unwrap(), Path::new("/srv/site/cases/a.html"));
+        assert_eq!(resolve(out, "/domains/%E8%B2%B7/x.html").unwrap(), Path::new("/srv/site/domains/買/x.html"));
+    }
+}

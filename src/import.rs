@@ -40,20 +40,29 @@ pub struct Table {
 
 pub fn read_table(path: &Path) -> Result<Table, String> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
-        use calamine::{open_workbook_auto, Reader};
-        let mut wb = open_workbook_auto(path).map_err(|e| format!("表計算ファイルを開けません: {e}"))?;
-        let sheet = wb.sheet_names().first().cloned().ok_or("シートがありません")?;
-        let range = wb.worksheet_range(&sheet).map_err(|e| format!("シート「{sheet}」を読めません: {e}"))?;
-        let mut rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect();
+    let bytes = std::fs::read(path).map_err(|e| format!("{} を読めません: {e}", path.display()))?;
+    read_table_bytes(&bytes, &ext)
+}
+
+/// Reads a table from memory; `ext` (lower case, no dot) says whether it is a workbook.
+pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
+    if matches!(ext, "xlsx" | "xlsm" | "xls" | "ods") {
+        use calamine::{open_workbook_auto_from_rs, Reader};
+        // A damaged workbook must give an error, never bring the command down.
+        let read = std::panic::catch_unwind(|| -> Result<Vec<Vec<String>>, String> {
+            let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("表計算ファイルを開けません: {e}"))?;
+            let sheet = wb.sheet_names().first().cloned().ok_or("シートがありません")?;
+            let range = wb.worksheet_range(&sheet).map_err(|e| format!("シート「{sheet}」を読めません: {e}"))?;
+            Ok(range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect())
+        });
+        let mut rows = read.map_err(|_| "表計算ファイルが壊れているため読めません".to_string())??;
         if rows.is_empty() {
             return Err("シートが空です".into());
         }
         let header = rows.remove(0);
         return Ok(Table { header, rows, encoding: "Excel" });
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("{} を読めません: {e}", path.display()))?;
-    let (text, encoding) = decode(&bytes)?;
+    let (text, encoding) = decode(bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let header = reader.headers().map_err(|e| format!("見出し行を読めません: {e}"))?.iter().map(|h| h.trim().to_string()).collect();
     let mut rows = Vec::new();
@@ -116,24 +125,38 @@ pub struct Report {
 
 const MARK: &str = "# kyoso import:";
 
-pub fn import(opts: &Options) -> Result<Report, String> {
-    let table = read_table(&opts.file)?;
-    let mut report = Report { encoding: table.encoding, ..Default::default() };
+/// What a table turns into, before anything is written.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// (path relative to the site root, file text) per good row.
+    pub files: Vec<(PathBuf, String)>,
+    pub skipped: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub ignored_columns: Vec<String>,
+}
+
+/// Maps columns to fields and checks every row with the build's schema. Pure: no I/O.
+pub fn plan(
+    table: &Table,
+    collection: Collection,
+    map: &[(String, String)],
+    set: &[(String, String)],
+    domains: &[String],
+    source_name: &str,
+) -> Plan {
+    let mut out = Plan::default();
     let mut mapping: Vec<Option<String>> = Vec::new();
     for h in &table.header {
         let n = norm_column(h);
-        let explicit = opts.map.iter().find(|(c, _)| norm_column(c) == n).map(|(_, f)| f.clone());
+        let explicit = map.iter().find(|(c, _)| norm_column(c) == n).map(|(_, f)| f.clone());
         let known = KNOWN_COLUMNS.iter().find(|(c, _)| norm_column(c) == n).map(|(_, f)| f.to_string());
-        let direct = schema::find(opts.collection, &n).map(|s| s.name.to_string());
+        let direct = schema::find(collection, &n).map(|s| s.name.to_string());
         let field = explicit.or(known).or(direct);
         if field.is_none() {
-            report.ignored_columns.push(h.clone());
+            out.ignored_columns.push(h.clone());
         }
         mapping.push(field);
     }
-    let config = crate::config::Config::load(&opts.root).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
-    let domains = config.domains();
-    let source_name = opts.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     for (i, row) in table.rows.iter().enumerate() {
         let row_no = i + 2; // the header is row 1
         if row.iter().all(|c| c.is_empty()) {
@@ -145,41 +168,59 @@ pub fn import(opts: &Options) -> Result<Report, String> {
                 values.entry(f.clone()).or_insert_with(|| cell.clone());
             }
         }
-        for (f, v) in &opts.set {
+        for (f, v) in set {
             values.entry(f.clone()).or_insert_with(|| v.clone());
         }
         infer_region(&mut values);
-        let at = |msg: String| Diagnostic::error(&source_name, msg).at(row_no, 0);
+        let at = |msg: String| Diagnostic::error(source_name, msg).at(row_no, 0);
         let Some(title) = values.get("title").cloned() else {
-            report.skipped.push(at("名称の列が空です".into()).hint("名称（または name）の列を用意するか、--map 列名=title で指定してください。"));
+            out.skipped.push(at("名称の列が空です".into()).hint("名称（または name）の列を用意するか、--map 列名=title で指定してください。"));
             continue;
         };
         let slug = match values.get("id") {
             Some(id) if crate::validate::is_valid_slug(&id.to_lowercase()) && id.chars().any(|c| c.is_ascii_alphabetic()) => id.to_lowercase(),
-            Some(id) if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => format!("{}-{}", opts.collection.name(), id.to_lowercase()),
-            _ => format!("{}-{:08x}", opts.collection.name(), fnv(&format!("{title}\u{0}{}", values.get("address").map_or("", String::as_str)))),
+            Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => format!("{}-{}", collection.name(), id.to_lowercase()),
+            _ => format!("{}-{:08x}", collection.name(), fnv(&format!("{title}\u{0}{}", values.get("address").map_or("", String::as_str))) & 0xffff_ffff),
         };
-        let text = markdown(opts.collection, &values, &source_name, row_no);
+        let text = markdown(collection, &values, source_name, row_no);
         // The same checks as the build, on the file as it would be written.
-        let rel = PathBuf::from(format!("content/{}/{slug}.md", opts.collection.folder()));
+        let rel = PathBuf::from(format!("content/{}/{slug}.md", collection.folder()));
         let parsed = match crate::frontmatter::parse(&rel, &text) {
             Ok(p) => p,
             Err(d) => {
-                report.skipped.push(at(d.message));
+                out.skipped.push(at(d.message));
                 continue;
             }
         };
-        let raw = crate::load::RawDoc { collection: opts.collection, source: rel.clone(), stem: slug.clone(), guide: None, parsed };
-        let (doc, problems) = crate::validate::check_doc(raw, &domains);
+        let raw = crate::load::RawDoc { collection, source: rel.clone(), stem: slug.clone(), guide: None, parsed };
+        let (doc, problems) = crate::validate::check_doc(raw, domains);
         let errors: Vec<&Diagnostic> = problems.iter().filter(|d| d.is_error()).collect();
         if doc.is_none() || !errors.is_empty() {
             let what = errors.iter().map(|d| format!("{}: {}", d.field, d.message)).collect::<Vec<_>>().join("／");
-            report.skipped.push(at(format!("「{title}」を取り込めません: {what}")).hint("列の値を直すか、--set 項目=値 で補ってください（例: --set kind=社会福祉法人 --set domains=介護）。"));
+            out.skipped.push(at(format!("「{title}」を取り込めません: {what}")).hint("列の値を直すか、--set 項目=値 で補ってください（例: --set kind=社会福祉法人 --set domains=介護）。"));
             continue;
         }
         for w in problems.into_iter().filter(|d| !d.is_error()) {
-            report.warnings.push(at(format!("「{title}」: {}: {}", w.field, w.message)));
+            out.warnings.push(at(format!("「{title}」: {}: {}", w.field, w.message)));
         }
+        out.files.push((rel, text));
+    }
+    out
+}
+
+pub fn import(opts: &Options) -> Result<Report, String> {
+    let table = read_table(&opts.file)?;
+    let config = crate::config::Config::load(&opts.root).map_err(|d| d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))?;
+    let source_name = opts.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let plan = plan(&table, opts.collection, &opts.map, &opts.set, &config.domains(), &source_name);
+    let mut report = Report {
+        encoding: table.encoding,
+        skipped: plan.skipped,
+        warnings: plan.warnings,
+        ignored_columns: plan.ignored_columns,
+        ..Default::default()
+    };
+    for (rel, text) in plan.files {
         let path = opts.root.join(&rel);
         let stamped = stamp(&text);
         if path.exists() {

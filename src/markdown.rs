@@ -88,6 +88,7 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
     }
 
     let mut rewritten = Vec::with_capacity(events.len() + 8);
+    let mut has_raw_html = false;
     for event in events {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -110,8 +111,11 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
                 rewritten.push(Event::End(TagEnd::Table));
                 rewritten.push(Event::Html(CowStr::from("</div>")));
             }
-            // Raw HTML from contributed content is shown as text, never interpreted.
-            Event::Html(h) | Event::InlineHtml(h) => rewritten.push(Event::Text(h)),
+            // Raw HTML is kept for now and the whole page is sanitised below.
+            Event::Html(h) | Event::InlineHtml(h) => {
+                has_raw_html = true;
+                rewritten.push(Event::Html(h));
+            }
             Event::Text(t) => {
                 out.text.push_str(&t);
                 rewritten.push(Event::Text(t));
@@ -132,7 +136,30 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
         }
     }
     pulldown_cmark::html::push_html(&mut out.html, rewritten.into_iter());
+    if has_raw_html {
+        // Contributed content may carry HTML: only an allowlist of content elements and
+        // attributes survives, and no script, event handler, style or script URL.
+        out.html = sanitizer().clean(&out.html).to_string();
+    }
     out
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["details", "summary", "ruby", "rt", "rp", "figure", "figcaption", "mark", "input", "section"])
+            .add_generic_attributes(["id", "class", "lang", "title"])
+            .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
+            .add_tag_attributes("input", ["type", "disabled", "checked"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("td", ["colspan", "rowspan"])
+            .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+            .add_tag_attribute_values("input", "type", ["checkbox"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .link_rel(None);
+        b
+    })
 }
 
 /// A heading id from its text: the words themselves (HTML allows any character but
@@ -192,8 +219,9 @@ fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>, internal: &mu
         None => (urls::join(cx.source_dir, &path), false),
     };
     let Some(target) = urls::normalize(&joined) else {
+        // Above the site root: there is nothing of ours there.
         broken.push(dest.to_string());
-        return dest.to_string();
+        return "#".to_string();
     };
     let target = if target.ends_with(".md") {
         let key = if site_rooted && !target.starts_with("content/") { target.clone() } else { target.trim_start_matches("content/").to_string() };
@@ -248,9 +276,20 @@ mod tests {
     #[test]
     fn raw_html_and_script_urls_are_neutralised() {
         let pages = HashMap::new();
-        let r = render("<script>alert(1)</script>\n\n[x](javascript:alert(1))", &cx(&pages));
-        assert!(!r.html.contains("<script>"), "{}", r.html);
+        let r = render("<script>alert(1)</script>\n\n[x](javascript:alert(1))\n\n<img src=x onerror=alert(1)><a href=\"JaVaScRiPt:alert(1)\" style=\"color:red\">y</a>", &cx(&pages));
+        for bad in ["<script", "onerror", "javascript:", "JaVaScRiPt", "style="] {
+            assert!(!r.html.contains(bad), "{bad}: {}", r.html);
+        }
         assert!(r.html.contains("href=\"#\""));
+    }
+
+    #[test]
+    fn content_html_is_kept() {
+        let pages = HashMap::new();
+        let r = render("<details><summary>詳しく</summary>\n\n中身\n\n</details>\n\n<ruby>共創<rt>きょうそう</rt></ruby>\n\n## 見出し\n\n|a|\n|-|\n|1|\n", &cx(&pages));
+        for good in ["<details>", "<summary>詳しく</summary>", "<ruby>共創<rt>きょうそう</rt></ruby>", "id=\"見出し\"", "table-wrap", "tabindex=\"0\""] {
+            assert!(r.html.contains(good), "{good}: {}", r.html);
+        }
     }
 
     #[test]

@@ -575,6 +575,46 @@ pub fn check_site(docs: &[Doc], diags: &mut Diagnostics) {
                 }
             }
         }
+        for image in &d.common.images {
+            let dir = d.url.rsplit_once('/').map_or("", |x| x.0);
+            if image.src.contains(':') || image.src.contains('\\') || crate::urls::normalize(&crate::urls::join(dir, &image.src)).is_none() {
+                let (line, col) = d.locator.locate_item("images", &image.src);
+                diags.push(
+                    Diagnostic::error(&d.source, format!("画像「{}」はサイトの外を指しています", image.src))
+                        .at(line, col)
+                        .field("images")
+                        .hint("content/ の中の画像を、このファイルからの相対パスで書いてください。"),
+                );
+            }
+        }
+        for alias in &d.common.aliases {
+            if let Some(path) = crate::render::alias_path(alias) {
+                let first = path.split('/').next().unwrap_or("");
+                let generated = path == "index.html"
+                    || path == "404.html"
+                    || seen.contains_key(path.as_str())
+                    || (path.split('/').count() == 2 && path.ends_with("/index.html") && RESERVED.contains(&first))
+                    || path.contains("/page/")
+                    || ["domains", "regions", "kinds", "relations", "search", "data", "css", "js"].contains(&first);
+                if generated {
+                    let (line, col) = d.locator.locate_item("aliases", alias);
+                    diags.push(
+                        Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトが使うアドレスと重なります"))
+                            .at(line, col)
+                            .field("aliases")
+                            .hint("今はもう使っていない、古いアドレスだけを書いてください。"),
+                    );
+                }
+            } else {
+                let (line, col) = d.locator.locate_item("aliases", alias);
+                diags.push(
+                    Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトの外を指しています"))
+                        .at(line, col)
+                        .field("aliases")
+                        .hint("サイト内のアドレス（例: /old/page/）を書いてください。.. やドライブ名（C:）は使えません。"),
+                );
+            }
+        }
         if d.collection == Collection::Page && RESERVED.contains(&d.slug.as_str()) {
             diags.push(
                 Diagnostic::error(&d.source, format!("ページ名「{}」はサイトの決まった場所と重なります", d.slug))

@@ -50,8 +50,10 @@ pub fn push_varint(out: &mut String, mut n: u64) {
     }
 }
 
+/// A script that hands `payload` to the runtime. `<` is written as `\u003c`, so no
+/// content can ever form `</script>` or `<!--`, even if a page inlines the file.
 fn script(name: &str, payload: &Value) -> String {
-    format!("kyosoSearch.data({},{});\n", json!(name), payload)
+    format!("kyosoSearch.data({},{});\n", json!(name), payload).replace('<', "\\u003c")
 }
 
 pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {

@@ -1,0 +1,291 @@
+//! Contributed content cannot attack readers, private content never leaks, paths cannot
+//! leave the site, bad input never panics, and an interrupted build loses nothing.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const PAYLOADS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<iframe src=\"https://evil.example/\"></iframe>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "\"><script>alert(1)</script>",
+    "</script><script>alert(1)</script>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">d</a>",
+];
+
+/// Raw tags of an HTML document (text is escaped, so every raw `<` opens markup).
+fn tags(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+        out.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// (name, value) pairs of a tag's attributes.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let mut chars = inner.chars().peekable();
+    // Skip the element name.
+    while chars.peek().is_some_and(|c| !c.is_whitespace()) {
+        chars.next();
+    }
+    let mut out = Vec::new();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() || c == '=' {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        if name.is_empty() {
+            break;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'=') {
+            chars.next();
+            match chars.peek().copied() {
+                Some(q @ ('"' | '\'')) => {
+                    chars.next();
+                    for c in chars.by_ref() {
+                        if c == q {
+                            break;
+                        }
+                        value.push(c);
+                    }
+                }
+                _ => {
+                    while let Some(&c) = chars.peek() {
+                        if c.is_whitespace() {
+                            break;
+                        }
+                        value.push(c);
+                        chars.next();
+                    }
+                }
+            }
+        }
+        out.push((name.to_ascii_lowercase(), value));
+    }
+    out
+}
+
+fn assert_no_active_content(path: &Path, html: &str) {
+    for tag in tags(html) {
+        let lower = tag.to_ascii_lowercase();
+        if lower.starts_with("<!") || lower.starts_with("</") {
+            continue;
+        }
+        if lower.starts_with("<script") {
+            let allowed = lower.starts_with("<script type=\"application/ld+json\">")
+                || lower.starts_with("<script src=\"")
+                || lower == "<script>";
+            assert!(allowed, "{}: unexpected {tag}", path.display());
+            if lower == "<script>" {
+                // Only the theme's own inline script (chapter keys).
+                let after = &html[html.find(tag).unwrap()..];
+                assert!(after.contains("/* ←/→"), "{}: inline script that is not the theme's", path.display());
+            }
+        }
+        for bad in ["<iframe", "<object", "<embed", "<svg", "<math", "<style", "<form action=\"http", "<base href=\"javascript"] {
+            assert!(!lower.starts_with(bad), "{}: {tag}", path.display());
+        }
+        for (name, value) in attributes(tag) {
+            assert!(!name.starts_with("on") && name != "style", "{}: attribute {name} in {tag}", path.display());
+            if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "content" | "srcset") {
+                let v = value.trim().to_ascii_lowercase();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(!v.starts_with(scheme) && !v.contains(&format!("url={scheme}")), "{}: {name}={value}", path.display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn xss_payloads_never_survive_in_any_output_file() {
+    let dir = full_site();
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let yaml = serde_json::to_string(p).unwrap();
+        write(dir.path(), &format!("content/news/x{i}.md"), &format!(
+            "---\ntitle: {yaml}\nsummary: {yaml}\ntags: [{yaml}]\ndate: 2026-01-01\n---\n{p}\n\n[リンク](javascript:alert(1)) ![画像](javascript:alert(1))\n\n本文 {p} 終わり\n"));
+        write(dir.path(), &format!("content/actors/x{i}.md"), &format!(
+            "---\ntitle: {yaml}\nkind: NPO法人\ndomains: [見守り]\nprefecture: 東京都\nmunicipalities: [新宿区]\naddress: {yaml}\ncontact: {yaml}\ncore_business: {yaml}\n---\n{p}\n"));
+    }
+    write(dir.path(), "content/events/x.md", "---\ntitle: \"</script><script>alert(1)</script>\"\nkind: 研修\nstart: 2026-12-01 10:00\nvenue: \"<b onmouseover=alert(1)>会場</b>\"\n---\n");
+    build(dir.path()).expect("payloads in text are content, not errors");
+    let public = dir.path().join("public");
+    for (path, bytes) in snapshot(&public) {
+        let text = String::from_utf8_lossy(&bytes);
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("html") => assert_no_active_content(&path, &text),
+            Some("js") if path.starts_with("search") => {
+                assert!(!text.contains("<script") && !text.contains("</script") && !text.contains("<!--"), "{}", path.display());
+            }
+            Some("xml") => {
+                let mut r = quick_xml::Reader::from_str(&text);
+                loop {
+                    match r.read_event() {
+                        Ok(quick_xml::events::Event::Start(e)) => assert_ne!(e.name().as_ref(), b"script", "{}", path.display()),
+                        Ok(quick_xml::events::Event::Eof) => break,
+                        Err(e) => panic!("{}: {e}", path.display()),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // A title with </script> does not break out of the JSON-LD block, which stays valid.
+    let event = read(dir.path(), "events/x/index.html");
+    let start = event.find("<script type=\"application/ld+json\">").unwrap() + "<script type=\"application/ld+json\">".len();
+    let block = &event[start..start + event[start..].find("</script>").unwrap()];
+    let v: serde_json::Value = serde_json::from_str(block).unwrap();
+    assert_eq!(v["name"], "</script><script>alert(1)</script>");
+}
+
+#[test]
+fn script_urls_in_front_matter_are_refused() {
+    let dir = full_site();
+    write(dir.path(), "content/actors/bad.md", "---\ntitle: t\nkind: NPO法人\ndomains: [見守り]\nprefecture: 東京都\nwebsite: javascript:alert(1)\n---\n");
+    write(dir.path(), "content/cases/bad.md", "---\ntitle: t\nprefecture: 東京都\ndomains: [見守り]\nsource: \"data:text/html,<script>alert(1)</script>\"\nvideo: \" javascript:alert(1)\"\n---\n");
+    write(dir.path(), "content/events/bad.md", "---\ntitle: t\nkind: 研修\nstart: 2026-12-01\nregistration: vbscript:msgbox\n---\n");
+    let msg = errors(build(dir.path()));
+    for field in ["website", "source", "video", "registration"] {
+        assert!(msg.contains(&format!(": {field}: エラー:")), "{field} in {msg}");
+    }
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn paths_cannot_leave_the_site() {
+    let dir = full_site();
+    write(dir.path(), "content/pages/a.md", "---\ntitle: a\naliases: [\"../../escape\", \"C:\\\\Windows\\\\x\", \"/cases/\"]\nimages: [\"../../../../etc/passwd\"]\n---\n![x](../../../../etc/passwd)\n");
+    let msg = errors(build(dir.path()));
+    assert!(msg.contains("旧アドレス「../../escape」はサイトの外を指しています"), "{msg}");
+    assert!(msg.contains("C:\\Windows\\x"), "{msg}");
+    assert!(msg.contains("旧アドレス「/cases/」はサイトが使うアドレスと重なります"), "{msg}");
+    write(dir.path(), "content/pages/a.md", "---\ntitle: a\nslug: \"../evil\"\n---\n");
+    assert!(errors(build(dir.path())).contains("slug「../evil」はアドレスに使えません"));
+    write(dir.path(), "content/pages/a.md", "---\ntitle: a\nimages: [\"../../../../etc/passwd\"]\n---\n");
+    assert!(errors(build(dir.path())).contains("画像「../../../../etc/passwd」はサイトの外を指しています"));
+    write(dir.path(), "content/pages/a.md", "---\ntitle: a\n---\n![x](../../../../../etc/passwd) [y](/../../etc/passwd)\n");
+    let report = build(dir.path()).unwrap();
+    assert!(report.diagnostics.iter().any(|d| d.message.contains("etc/passwd")), "reported as a broken link");
+    assert!(!read(dir.path(), "a/index.html").contains("etc/passwd\""), "no link outside the site");
+    // Nothing was written outside public/.
+    assert!(!dir.path().join("escape").exists() && !dir.path().parent().unwrap().join("escape").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret.md", "---\ntitle: SENTINEL-OUTSIDE\n---\nSENTINEL-OUTSIDE\n");
+    write(outside.path(), "secret.png", "SENTINEL-OUTSIDE");
+    let dir = full_site();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("content/news/secret.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.png"), dir.path().join("content/news/secret.png")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("content/cases/outside")).unwrap();
+    let report = build(dir.path()).unwrap();
+    assert!(report.diagnostics.iter().any(|d| d.message.contains("シンボリックリンク")));
+    for (path, bytes) in snapshot(&dir.path().join("public")) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("SENTINEL-OUTSIDE"), "{}", path.display());
+    }
+}
+
+#[test]
+fn bad_input_gives_an_error_or_a_page_never_a_panic() {
+    let big = format!("---\ntitle: 大きなファイル\n---\n{}", "地域の生活支援について書いた長い段落です。\n\n".repeat(330_000));
+    assert!(big.len() > 20_000_000);
+    let nested_list = format!("---\ntitle: 入れ子\n---\n{}終わり\n", "- ".repeat(10_000));
+    let nested_quote = format!("---\ntitle: 引用\n---\n{}終わり\n", ">".repeat(10_000));
+    let long_title = format!("---\ntitle: {}\n---\n本文\n", "長".repeat(10_000));
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        ("empty", Vec::new(), false),
+        ("front-matter-only", b"---\ntitle: a\n---".to_vec(), true),
+        ("unterminated", b"---\ntitle: a\n".to_vec(), false),
+        ("nul", b"---\ntitle: a\x00b\n---\n".to_vec(), false),
+        ("invalid-utf8", b"---\ntitle: \xff\xfe\xfd\n---\n".to_vec(), false),
+        ("big", big.into_bytes(), true),
+        ("nested-list", nested_list.into_bytes(), true),
+        ("nested-quote", nested_quote.into_bytes(), true),
+        ("long-title", long_title.into_bytes(), true),
+        ("yaml-bomb", b"---\na: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\ntitle: b\n---\n".to_vec(), false),
+        ("binary", (0..=255u8).cycle().take(4096).collect(), false),
+    ];
+    for (name, bytes, builds) in cases {
+        let dir = full_site();
+        write_bytes(dir.path(), &format!("content/news/{name}.md"), &bytes);
+        match build(dir.path()) {
+            Ok(_) => assert!(builds, "{name} should have been refused"),
+            Err(kyoso::pipeline::BuildError::Content(d)) => {
+                assert!(!builds, "{name} should build: {:?}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>());
+                assert!(d.iter().any(|d| d.path.ends_with(format!("{name}.md"))), "{name}: the message names the file");
+            }
+            Err(e) => panic!("{name}: {e}"),
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn killing_a_build_at_any_moment_leaves_the_previous_output_intact() {
+    // A site big enough that a build takes a while.
+    let dir = full_site();
+    let para = "地域の生活支援について、事業者と住民が話し合いを重ねてきた経過を記録します。".repeat(20);
+    for i in 0..600 {
+        write(dir.path(), &format!("content/cases/c{i:04}.md"), &format!(
+            "---\ntitle: 事例{i}\nprefecture: 埼玉県\nmunicipality: 町{}\ndomains: [見守り, 買い物]\ndate: 2026-01-01\n---\n## 経緯\n\n{para}\n", i % 40));
+    }
+    let bin = env!("CARGO_BIN_EXE_kyoso");
+    let run = || {
+        let mut c = std::process::Command::new(bin);
+        c.args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c
+    };
+    assert!(run().status().unwrap().success());
+    let before = snapshot(&dir.path().join("public"));
+    let start = std::time::Instant::now();
+    assert!(run().status().unwrap().success());
+    let full = start.elapsed();
+    assert_eq!(before, snapshot(&dir.path().join("public")), "builds are deterministic");
+    for step in 0..12u32 {
+        let delay = full * step / 10;
+        let mut child = run().spawn().unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let after = snapshot(&dir.path().join("public"));
+        assert!(before == after, "public/ changed after a kill at {delay:?}");
+    }
+    // The next build cleans up what killed builds left behind.
+    assert!(run().status().unwrap().success());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("kyoso-")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+#[should_panic(expected = "attribute onerror")]
+fn the_scanner_notices_an_event_handler() {
+    assert_no_active_content(Path::new("x.html"), "<p>本文</p><img src=\"a.png\" onerror=\"alert(1)\">");
+}
+
+#[test]
+#[should_panic(expected = "href=JavaScript")]
+fn the_scanner_notices_a_script_url() {
+    assert_no_active_content(Path::new("x.html"), "<a href=\"JavaScript:alert(1)\">x</a>");
+}

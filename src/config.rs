@@ -37,6 +37,50 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub menu: Vec<MenuEntry>,
+    /// Where the get-listed form sends its pre-filled e-mail.
+    #[serde(default)]
+    pub contact_email: String,
+    #[serde(default)]
+    pub map: MapConfig,
+    /// Other kyoso sites whose exported data this site lists (national aggregation).
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Tile URL template; the default is the GSI standard map (地理院タイル).
+    #[serde(default = "default_tiles")]
+    pub tile_url: String,
+    /// Attribution shown on the map, as HTML from the site's own configuration.
+    #[serde(default = "default_attribution")]
+    pub attribution: String,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig { tile_url: default_tiles(), attribution: default_attribution() }
+    }
+}
+
+fn default_tiles() -> String {
+    "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png".into()
+}
+
+fn default_attribution() -> String {
+    "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>".into()
+}
+
+/// A kyoso site whose `data/actors.json` and `data/cases.json` are listed here.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Shown with every item from it (e.g. 高知県生活支援共創プラットフォーム).
+    pub name: String,
+    /// Folder holding the exported `actors.json` / `cases.json` (relative to kyoso.toml),
+    /// fetched beforehand: the build never uses the network.
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -65,7 +65,7 @@ fn atom(site: &Site) -> String {
     let mut items: Vec<(&Doc, String)> = site
         .docs
         .iter()
-        .filter(|d| matches!(d.collection, Collection::News | Collection::Case | Collection::Event))
+        .filter(|d| matches!(d.collection, Collection::News | Collection::Case | Collection::Event) && d.external.is_none())
         .filter_map(|d| feed_time(d).map(|t| (d, t)))
         .collect();
     items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.url.cmp(&b.0.url)));

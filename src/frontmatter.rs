@@ -181,6 +181,11 @@ impl Parsed {
 }
 
 impl Locator {
+    /// For items that do not come from a file.
+    pub fn empty() -> Locator {
+        Locator { format: Format::Yaml, fm_text: String::new(), fm_first_line: 0 }
+    }
+
     /// File line and column of `key`'s value (line of the key, column after the separator).
     pub fn locate(&self, key: &str) -> (usize, usize) {
         match self.key_line(key) {

@@ -8,6 +8,7 @@
 //! [`render`] (pages through the [`theme`]'s templates, Markdown via [`markdown`]) →
 //! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order.
 
+pub mod aggregate;
 pub mod check;
 pub mod config;
 pub mod diagnostics;

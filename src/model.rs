@@ -124,8 +124,18 @@ pub struct Doc {
     pub body_first_line: usize,
     /// Where each front-matter field is written, for messages about the item.
     pub locator: crate::frontmatter::Locator,
-    /// Output path relative to the site root (`cases/foo/index.html`).
+    /// Output path relative to the site root (`cases/foo/index.html`), or for an
+    /// aggregated item the absolute address of its page on the source site.
     pub url: String,
+    /// Set for items listed from another kyoso site's exported data.
+    pub external: Option<External>,
+}
+
+/// Where an aggregated item comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct External {
+    /// Names of the sources listing it (an actor listed by two is shown once).
+    pub sources: Vec<String>,
 }
 
 impl Doc {

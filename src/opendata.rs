@@ -25,6 +25,9 @@ fn site_json(site: &Site) -> Value {
 }
 
 fn page_url(site: &Site, d: &Doc) -> String {
+    if d.external.is_some() {
+        return d.url.clone();
+    }
     let path = crate::urls::encode_path(d.url.strip_suffix("index.html").unwrap_or(&d.url));
     format!("{}{path}", site.config.base_url)
 }

@@ -99,6 +99,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)
         d.common.updated = dates.get(&d.source).cloned();
     }
     let filter = Filter { drafts: opts.drafts, now: opts.now() };
+    let external = crate::aggregate::load_sources(&opts.root, &config, &docs, &mut diags);
     // Drafts take part in the site-wide checks only when they are being published.
     let published: Vec<_> = docs.iter().filter(|d| opts.drafts || !d.common.draft).cloned().collect();
     validate::check_site(&published, &mut diags);
@@ -113,6 +114,7 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)
         }
     }
     let home_intro = loaded.home.map(|p| p.body);
+    docs.extend(external);
     let site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
     diags.sort();
     timings.push(("validate", t.elapsed()));

@@ -50,6 +50,9 @@ pub struct Card {
     pub domains: Vec<Term>,
     /// Actor kind, event kind or policy ministry.
     pub badge: Option<String>,
+    /// Listed from another site: `url` is absolute, `sources` names the sites.
+    pub external: bool,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +124,7 @@ impl<'a> Renderer<'a> {
     fn plan(&self) -> Vec<(String, Plan)> {
         let site = self.site;
         let mut plans = vec![("index.html".to_string(), Plan::Home), ("404.html".to_string(), Plan::NotFound)];
-        for (i, d) in site.docs.iter().enumerate() {
+        for (i, d) in site.docs.iter().enumerate().filter(|(_, d)| d.external.is_none()) {
             plans.push((d.url.clone(), Plan::Doc(i)));
             if d.collection == Collection::Guide {
                 plans.push((format!("guides/{}/print/index.html", d.slug), Plan::GuidePrint(i)));
@@ -655,6 +658,8 @@ fn card(d: &Doc, body: &markdown::Rendered) -> Card {
         region_url,
         domains: d.domains().iter().map(|t| Term { name: t.clone(), url: term_url("domains", t) }).collect(),
         badge,
+        external: d.external.is_some(),
+        sources: d.external.as_ref().map(|e| e.sources.clone()).unwrap_or_default(),
     }
 }
 

@@ -71,7 +71,7 @@ impl Site {
                 for a in &c.actors {
                     if by_slug.contains_key(&(Collection::Actor, a.clone())) {
                         cases_by_actor.entry(a.clone()).or_default().push(i);
-                    } else {
+                    } else if d.external.is_none() {
                         let (line, col) = d.locator.locate_item("actors", a);
                         diags.push(
                             Diagnostic::warning(&d.source, format!("主体「{a}」は下書きか公開前のため、この事例には表示しません"))

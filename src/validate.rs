@@ -104,6 +104,7 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
         body: raw.parsed.body,
         body_first_line: raw.parsed.body_first_line,
         locator: raw.parsed.locator,
+        external: None,
     };
     (Some(doc), diags)
 }

@@ -505,7 +505,7 @@
             d.r ? el("span", { text: d.r }) : null
           ]);
           list.appendChild(el("li", { "class": "search-result" }, [
-            el("h2", { "class": "card-title" }, [el("a", { href: siteRoot + d.u, text: d.t })]), info, snip
+            el("h2", { "class": "card-title" }, [el("a", { href: /^https?:\/\//.test(d.u) ? d.u : siteRoot + d.u, text: d.t })]), info, snip
           ]));
         });
       });

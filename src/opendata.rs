@@ -64,6 +64,7 @@ pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
     };
     let csv = actors_csv(site);
     vec![
+        ("data/places.js".into(), places_script(site)),
         ("data/actors.json".into(), wrap("kyoso-actors", actors)),
         ("data/cases.json".into(), wrap("kyoso-cases", cases)),
         ("data/actors.csv".into(), csv),
@@ -103,4 +104,28 @@ fn actors_csv(site: &Site) -> Vec<u8> {
         w.flush().expect("in memory");
     }
     out
+}
+
+/// `data/places.js`: the actors and cases the map and the partner finder work on, as a
+/// script (so they load from `file://`). URLs are relative to the site root unless the
+/// item comes from another site.
+pub fn places_script(site: &Site) -> Vec<u8> {
+    let actors: Vec<Value> = site
+        .of(Collection::Actor)
+        .map(|(_, d)| {
+            let a = d.actor().expect("actor");
+            json!({"t": d.common.title, "u": d.url, "k": a.kind, "d": a.domains, "p": a.prefecture, "m": a.municipalities,
+                   "a": a.address, "lat": a.location.map(|l| l.lat), "lon": a.location.map(|l| l.lon), "b": a.core_business,
+                   "x": d.external.is_some()})
+        })
+        .collect();
+    let cases: Vec<Value> = site
+        .of(Collection::Case)
+        .map(|(_, d)| {
+            let c = d.case().expect("case");
+            json!({"t": d.common.title, "u": d.url, "d": c.domains, "p": c.prefecture, "m": c.municipality, "s": d.common.summary, "x": d.external.is_some()})
+        })
+        .collect();
+    let payload = json!({"actors": actors, "cases": cases, "domains": site.domains, "kinds": crate::vocab::ACTOR_KINDS});
+    format!("kyosoPlaces({});\n", crate::render::script_json(&payload)).into_bytes()
 }

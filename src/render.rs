@@ -78,6 +78,9 @@ enum Plan {
     Relation { value: String, items: Vec<usize> },
     Links,
     Search,
+    Map,
+    Partners,
+    Apply,
     NotFound,
     Alias { target: usize },
 }
@@ -145,6 +148,9 @@ impl<'a> Renderer<'a> {
             }
         }
         plans.push(("search/index.html".into(), Plan::Search));
+        plans.push(("map/index.html".into(), Plan::Map));
+        plans.push(("partners/index.html".into(), Plan::Partners));
+        plans.push(("apply/index.html".into(), Plan::Apply));
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));
@@ -348,7 +354,8 @@ impl<'a> Renderer<'a> {
                 "term.html",
                 format!("分野：{name}"),
                 vec![("分野から探す".into(), "domains/index.html".into())],
-                json!({"term": name, "sections": self.sections(items)}),
+                json!({"term": name, "sections": self.sections(items),
+                       "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
             ),
             Plan::RegionIndex => {
                 let regions: Vec<Value> = site
@@ -379,6 +386,21 @@ impl<'a> Renderer<'a> {
                 } else {
                     Vec::new()
                 };
+                // "この地域で 買い物 に取り組む主体": one link per 分野 served here.
+                let mut served: Vec<&str> = Vec::new();
+                for &i in items.iter().chain(&wide) {
+                    for t in site.docs[i].domains() {
+                        if !served.contains(&t.as_str()) {
+                            served.push(t);
+                        }
+                    }
+                }
+                served.sort_by_key(|t| vocab::domain_order(&site.domains, t));
+                let place = municipality.as_deref().unwrap_or(prefecture);
+                let partners: Vec<Value> = served
+                    .iter()
+                    .map(|t| json!({"label": format!("{place}で{t}に取り組む主体"), "url": partners_url(t, Some(prefecture), municipality.as_deref())}))
+                    .collect();
                 let children: Vec<Value> = children
                     .iter()
                     .map(|(m, n)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(prefecture), urls::encode_segment(m)), "count": n}))
@@ -388,7 +410,7 @@ impl<'a> Renderer<'a> {
                     format!("地域：{title}"),
                     crumbs,
                     json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items),
-                           "children": children, "wide_actors": self.cards(&wide)}),
+                           "children": children, "wide_actors": self.cards(&wide), "partners": partners}),
                 )
             }
             Plan::Kind { name, items } => (
@@ -419,6 +441,37 @@ impl<'a> Renderer<'a> {
                 ("links.html", "関連リンク".into(), Vec::new(), json!({"groups": groups}))
             }
             Plan::Search => ("search.html", "サイト内検索".into(), Vec::new(), json!({})),
+            Plan::Map => {
+                let actors: Vec<usize> = site.of(Collection::Actor).map(|(i, _)| i).collect();
+                let located: Vec<Value> = actors
+                    .iter()
+                    .map(|&i| {
+                        let d = &site.docs[i];
+                        let a = d.actor().expect("actor");
+                        json!({"card": self.cards[i], "lat": a.location.map(|l| l.lat), "lon": a.location.map(|l| l.lon),
+                               "domains": a.domains.join("|"), "kind": a.kind, "address": a.address})
+                    })
+                    .collect();
+                let kinds: Vec<&str> = vocab::ACTOR_KINDS.iter().copied().filter(|k| site.of(Collection::Actor).any(|(_, d)| d.actor().is_some_and(|a| a.kind == *k))).collect();
+                ("map.html", "地図から探す".into(), Vec::new(), json!({"actors": located, "kinds": kinds, "domains": site.domains}))
+            }
+            Plan::Partners => ("partners.html", "協力できる主体を探す".into(), Vec::new(), json!({"domains": site.domains, "prefectures": vocab::PREFECTURES})),
+            Plan::Apply => {
+                let fields: Vec<Value> = crate::schema::COMMON[..2]
+                    .iter()
+                    .chain(crate::schema::ACTOR)
+                    .filter(|f| f.name != "registered")
+                    .map(|f| {
+                        let options: Vec<String> = match f.ty {
+                            crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => vocab_values(v, &site.domains),
+                            _ => Vec::new(),
+                        };
+                        json!({"name": f.name, "label": f.label, "help": f.help, "required": f.required, "ty": f.ty, "options": options})
+                    })
+                    .collect();
+                let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
+                ("apply.html", "掲載の申し込み".into(), Vec::new(), json!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
+            }
             Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), json!({})),
             Plan::Alias { target } => {
                 let d = &site.docs[*target];
@@ -485,6 +538,7 @@ impl<'a> Renderer<'a> {
                 extra.insert("cases".into(), json!(self.cards(site.cases_of_actor(&d.slug))));
                 extra.insert("scale_label".into(), json!(a.scale.as_deref().and_then(vocab::scale_label)));
                 extra.insert("kind_url".into(), json!(term_url("kinds", &a.kind)));
+                extra.insert("map_url".into(), json!(format!("map/index.html?kind={}", urls::encode_segment(&a.kind))));
                 extra.insert("registered".into(), json!(a.registered.as_deref().map(date_ja)));
                 extra.insert(
                     "municipality_links".into(),
@@ -568,7 +622,7 @@ impl<'a> Renderer<'a> {
         let pages: Vec<Value> = self.site.of(Collection::Page).map(|(_, d)| json!({"title": d.common.title, "url": d.url})).collect();
         json!({"title": c.title, "description": c.description, "publisher": c.publisher, "prefecture": c.prefecture,
                "language": c.language, "menu": menu, "has_links": !self.site.links.is_empty(), "pages": pages,
-               "base_url": c.base_url, "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
+               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": c.map.attribution})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
     }
 
     fn canonical(&self, path: &str) -> Option<String> {
@@ -680,6 +734,18 @@ pub fn term_url(kind: &str, term: &str) -> String {
     format!("{kind}/{}/index.html", urls::encode_segment(term))
 }
 
+/// The partner finder with a 分野 and place chosen.
+fn partners_url(domain: &str, prefecture: Option<&str>, municipality: Option<&str>) -> String {
+    let mut url = format!("partners/index.html?domain={}", urls::encode_segment(domain));
+    if let Some(p) = prefecture.filter(|p| *p != vocab::NATIONWIDE) {
+        url.push_str(&format!("&prefecture={}", urls::encode_segment(p)));
+    }
+    if let Some(m) = municipality {
+        url.push_str(&format!("&municipality={}", urls::encode_segment(m)));
+    }
+    url
+}
+
 fn page_url(folder: &str, page: usize) -> String {
     if page == 1 {
         format!("{folder}/index.html")
@@ -723,6 +789,8 @@ const NAV: &[(&str, &str)] = &[
     ("news", "お知らせ"),
     ("domains", "分野から探す"),
     ("regions", "地域から探す"),
+    ("map", "地図"),
+    ("partners", "協力先を探す"),
 ];
 
 const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
@@ -782,6 +850,20 @@ fn fiscal_year_label(y: &str) -> String {
         Ok(n) if n >= 2019 => format!("{n}年度（令和{}年度）", n - 2018),
         Ok(n) => format!("{n}年度"),
         Err(_) => y.to_string(),
+    }
+}
+
+/// The values a vocabulary field accepts, as the form offers them.
+fn vocab_values(v: crate::schema::Vocab, domains: &[String]) -> Vec<String> {
+    use crate::schema::Vocab;
+    match v {
+        Vocab::Domain => domains.to_vec(),
+        Vocab::Prefecture => vocab::PREFECTURES.iter().map(|s| s.to_string()).collect(),
+        Vocab::PrefectureOrNation => vocab::PREFECTURES.iter().chain(&[vocab::NATIONWIDE]).map(|s| s.to_string()).collect(),
+        Vocab::ActorKind => vocab::ACTOR_KINDS.iter().map(|s| s.to_string()).collect(),
+        Vocab::Relation => vocab::RELATIONS.iter().map(|(v, _)| v.to_string()).collect(),
+        Vocab::EventKind => vocab::EVENT_KINDS.iter().map(|s| s.to_string()).collect(),
+        Vocab::Scale => vocab::SCALES.iter().map(|(v, _)| v.to_string()).collect(),
     }
 }
 

@@ -52,8 +52,17 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/alias.html",
     "static/css/kyoso.css",
     "templates/search.html",
+    "templates/map.html",
+    "templates/partners.html",
+    "templates/apply.html",
     "static/css/print.css",
     "static/js/search.js",
+    "static/js/map.js",
+    "static/js/partners.js",
+    "static/js/apply.js",
+    "static/vendor/leaflet/leaflet.js",
+    "static/vendor/leaflet/leaflet.css",
+    "static/vendor/leaflet/LICENSE",
 ];
 
 #[derive(Debug)]

@@ -91,6 +91,7 @@ fn assert_no_active_content(path: &Path, html: &str) {
         }
         if lower.starts_with("<script") {
             let allowed = lower.starts_with("<script type=\"application/ld+json\">")
+                || lower.starts_with("<script type=\"application/json\" id=")
                 || lower.starts_with("<script src=\"")
                 || lower == "<script>";
             assert!(allowed, "{}: unexpected {tag}", path.display());

@@ -1,0 +1,106 @@
+/* kyoso map: Leaflet markers coloured by kind, filters shared with the list beside the
+   map (the list is the accessible alternative and works without the map). Offline, or
+   when tiles fail, the list and a note remain. Also draws the small map on actor pages. */
+(function () {
+  "use strict";
+  var COLORS = ["#0031d8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d", "#4d7c0f", "#1e40af", "#9a3412", "#374151", "#6b21a8"];
+  var KINDS = ["民間企業", "NPO法人", "社会福祉法人", "社会福祉協議会", "協同組合", "農村RMO", "地域運営組織", "住民主体の活動団体", "ボランティア団体", "一般社団法人", "行政機関", "全国規模の団体", "その他"];
+  function color(kind) { var i = KINDS.indexOf(kind); return COLORS[i < 0 ? COLORS.length - 1 : i]; }
+  var cfgEl = document.getElementById("map-config");
+  var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : null;
+
+  function baseMap(el, status, options) {
+    if (!window.L || !cfg) return null;
+    try {
+      el.hidden = false;
+      var map = window.L.map(el, options || {});
+      var tiles = window.L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 18 });
+      var failed = false;
+      tiles.on("tileerror", function () {
+        if (failed) return;
+        failed = true;
+        if (status) status.textContent = "地図の画像を読み込めません（インターネットにつながっていない可能性があります）。位置は一覧と住所でご確認ください。";
+      });
+      tiles.addTo(map);
+      return map;
+    } catch (e) {
+      el.hidden = true;
+      return null;
+    }
+  }
+
+  // Actor page: one marker.
+  var small = document.getElementById("actor-map");
+  if (small) {
+    var m = baseMap(small, document.getElementById("actor-map-status"), { scrollWheelZoom: false });
+    if (m) {
+      var ll = [+small.getAttribute("data-lat"), +small.getAttribute("data-lon")];
+      m.setView(ll, 14);
+      window.L.circleMarker(ll, { radius: 9, color: "#1a1a1a", weight: 1, fillColor: color(small.getAttribute("data-kind")), fillOpacity: 0.9 }).addTo(m);
+    }
+  }
+
+  var list = document.getElementById("map-list");
+  if (!list) return;
+  var items = Array.prototype.slice.call(list.children);
+  var status = document.getElementById("map-status");
+  var count = document.getElementById("map-count");
+  var form = document.getElementById("map-filters");
+  var domainSel = document.getElementById("f-domain"), kindSel = document.getElementById("f-kind");
+  var params = new URLSearchParams(window.location.search);
+  domainSel.value = params.get("domain") || "";
+  kindSel.value = params.get("kind") || "";
+  items.forEach(function (li) {
+    var dot = li.querySelector(".kind-dot");
+    if (dot) dot.style.backgroundColor = color(li.getAttribute("data-kind"));
+  });
+
+  var map = baseMap(document.getElementById("map"), status, { scrollWheelZoom: false });
+  if (map) {
+    map.setView([36.5, 137.5], 5);
+    items.forEach(function (li) {
+      if (!li.hasAttribute("data-lat")) return;
+      var link = li.querySelector("a");
+      var popup = document.createElement("div");
+      var a = document.createElement("a");
+      a.href = link.href; a.textContent = link.textContent;
+      popup.appendChild(a);
+      popup.appendChild(document.createElement("br"));
+      popup.appendChild(document.createTextNode(li.getAttribute("data-kind")));
+      li._marker = window.L.circleMarker([+li.getAttribute("data-lat"), +li.getAttribute("data-lon")],
+        { radius: 8, color: "#1a1a1a", weight: 1, fillColor: color(li.getAttribute("data-kind")), fillOpacity: 0.9 }).bindPopup(popup);
+      var button = li.querySelector(".show-on-map");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        map.setView(li._marker.getLatLng(), Math.max(map.getZoom(), 12));
+        li._marker.openPopup();
+        document.getElementById("map").scrollIntoView({ block: "nearest" });
+      });
+    });
+  } else {
+    status.textContent = "地図を表示できません。一覧からお探しください。";
+  }
+
+  function apply() {
+    var d = domainSel.value, k = kindSel.value, shown = 0, bounds = [];
+    items.forEach(function (li) {
+      var ok = (!d || li.getAttribute("data-domains").split("|").indexOf(d) >= 0) && (!k || li.getAttribute("data-kind") === k);
+      li.hidden = !ok;
+      if (ok) shown++;
+      if (li._marker) {
+        if (ok) { li._marker.addTo(map); bounds.push(li._marker.getLatLng()); } else { li._marker.remove(); }
+      }
+    });
+    count.textContent = shown;
+    if (map && bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12 });
+    if (map && !status.textContent) status.textContent = shown + "件の主体を表示しています。";
+    var p = new URLSearchParams();
+    if (d) p.set("domain", d);
+    if (k) p.set("kind", k);
+    try { window.history.replaceState(null, "", p.toString() ? "?" + p.toString() : "index.html"); } catch (e) { /* file:// */ }
+  }
+  form.addEventListener("submit", function (e) { e.preventDefault(); status.textContent = ""; apply(); });
+  domainSel.addEventListener("change", function () { status.textContent = ""; apply(); });
+  kindSel.addEventListener("change", function () { status.textContent = ""; apply(); });
+  apply();
+})();

@@ -217,6 +217,7 @@ fn build(opts: &BuildOptions, show_timings: bool) -> ExitCode {
                 for (stage, t) in &report.timings {
                     println!("  {stage:<9} {:>8.3} s", t.as_secs_f64());
                 }
+                println!("  （render と index は並行して実行します）");
             }
             let warnings = report.diagnostics.count(Severity::Warning);
             println!(

@@ -130,7 +130,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (site, mut diags) = load_site(opts, &mut timings)?;
     let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
 
-    let t = Instant::now();
     let renderer = Renderer::new(&site, &theme, crate::render::render_bodies(&site));
     for (d, body) in site.docs.iter().zip(renderer.bodies()) {
         for b in &body.broken {
@@ -140,14 +139,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             );
         }
     }
-    let outputs = renderer.render_all().map_err(|e| BuildError::Render(diags.clone(), e))?;
-    timings.push(("render", t.elapsed()));
-
-    let t = Instant::now();
-    let search_files = SearchIndex::build(&site, renderer.bodies())
-        .and_then(|index| export(&index))
-        .map_err(|e| BuildError::Search(e.to_string()))?;
-    timings.push(("index", t.elapsed()));
+    // Rendering uses every core through rayon; tantivy indexes on one thread. Running
+    // them side by side keeps both cores busy.
+    let (rendered, searched) = rayon::join(
+        || {
+            let t = Instant::now();
+            (renderer.render_all(), t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            (SearchIndex::build(&site, renderer.bodies()).and_then(|index| export(&index)), t.elapsed())
+        },
+    );
+    let outputs = rendered.0.map_err(|e| BuildError::Render(diags.clone(), e))?;
+    timings.push(("render", rendered.1));
+    let search_files = searched.0.map_err(|e| BuildError::Search(e.to_string()))?;
+    timings.push(("index", searched.1));
 
     let page_paths: Vec<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let mut data = crate::opendata::exports(&site);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# kyoso performance benchmark (prints a table; no timed assertions anywhere).
+#
+#   bench/run.sh [sizes...]          default: 1000 10000   (100000 takes a few minutes)
+#
+# For each generated corpus: kyoso's full build (median of 3, with the search index),
+# documents per second and peak RSS; Hugo on the same corpus with equivalent templates,
+# built alternately in the same run; the write floor (copying the output tree); Pagefind
+# (extended, Japanese) indexing the same built site: time, index bytes, bytes a browser
+# fetches for a first one-word query, results for Japanese variant queries; and `serve`:
+# time from saving one case to the rebuilt page on disk.
+# Needs: hugo, /usr/bin/time (apt-get install -y hugo time), chromium, and npm packages
+# (installed here: bench/node_modules, tests/e2e/node_modules).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+command -v hugo >/dev/null || { echo "hugo が必要です: apt-get install -y hugo"; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time が必要です: apt-get install -y time"; exit 1; }
+(cd bench && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+(cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+cargo build --release --quiet --example gen_corpus
+cargo build --release --quiet
+KYOSO=$root/target/release/kyoso
+PAGEFIND=$(ls "$root"/bench/node_modules/@pagefind/linux-x64/bin/pagefind_extended)
+tmp=${TMPDIR:-/tmp}/kyoso-bench
+mkdir -p "$tmp"
+
+# run CMD... → "seconds maxrss_kb" of one run
+measure() {
+  /usr/bin/time -f "%e %M" -o "$tmp/time.txt" "$@" >/dev/null 2>&1
+  cat "$tmp/time.txt"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+for n in "${sizes[@]}"; do
+  site="$tmp/site-$n"
+  ./target/release/examples/gen_corpus --docs "$n" --out "$site" >/dev/null
+  docs=$(find "$site/content" -name '*.md' | wc -l)
+  hugo_site="$tmp/hugo-$n"
+  rm -rf "$hugo_site" && mkdir -p "$hugo_site" && cp -r bench/hugo/. "$hugo_site/" && cp -r "$site/content" "$hugo_site/content"
+  : > "$tmp/k.txt"; : > "$tmp/h.txt"; : > "$tmp/f.txt"
+  "$KYOSO" build --root "$site" --today 2026-11-23 >/dev/null   # warm the page cache
+  for i in 1 2 3; do
+    measure "$KYOSO" build --root "$site" --today 2026-11-23 >> "$tmp/k.txt"
+    rm -rf "$hugo_site/public"
+    measure hugo --quiet -s "$hugo_site" -d "$hugo_site/public" >> "$tmp/h.txt"
+    rm -rf "$tmp/floor"
+    measure cp -r "$site/public" "$tmp/floor" >> "$tmp/f.txt"
+  done
+  k=$(cut -d' ' -f1 "$tmp/k.txt" | median); krss=$(cut -d' ' -f2 "$tmp/k.txt" | sort -n | tail -1)
+  h=$(cut -d' ' -f1 "$tmp/h.txt" | median); hrss=$(cut -d' ' -f2 "$tmp/h.txt" | sort -n | tail -1)
+  f=$(cut -d' ' -f1 "$tmp/f.txt" | median)
+  pages=$(find "$site/public" -name '*.html' | wc -l); hpages=$(find "$hugo_site/public" -name '*.html' | wc -l)
+  echo
+  echo "== $docs documents (generated, --docs $n)"
+  printf '  %-46s %s\n' "kyoso build incl. search index (median of 3)" "${k} s, $(awk -v d="$docs" -v t="$k" 'BEGIN{printf "%.0f", d/t}') docs/s, peak RSS $((krss/1024)) MiB, $pages pages"
+  printf '  %-46s %s\n' "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) without search (median of 3)" "${h} s, peak RSS $((hrss/1024)) MiB, $hpages pages"
+  printf '  %-46s %s\n' "kyoso / Hugo" "$(awk -v a="$k" -v b="$h" 'BEGIN{printf "%.2f", a/b}')"
+  printf '  %-46s %s\n' "write floor (cp -r of kyoso's output)" "${f} s; kyoso / floor $(awk -v a="$k" -v b="$f" 'BEGIN{printf "%.1f", a/b}')"
+  "$KYOSO" build --root "$site" --today 2026-11-23 --timings > "$tmp/stages.txt"
+  grep -E '^\s+(load|validate|render|index|write)' "$tmp/stages.txt" | sed 's/^/    stage /'
+  kidx=$(awk '/^ +index/ {print $2}' "$tmp/stages.txt")
+  if [ "$n" -le 10000 ]; then
+    rm -rf "$site/public/pagefind"
+    read -r pt prss < <(measure "$PAGEFIND" --site "$site/public" --output-subdir pagefind)
+    kbytes=$(du -sb "$site/public/search" | cut -f1); pbytes=$(du -sb "$site/public/pagefind" | cut -f1)
+    printf '  %-46s %s\n' "search index time: kyoso (index stage) / Pagefind" "${kidx} s / ${pt} s (peak RSS $((prss/1024)) MiB)"
+    printf '  %-46s %s\n' "search index bytes: kyoso / Pagefind" "$((kbytes/1000)) KB / $((pbytes/1000)) KB (ratio $(awk -v a="$kbytes" -v b="$pbytes" 'BEGIN{printf "%.2f", a/b}'))"
+    node bench/browser_bytes.mjs "$site/public" pagefind > "$tmp/browser.json"
+    node -e '
+      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const kb = (x) => Math.round(x / 1000) + " KB";
+      console.log("  " + "first one-word query, bytes fetched (median/max)".padEnd(46) + " kyoso " + kb(r.first.kyoso.median) + "/" + kb(r.first.kyoso.max) + ", Pagefind " + kb(r.first.pagefind.median) + "/" + kb(r.first.pagefind.max));
+      console.log("  Japanese variant queries, results (kyoso | Pagefind):");
+      for (const v of r.variants) console.log("    " + v.pair.padEnd(20) + " " + v.kyoso.padEnd(12) + " | " + v.pagefind);
+    ' "$tmp/browser.json"
+    rm -rf "$site/public/pagefind"
+  fi
+  # serve: save one case, wait for the rebuilt page on disk.
+  port=$((20000 + RANDOM % 20000))
+  "$KYOSO" serve --root "$site" --port "$port" > "$tmp/serve.log" 2>&1 &
+  spid=$!
+  for _ in $(seq 1 600); do grep -q "127.0.0.1" "$tmp/serve.log" && break; sleep 0.1; done
+  out=$(ls -d "${TMPDIR:-/tmp}"/kyoso-serve-$spid/public 2>/dev/null || true)
+  case_file=$(ls "$site/content/cases" | head -1); slug=${case_file%.md}
+  marker="編集テスト$RANDOM"
+  start=$(date +%s.%N)
+  sed -i "0,/^title: /s//title: $marker /" "$site/content/cases/$case_file"
+  for _ in $(seq 1 6000); do grep -q "$marker" "$out/cases/$slug/index.html" 2>/dev/null && break; sleep 0.005; done
+  end=$(date +%s.%N)
+  kill $spid 2>/dev/null || true; wait $spid 2>/dev/null || true
+  printf '  %-46s %s\n' "serve: one edited case on disk after" "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", (b-a)*1000}') ms (full rebuild)"
+done

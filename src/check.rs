@@ -31,7 +31,8 @@ pub fn check(opts: &BuildOptions) -> Diagnostics {
 fn links(opts: &BuildOptions, site: &Site, bodies: &[crate::markdown::Rendered], diags: &mut Diagnostics) {
     let pages: HashMap<&str, usize> = site.docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
     let fixed: HashSet<&str> = ["index.html", "404.html", "search/index.html", "cases/index.html", "actors/index.html", "guides/index.html",
-        "events/index.html", "policies/index.html", "news/index.html", "domains/index.html", "regions/index.html", "links/index.html"]
+        "events/index.html", "policies/index.html", "news/index.html", "domains/index.html", "regions/index.html", "links/index.html",
+        "map/index.html", "partners/index.html", "apply/index.html"]
         .into_iter()
         .collect();
     let theme = crate::theme::Theme::load(&opts.root, &site.config.theme).ok();

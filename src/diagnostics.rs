@@ -140,6 +140,19 @@ impl Diagnostics {
     }
 }
 
+/// An error and all its causes on one line: template engines hide the real cause (which
+/// variable, which include) in the source chain, and editors need it.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(" ← ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
 /// Levenshtein distance over characters (not bytes), so 買物/買い物 is 1.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

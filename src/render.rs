@@ -598,7 +598,7 @@ impl<'a> Renderer<'a> {
         let html = self.theme.tera.render(template, &tera_ctx).map_err(|e| RenderError {
             page: path.into(),
             template: template.into(),
-            message: error_chain(&e),
+            message: crate::diagnostics::error_chain(&e),
         })?;
         Ok(Output { path: path.to_string(), bytes: html.into_bytes() })
     }
@@ -912,17 +912,6 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
     html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
 }
 
-/// Tera hides the cause of an error in its source chain; editors need all of it.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg.push_str(" ← ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
-}
 
 #[cfg(test)]
 mod tests {

@@ -100,7 +100,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| ThemeError(format!("テンプレートを読み込めません: {}", chain(&e))))?;
+            .map_err(|e| ThemeError(format!("テンプレートを読み込めません: {}", crate::diagnostics::error_chain(&e))))?;
         Ok(Theme { tera, statics })
     }
 }
@@ -147,13 +147,3 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut s = e.source();
-    while let Some(x) = s {
-        msg.push_str(" ← ");
-        msg.push_str(&x.to_string());
-        s = x.source();
-    }
-    msg
-}

@@ -126,19 +126,8 @@ impl Analyzer {
 
     /// Index tokens of a text, in order.
     pub fn index_tokens(&self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for run in runs(&self.fold(text)) {
-            match run {
-                Run::Cjk(chars) => {
-                    for w in chars.windows(2) {
-                        out.push(w.iter().collect());
-                    }
-                    out.push(chars[chars.len() - 1].to_string());
-                }
-                Run::Word(w) => out.push(w),
-            }
-        }
-        out
+        let folded = self.fold(text);
+        index_token_ranges(&folded).into_iter().map(|(a, b)| folded[a..b].to_string()).collect()
     }
 
     /// Query tokens, de-duplicated, in order.
@@ -158,6 +147,48 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// Index tokens as byte ranges of the folded text: every token (a bigram, a run's last
+/// character, a word) is a contiguous slice of it, so the indexer needs no allocation per
+/// token. Same rules as `runs`.
+pub fn index_token_ranges(folded: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(folded.len() / 2);
+    let mut prev_cjk: Option<usize> = None; // byte offset of the previous CJK character
+    let mut word: Option<(usize, usize, usize)> = None; // (start, end, chars)
+    let flush_word = |word: &mut Option<(usize, usize, usize)>, out: &mut Vec<(usize, usize)>| {
+        if let Some((a, b, _)) = word.take() {
+            out.push((a, b));
+        }
+    };
+    for (i, c) in folded.char_indices() {
+        let end = i + c.len_utf8();
+        if is_cjk(c) {
+            flush_word(&mut word, &mut out);
+            if let Some(p) = prev_cjk {
+                out.push((p, end));
+            }
+            prev_cjk = Some(i);
+        } else {
+            if let Some(p) = prev_cjk.take() {
+                out.push((p, folded[p..].chars().next().map_or(p, |c| p + c.len_utf8())));
+            }
+            if is_word(c) {
+                word = match word {
+                    Some((a, _, n)) if n >= MAX_WORD => Some((a, folded[a..].char_indices().nth(MAX_WORD).map_or(end, |(o, _)| a + o), n + 1)),
+                    Some((a, _, n)) => Some((a, end, n + 1)),
+                    None => Some((i, end, 1)),
+                };
+            } else {
+                flush_word(&mut word, &mut out);
+            }
+        }
+    }
+    if let Some(p) = prev_cjk {
+        out.push((p, folded[p..].chars().next().map_or(p, |c| p + c.len_utf8())));
+    }
+    flush_word(&mut word, &mut out);
+    out
 }
 
 /// The bigrams a query needs: a non-overlapping cover of the run (every character in at

@@ -54,35 +54,39 @@ pub struct Hit {
 #[derive(Clone)]
 struct KyosoTokenizer(std::sync::Arc<Analyzer>);
 
+/// The folded text and its token ranges; one `Token` whose text buffer is reused.
 struct Tokens {
-    tokens: Vec<Token>,
+    folded: String,
+    ranges: Vec<(usize, usize)>,
     i: usize,
+    token: Token,
 }
 
 impl TokenStream for Tokens {
     fn advance(&mut self) -> bool {
+        let Some(&(a, b)) = self.ranges.get(self.i) else { return false };
+        self.token.text.clear();
+        self.token.text.push_str(&self.folded[a..b]);
+        self.token.position = self.i;
+        self.token.offset_from = a;
+        self.token.offset_to = b;
         self.i += 1;
-        self.i <= self.tokens.len()
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.i - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.i - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for KyosoTokenizer {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let tokens = self
-            .0
-            .index_tokens(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token { offset_from: 0, offset_to: 0, position, text, position_length: 1 })
-            .collect();
-        Tokens { tokens, i: 0 }
+        let folded = self.0.fold(text);
+        let ranges = super::analyzer::index_token_ranges(&folded);
+        Tokens { folded, ranges, i: 0, token: Token::default() }
     }
 }
 

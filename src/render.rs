@@ -466,7 +466,12 @@ impl<'a> Renderer<'a> {
                             crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => vocab_values(v, &site.domains),
                             _ => Vec::new(),
                         };
-                        json!({"name": f.name, "label": f.label, "help": f.help, "required": f.required, "ty": f.ty, "options": options})
+                        let (label, help) = match f.name {
+                            "title" => ("名称（団体名）", "正式な団体名"),
+                            "summary" => ("紹介文", "一覧に出る1〜2文の紹介"),
+                            _ => (f.label, f.help),
+                        };
+                        json!({"name": f.name, "label": label, "help": help, "required": f.required, "ty": f.ty, "options": options})
                     })
                     .collect();
                 let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});

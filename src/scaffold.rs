@@ -12,6 +12,18 @@ description = "地域の生活支援を、多様な主体とともに。"
 base_url = ""
 prefecture = "全国"
 publisher = ""
+# 掲載申し込みフォーム（apply/）の「メールで送る」の宛先
+contact_email = ""
+
+# 地図のタイル（既定は地理院タイル）
+# [map]
+# tile_url = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
+# attribution = "<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"
+
+# ほかの kyoso サイトの data/ フォルダを集約して載せる（全国版など）
+# [[sources]]
+# name = "高知県生活支援共創プラットフォーム"
+# path = "exports/kochi"
 
 # [[menu]]
 # name = "お問い合わせ"

@@ -84,7 +84,7 @@ for n in "${sizes[@]}"; do
   spid=$!
   for _ in $(seq 1 600); do grep -q "127.0.0.1" "$tmp/serve.log" && break; sleep 0.1; done
   out=$(ls -d "${TMPDIR:-/tmp}"/kyoso-serve-$spid/public 2>/dev/null || true)
-  case_file=$(ls "$site/content/cases" | head -1); slug=${case_file%.md}
+  first=("$site"/content/cases/*.md); case_file=$(basename "${first[0]}"); slug=${case_file%.md}
   marker="編集テスト$RANDOM"
   start=$(date +%s.%N)
   sed -i "0,/^title: /s//title: $marker /" "$site/content/cases/$case_file"

@@ -101,9 +101,8 @@ pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)
     let filter = Filter { drafts: opts.drafts, now: opts.now() };
     let external = crate::aggregate::load_sources(&opts.root, &config, &docs, &mut diags);
     // Drafts take part in the site-wide checks only when they are being published.
-    let published: Vec<_> = docs.iter().filter(|d| opts.drafts || !d.common.draft).cloned().collect();
+    let published: Vec<&crate::model::Doc> = docs.iter().filter(|d| opts.drafts || !d.common.draft).collect();
     validate::check_site(&published, &mut diags);
-    drop(published);
     for l in &loaded.links {
         if !validate::is_http_url(&l.url) {
             diags.push(

@@ -530,9 +530,9 @@ pub fn parse_datetime(s: &str) -> Option<String> {
 
 /// Site-wide checks over all documents: duplicate addresses, references between items,
 /// pages that would collide with the site's own sections.
-pub fn check_site(docs: &[Doc], diags: &mut Diagnostics) {
+pub fn check_site(docs: &[&Doc], diags: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Doc> = HashMap::new();
-    for d in docs {
+    for &d in docs {
         if let Some(first) = seen.insert(&d.url, d) {
             diags.push(
                 Diagnostic::error(&d.source, format!("アドレス「{}」が {} と重複しています", d.url, first.source.display()))
@@ -542,7 +542,7 @@ pub fn check_site(docs: &[Doc], diags: &mut Diagnostics) {
         }
     }
     let actors: HashMap<&str, &Doc> =
-        docs.iter().filter(|d| d.collection == Collection::Actor).map(|d| (d.slug.as_str(), d)).collect();
+        docs.iter().filter(|d| d.collection == Collection::Actor).map(|d| (d.slug.as_str(), *d)).collect();
     let actor_slugs: Vec<&str> = actors.keys().copied().collect();
     for d in docs {
         if let Some(case) = d.case() {

@@ -13,7 +13,7 @@ fn xml(s: &str) -> String {
 }
 
 fn absolute(site: &Site, path: &str) -> String {
-    format!("{}{}", site.config.base_url, urls::encode_path(path.strip_suffix("index.html").unwrap_or(path)))
+    urls::absolute(&site.config.base_url, path)
 }
 
 /// (path, bytes) of every feed; `pages` are the output paths of all HTML pages.

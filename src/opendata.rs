@@ -28,8 +28,7 @@ fn page_url(site: &Site, d: &Doc) -> String {
     if d.external.is_some() {
         return d.url.clone();
     }
-    let path = crate::urls::encode_path(d.url.strip_suffix("index.html").unwrap_or(&d.url));
-    format!("{}{path}", site.config.base_url)
+    crate::urls::absolute(&site.config.base_url, &d.url)
 }
 
 pub fn actor_json(site: &Site, d: &Doc) -> Value {

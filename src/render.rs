@@ -632,7 +632,7 @@ impl<'a> Renderer<'a> {
 
     fn canonical(&self, path: &str) -> Option<String> {
         let base = &self.site.config.base_url;
-        (!base.is_empty()).then(|| format!("{base}{}", urls::encode_path(path.strip_suffix("index.html").unwrap_or(path))))
+        (!base.is_empty()).then(|| urls::absolute(base, path))
     }
 
     /// Items of a term or region page, grouped by collection.
@@ -875,7 +875,7 @@ fn vocab_values(v: crate::schema::Vocab, domains: &[String]) -> Vec<String> {
 /// schema.org data for search engines and other sites: Organization for actors, Event for
 /// events, Article for cases.
 fn json_ld(site: &Site, d: &Doc) -> Option<Value> {
-    let url = (!site.config.base_url.is_empty()).then(|| format!("{}{}", site.config.base_url, urls::encode_path(d.url.trim_end_matches("index.html"))));
+    let url = (!site.config.base_url.is_empty()).then(|| urls::absolute(&site.config.base_url, &d.url));
     let v = match &d.meta {
         Meta::Actor(a) => json!({
             "@context": "https://schema.org", "@type": "Organization", "name": d.common.title,

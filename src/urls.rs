@@ -25,6 +25,13 @@ pub fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
+/// The public address of an output file: `base_url` plus the percent-encoded path, with
+/// a trailing `index.html` dropped (`cases/a/index.html` → `https://…/cases/a/`). Used for
+/// canonical links, JSON-LD, exports and feeds, the only places absolute URLs belong.
+pub fn absolute(base_url: &str, path: &str) -> String {
+    format!("{base_url}{}", encode_path(path.strip_suffix("index.html").unwrap_or(path)))
+}
+
 /// Joins a relative path onto a folder (both `/`-separated, relative to the same root).
 pub fn join(dir: &str, path: &str) -> String {
     if dir.is_empty() {

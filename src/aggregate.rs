@@ -119,6 +119,8 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                     locator: crate::frontmatter::Locator::empty(),
                     url,
                     external: Some(External { sources: vec![source.name.clone()] }),
+                    // Aggregated items are told apart by their whole record (see `Renderer`).
+                    stamp: Default::default(),
                 });
             }
         }

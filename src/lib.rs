@@ -6,7 +6,8 @@
 //! [`load`] (files → front matter + body) → [`validate`] (schema and site checks, with
 //! editor-friendly [`diagnostics`]) → [`site`] (what is published, indexes between items) →
 //! [`render`] (pages through the [`theme`]'s templates, Markdown via [`markdown`]) →
-//! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order.
+//! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order;
+//! [`incremental`] redoes only what an edit changed, for [`serve`].
 
 pub mod aggregate;
 pub mod check;
@@ -16,6 +17,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod gitdates;
 pub mod import;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod model;

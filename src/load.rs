@@ -34,6 +34,8 @@ pub struct Loaded {
     pub links: Vec<Link>,
     /// Other files under `content/`, relative to `content/`, copied to the same place.
     pub assets: Vec<PathBuf>,
+    /// Documents not read because the caller still has them (see [`load`]).
+    pub reused: Vec<PathBuf>,
     pub diagnostics: Diagnostics,
 }
 
@@ -45,8 +47,9 @@ enum Kind {
     Ignored,
 }
 
-/// Reads every file under `root/content`.
-pub fn load(root: &Path) -> Loaded {
+/// Reads every file under `root/content`. A document for which `reuse(source)` says true
+/// is not read; it is listed in `reused` instead (`serve` keeps unchanged documents).
+pub fn load(root: &Path, reuse: &(dyn Fn(&Path) -> bool + Sync)) -> Loaded {
     let content = root.join(CONTENT_DIR);
     let mut loaded = Loaded::default();
     if !content.is_dir() {
@@ -86,6 +89,7 @@ pub fn load(root: &Path) -> Loaded {
         .map(|rel| {
             let source = Path::new(CONTENT_DIR).join(rel);
             match classify(rel) {
+                Kind::Doc(..) if reuse(&source) => Ok(Item::Reused(source)),
                 Kind::Doc(collection, guide) => read_doc(root, &source).map(|parsed| {
                     let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
                     let collection = if collection == Collection::Guide && stem != "_index" {
@@ -113,6 +117,7 @@ pub fn load(root: &Path) -> Loaded {
             Ok(Item::Links(l)) => loaded.links = l,
             Ok(Item::Asset(a)) => loaded.assets.push(a),
             Ok(Item::Warning(d)) => loaded.diagnostics.push(d),
+            Ok(Item::Reused(p)) => loaded.reused.push(p),
             Err(d) => loaded.diagnostics.push(d),
         }
     }
@@ -125,6 +130,7 @@ enum Item {
     Links(Vec<Link>),
     Asset(PathBuf),
     Warning(Diagnostic),
+    Reused(PathBuf),
 }
 
 fn classify(rel: &Path) -> Kind {

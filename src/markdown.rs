@@ -15,7 +15,7 @@ pub struct TocEntry {
     pub title: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,

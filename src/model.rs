@@ -129,6 +129,24 @@ pub struct Doc {
     pub url: String,
     /// Set for items listed from another kyoso site's exported data.
     pub external: Option<External>,
+    /// Fingerprints of the source, so `serve` can tell what an edit changed.
+    pub stamp: Stamp,
+}
+
+/// Hashes of a document's front matter and body, taken when it is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    pub front: u64,
+    pub body: u64,
+}
+
+/// A 64-bit fingerprint of anything hashable (not stable across kyoso versions; only
+/// compared within one running process).
+pub fn fingerprint<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// Where an aggregated item comes from.

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load;
 use crate::output::Staging;
-use crate::render::{RenderError, Renderer};
+use crate::render::{Body, RenderError, Renderer};
 use crate::site::{jst, Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
 use crate::search::export::export;
@@ -12,7 +12,9 @@ use crate::search::index::{DocInfo, Filters, Hit, SearchIndex};
 use crate::validate;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Default)]
@@ -75,26 +77,107 @@ impl BuildOptions {
     }
 }
 
+/// What `kyoso serve` keeps from one build to the next: documents as read and checked
+/// (by their file's modification time and size), rendered Markdown, and the git dates.
+/// A change to `kyoso.toml` empties it.
+#[derive(Default)]
+pub struct Cache {
+    config: u64,
+    docs: HashMap<PathBuf, CachedDoc>,
+    pub bodies: crate::render::BodyCache,
+    git_dates: Option<HashMap<PathBuf, String>>,
+}
+
+struct CachedDoc {
+    file: FileStamp,
+    doc: Option<crate::model::Doc>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+type FileStamp = (Option<std::time::SystemTime>, u64);
+
+fn file_stamp(path: &Path) -> Option<FileStamp> {
+    std::fs::metadata(path).ok().map(|m| (m.modified().ok(), m.len()))
+}
+
 /// Loads and checks the whole site; errors in any file stop here, before anything is written.
 pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<(Site, Diagnostics), BuildError> {
+    load_site_cached(opts, timings, None)
+}
+
+/// [`load_site`], reusing (and refreshing) what `cache` holds.
+pub fn load_site_cached(
+    opts: &BuildOptions,
+    timings: &mut Vec<(&'static str, Duration)>,
+    mut cache: Option<&mut Cache>,
+) -> Result<(Site, Diagnostics), BuildError> {
     let t = Instant::now();
     let mut config = Config::load(&opts.root).map_err(|d| BuildError::Content(Diagnostics(d)))?;
     if let Some(b) = &opts.base_url {
         config.base_url = if b.is_empty() || b.ends_with('/') { b.clone() } else { format!("{b}/") };
     }
-    let loaded = load::load(&opts.root);
+    if let Some(c) = cache.as_deref_mut() {
+        let stamp = crate::model::fingerprint(&format!("{config:?}"));
+        if c.config != stamp {
+            *c = Cache { config: stamp, ..Cache::default() };
+        }
+    }
+    // A file is reused when its stamp, taken before it would be read, is the cached one.
+    let seen: Mutex<HashMap<PathBuf, FileStamp>> = Mutex::new(HashMap::new());
+    let reuse = |source: &Path| -> bool {
+        let Some(c) = cache.as_deref() else { return false };
+        let Some(stamp) = file_stamp(&opts.root.join(source)) else { return false };
+        seen.lock().expect("stamps").insert(source.to_path_buf(), stamp);
+        c.docs.get(source).is_some_and(|e| e.file == stamp)
+    };
+    let loaded = load::load(&opts.root, &reuse);
+    let seen = seen.into_inner().expect("stamps");
     timings.push(("load", t.elapsed()));
 
     let t = Instant::now();
     let mut diags = loaded.diagnostics;
     let domains = config.domains();
-    let checked: Vec<_> = loaded.docs.into_par_iter().map(|raw| validate::check_doc(raw, &domains)).collect();
-    let mut docs = Vec::with_capacity(checked.len());
-    for (doc, d) in checked {
-        diags.extend(d);
-        docs.extend(doc);
+    let checked: Vec<_> = loaded
+        .docs
+        .into_par_iter()
+        .map(|raw| {
+            let source = raw.source.clone();
+            (source, validate::check_doc(raw, &domains))
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(checked.len() + loaded.reused.len());
+    match cache.as_deref_mut() {
+        Some(c) => {
+            let mut fresh = HashMap::with_capacity(seen.len());
+            for source in loaded.reused {
+                if let Some(e) = c.docs.remove(&source) {
+                    diags.extend(e.diagnostics.iter().cloned());
+                    docs.extend(e.doc.clone());
+                    fresh.insert(source, e);
+                }
+            }
+            for (source, (doc, d)) in checked {
+                if let Some(&file) = seen.get(&source) {
+                    fresh.insert(source, CachedDoc { file, doc: doc.clone(), diagnostics: d.clone() });
+                }
+                diags.extend(d);
+                docs.extend(doc);
+            }
+            c.docs = fresh;
+        }
+        None => {
+            for (_, (doc, d)) in checked {
+                diags.extend(d);
+                docs.extend(doc);
+            }
+        }
     }
-    let dates = crate::gitdates::last_commit_dates(&opts.root);
+    // Reused and re-read documents arrive in different orders; checks report in one.
+    docs.sort_by(|a, b| a.source.cmp(&b.source));
+    let dates = match cache.as_deref_mut() {
+        Some(c) => c.git_dates.get_or_insert_with(|| crate::gitdates::last_commit_dates(&opts.root)).clone(),
+        None => crate::gitdates::last_commit_dates(&opts.root),
+    };
     for d in docs.iter_mut().filter(|d| d.common.updated.is_none()) {
         d.common.updated = dates.get(&d.source).cloned();
     }
@@ -129,8 +212,81 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (site, mut diags) = load_site(opts, &mut timings)?;
     let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
 
-    let renderer = Renderer::new(&site, &theme, crate::render::render_bodies(&site));
-    for (d, body) in site.docs.iter().zip(renderer.bodies()) {
+    let bodies = crate::render::render_bodies(&site, None);
+    link_warnings(&site, &bodies, &mut diags);
+    let renderer = Renderer::new(&site, &theme, &bodies);
+    let pages = renderer.pages();
+    let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+
+    let out_dir = opts.output_dir();
+    let staging = Staging::new(&out_dir).map_err(io_error(&out_dir))?;
+    // Pages go to disk as they are rendered (all cores, through rayon) while the search
+    // index, which tantivy builds on one thread, and the exports are made beside them.
+    let (rendered, side) = rayon::join(
+        || {
+            let t = Instant::now();
+            let failures: Vec<Failure> = pages
+                .par_iter()
+                .filter_map(|p| match renderer.render_page(p) {
+                    Ok(o) => staging.write(&o.path, &o.bytes).err().map(|e| Failure::Io(staging.dir().join(&o.path), e)),
+                    Err(e) => Some(Failure::Render(e)),
+                })
+                .collect();
+            (failures, t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            (side_files(&site, &bodies, &page_paths), t.elapsed())
+        },
+    );
+    let (failures, render_time) = rendered;
+    let mut render_errors = Vec::new();
+    for f in failures {
+        match f {
+            Failure::Render(e) => render_errors.push(e),
+            Failure::Io(p, e) => return Err(BuildError::Io(p, e)),
+        }
+    }
+    if !render_errors.is_empty() {
+        return Err(BuildError::Render(diags, render_errors));
+    }
+    timings.push(("render", render_time));
+    let side_files = side.0?;
+    timings.push(("index", side.1));
+
+    let t = Instant::now();
+    side_files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))?;
+    for (rel, src) in &theme.statics {
+        match src {
+            StaticSource::Embedded(bytes) => staging.write(rel, bytes),
+            StaticSource::File(p) => staging.copy(rel, p),
+        }
+        .map_err(io_error(&staging.dir().join(rel)))?;
+    }
+    site.assets.par_iter().try_for_each(|a| {
+        let rel = a.to_string_lossy().replace('\\', "/");
+        staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
+    })?;
+    let files = pages.len() + side_files.len() + theme.statics.len() + site.assets.len();
+    staging.commit().map_err(io_error(&out_dir))?;
+    timings.push(("write", t.elapsed()));
+    diags.sort();
+    Ok(BuildReport { pages: pages.len(), files, diagnostics: diags, timings, output: out_dir })
+}
+
+enum Failure {
+    Render(RenderError),
+    Io(PathBuf, std::io::Error),
+}
+
+fn io_error(p: &Path) -> impl Fn(std::io::Error) -> BuildError {
+    let p = p.to_path_buf();
+    move |e| BuildError::Io(p.clone(), e)
+}
+
+/// Warnings for Markdown links to pages that do not exist.
+pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
+    for (d, body) in site.docs.iter().zip(bodies) {
         for b in &body.broken {
             diags.push(
                 Diagnostic::warning(&d.source, format!("リンク先「{b}」が見つかりません"))
@@ -138,64 +294,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             );
         }
     }
-    // Rendering uses every core through rayon; tantivy indexes on one thread. Running
-    // them side by side keeps both cores busy.
-    let (rendered, searched) = rayon::join(
-        || {
-            let t = Instant::now();
-            (renderer.render_all(), t.elapsed())
-        },
-        || {
-            let t = Instant::now();
-            (SearchIndex::build(&site, renderer.bodies()).and_then(|index| export(&index)), t.elapsed())
-        },
-    );
-    let outputs = rendered.0.map_err(|e| BuildError::Render(diags.clone(), e))?;
-    timings.push(("render", rendered.1));
-    let search_files = searched.0.map_err(|e| BuildError::Search(e.to_string()))?;
-    timings.push(("index", searched.1));
+}
 
-    let page_paths: Vec<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    let mut data = crate::opendata::exports(&site);
-    data.extend(crate::feeds::feeds(&site, &page_paths));
-
-    let t = Instant::now();
-    let out_dir = opts.output_dir();
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| BuildError::Io(p, e)
-    };
-    let staging = Staging::new(&out_dir).map_err(io(&out_dir))?;
-    outputs.par_iter().try_for_each(|o| staging.write(&o.path, &o.bytes).map_err(io(&staging.dir().join(&o.path))))?;
-    search_files
-        .par_iter()
-        .try_for_each(|f| staging.write(&format!("search/{}", f.path), f.text.as_bytes()).map_err(io(&staging.dir().join(&f.path))))?;
-    for (rel, bytes) in &data {
-        staging.write(rel, bytes).map_err(io(&staging.dir().join(rel)))?;
-    }
-    for (rel, src) in &theme.statics {
-        match src {
-            StaticSource::Embedded(bytes) => staging.write(rel, bytes),
-            StaticSource::File(p) => staging.copy(rel, p),
-        }
-        .map_err(io(&staging.dir().join(rel)))?;
-    }
-    site.assets.par_iter().try_for_each(|a| {
-        let rel = a.to_string_lossy().replace('\\', "/");
-        staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io(&opts.root.join(a)))
-    })?;
-    let files = outputs.len() + search_files.len() + data.len() + theme.statics.len() + site.assets.len();
-    staging.commit().map_err(io(&out_dir))?;
-    timings.push(("write", t.elapsed()));
-    diags.sort();
-    Ok(BuildReport { pages: outputs.len(), files, diagnostics: diags, timings, output: out_dir })
+/// Every file besides the pages, as (output path, bytes): the search index
+/// (`search/…`), the data exports and the feeds.
+pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let search = SearchIndex::build(site, bodies).and_then(|index| export(&index)).map_err(|e| BuildError::Search(e.to_string()))?;
+    let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
+    files.extend(crate::opendata::exports(site));
+    files.extend(crate::feeds::feeds(site, page_paths));
+    Ok(files)
 }
 
 /// `kyoso search`: the same index the browser gets, queried from the terminal.
 pub fn search(opts: &BuildOptions, query: &str, filters: &Filters) -> Result<SearchResults, BuildError> {
     let mut timings = Vec::new();
     let (site, _) = load_site(opts, &mut timings)?;
-    let bodies = crate::render::render_bodies(&site);
+    let bodies = crate::render::render_bodies(&site, None);
     let index = SearchIndex::build(&site, &bodies).map_err(|e| BuildError::Search(e.to_string()))?;
     let (tokens, hits) = index.search(query).map_err(|e| BuildError::Search(e.to_string()))?;
     let hits: Vec<_> = hits.into_iter().filter(|h| filters.matches(&index.docs[h.doc])).collect();

@@ -5,7 +5,7 @@
 //! relative to the root, already percent-encoded, and write links as `{{ root }}{{ url }}`.
 
 use crate::markdown::{self, LinkContext};
-use crate::model::{Doc, Meta};
+use crate::model::{fingerprint, Doc, Meta};
 use crate::schema::Collection;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -90,25 +90,52 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     cards: Vec<Card>,
     /// Rendered Markdown per document (same index as `site.docs`).
-    bodies: Vec<markdown::Rendered>,
+    bodies: &'a [Body],
     case_domains: HashMap<&'a str, Vec<usize>>,
+    /// Per document: a fingerprint of what other pages show of it (front matter, summary),
+    /// and of everything (with the body). See [`Renderer::fingerprint`].
+    stamps: Vec<(u64, u64)>,
+    /// The kind and relation filters of the actor and case lists (the same on every page).
+    list_filters: HashMap<Collection, Vec<Value>>,
+}
+
+/// One page to write: its output path and what goes on it.
+pub struct Page {
+    pub path: String,
+    plan: Plan,
 }
 
 impl<'a> Renderer<'a> {
     /// Prepares the list cards from the documents and their rendered Markdown.
-    pub fn new(site: &'a Site, theme: &'a Theme, bodies: Vec<markdown::Rendered>) -> Self {
-        let cards = site.docs.iter().zip(&bodies).map(|(d, b)| card(d, b)).collect();
-        Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index() }
+    pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a [Body]) -> Self {
+        let cards: Vec<Card> = site.docs.iter().zip(bodies).map(|(d, b)| card(d, b)).collect();
+        let stamps = site
+            .docs
+            .iter()
+            .zip(&cards)
+            .map(|(d, c)| {
+                let front = match &d.external {
+                    // Aggregated items have no source file; their whole record is the stamp.
+                    Some(_) => fingerprint(&format!("{:?}", (&d.common, &d.meta, &d.external))),
+                    None => d.stamp.front,
+                };
+                let shown = fingerprint(&(front, &d.common.updated, &c.summary, &d.source, &d.url));
+                (shown, fingerprint(&(shown, d.stamp.body)))
+            })
+            .collect();
+        let mut r = Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index(), stamps, list_filters: HashMap::new() };
+        r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
+        r
     }
 
-    pub fn bodies(&self) -> &[markdown::Rendered] {
-        &self.bodies
+    pub fn bodies(&self) -> &[Body] {
+        self.bodies
     }
 
     /// Every page of the site, rendered in parallel.
     pub fn render_all(&self) -> Result<Vec<Output>, Vec<RenderError>> {
-        let plans = self.plan();
-        let results: Vec<Result<Output, RenderError>> = plans.par_iter().map(|(path, plan)| self.render(path, plan)).collect();
+        let pages = self.pages();
+        let results: Vec<Result<Output, RenderError>> = pages.par_iter().map(|p| self.render_page(p)).collect();
         let mut ok = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         for r in results {
@@ -121,6 +148,153 @@ impl<'a> Renderer<'a> {
             Ok(ok)
         } else {
             Err(errors)
+        }
+    }
+
+    pub fn render_page(&self, page: &Page) -> Result<Output, RenderError> {
+        self.render(&page.path, &page.plan)
+    }
+
+    /// Every page of the site, planned (cheap: nothing is rendered).
+    pub fn pages(&self) -> Vec<Page> {
+        self.plan().into_iter().map(|(path, plan)| Page { path, plan }).collect()
+    }
+
+    /// A fingerprint of everything a page shows: two builds give a page the same
+    /// fingerprint only if it would come out the same. `global` covers what every page
+    /// shows (configuration, theme, menus, the build date). `serve` renders only the
+    /// pages whose fingerprint changed; `tests/incremental.rs` checks that this agrees
+    /// with a full build.
+    pub fn fingerprint(&self, page: &Page, global: u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let site = self.site;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (global, &page.path).hash(&mut h);
+        let shown = |h: &mut std::collections::hash_map::DefaultHasher, items: &[usize]| {
+            items.len().hash(h);
+            for &i in items {
+                self.stamps[i].0.hash(h);
+            }
+        };
+        let of = |c: Collection| site.of(c).map(|(i, _)| i).collect::<Vec<_>>();
+        match &page.plan {
+            Plan::Home | Plan::DomainIndex | Plan::RegionIndex => {
+                for s in &self.stamps {
+                    s.0.hash(&mut h);
+                }
+            }
+            Plan::Doc(i) => {
+                self.stamps[*i].1.hash(&mut h);
+                shown(&mut h, &self.doc_deps(*i));
+            }
+            Plan::GuidePrint(i) => {
+                self.stamps[*i].1.hash(&mut h);
+                for c in site.chapters(&site.docs[*i].slug) {
+                    self.stamps[c].1.hash(&mut h);
+                }
+            }
+            Plan::List { collection, items, page, pages } => {
+                (page, pages, site.of(*collection).count()).hash(&mut h);
+                self.list_filters.get(collection).map(|f| f.iter().map(Value::to_string).collect::<String>()).hash(&mut h);
+                shown(&mut h, items);
+            }
+            Plan::Events => shown(&mut h, &of(Collection::Event)),
+            Plan::Policies => shown(&mut h, &of(Collection::Policy)),
+            Plan::Guides => {
+                shown(&mut h, &of(Collection::Guide));
+                shown(&mut h, &of(Collection::Chapter));
+            }
+            Plan::Domain { name, items } | Plan::Kind { name, items } | Plan::Relation { value: name, items } => {
+                name.hash(&mut h);
+                shown(&mut h, items);
+            }
+            Plan::Region { prefecture, municipality, items, children } => {
+                (prefecture, municipality, children).hash(&mut h);
+                shown(&mut h, items);
+                shown(&mut h, &self.wide_actors(prefecture, municipality.as_deref()));
+            }
+            Plan::Map => shown(&mut h, &of(Collection::Actor)),
+            Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
+            Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::NotFound => {}
+        }
+        h.finish()
+    }
+
+    /// What the whole site shows on every page, as one fingerprint (with the theme's).
+    pub fn global_stamp(&self) -> u64 {
+        let site = self.site;
+        let pages: Vec<u64> = site.of(Collection::Page).map(|(i, _)| self.stamps[i].0).collect();
+        let counts: Vec<usize> = Collection::ALL.iter().map(|&c| site.of(c).count()).collect();
+        fingerprint(&(
+            format!("{:?}", site.config),
+            format!("{:?}", site.links),
+            &site.home_intro,
+            site.today,
+            &site.domains,
+            pages,
+            counts,
+            self.theme.stamp,
+        ))
+    }
+
+    /// Documents whose cards a document's own page shows.
+    fn doc_deps(&self, i: usize) -> Vec<usize> {
+        let site = self.site;
+        let d = &site.docs[i];
+        match &d.meta {
+            Meta::Case(c) => {
+                let mut v: Vec<usize> = c.actors.iter().filter_map(|a| site.index_of(Collection::Actor, a)).collect();
+                v.extend(site.related_cases(i, RELATED, &self.case_domains));
+                v
+            }
+            Meta::Actor(_) => site.cases_of_actor(&d.slug).to_vec(),
+            Meta::Guide(_) => site.chapters(&d.slug),
+            Meta::Plain {} if d.collection == Collection::Chapter => {
+                let guide = d.guide.as_deref().unwrap_or("");
+                let mut v = site.chapters(guide);
+                v.extend(site.index_of(Collection::Guide, guide));
+                v
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Actors that serve the whole prefecture also serve each municipality in it.
+    fn wide_actors(&self, prefecture: &str, municipality: Option<&str>) -> Vec<usize> {
+        if municipality.is_none() {
+            return Vec::new();
+        }
+        self.site
+            .of(Collection::Actor)
+            .filter(|(_, d)| d.prefecture() == Some(prefecture) && d.municipalities().is_empty())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The kind (actors) or 本業との関わり (cases) links above a list, with counts.
+    fn filters_of(&self, collection: Collection) -> Vec<Value> {
+        let site = self.site;
+        match collection {
+            Collection::Actor => {
+                let mut kinds: Vec<(&str, usize)> = Vec::new();
+                for (_, d) in site.of(Collection::Actor) {
+                    let k = d.actor().map(|a| a.kind.as_str()).unwrap_or("");
+                    match kinds.iter_mut().find(|(n, _)| *n == k) {
+                        Some(e) => e.1 += 1,
+                        None => kinds.push((k, 1)),
+                    }
+                }
+                kinds.sort_by_key(|(k, _)| vocab::ACTOR_KINDS.iter().position(|x| x == k));
+                kinds.iter().map(|(k, n)| json!({"name": k, "url": term_url("kinds", k), "count": n})).collect()
+            }
+            Collection::Case => vocab::RELATIONS
+                .iter()
+                .filter_map(|(v, l)| {
+                    let n = site.of(Collection::Case).filter(|(_, d)| d.case().and_then(|c| c.business_relation.as_deref()) == Some(v)).count();
+                    (n > 0).then(|| json!({"name": l, "url": format!("relations/{v}/index.html"), "count": n}))
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -280,28 +454,7 @@ impl<'a> Renderer<'a> {
                 if *page > 1 {
                     crumbs.push((label.to_string(), page_url(folder, 1)));
                 }
-                let filters = match collection {
-                    Collection::Actor => {
-                        let mut kinds: Vec<(&str, usize)> = Vec::new();
-                        for (_, d) in site.of(Collection::Actor) {
-                            let k = d.actor().map(|a| a.kind.as_str()).unwrap_or("");
-                            match kinds.iter_mut().find(|(n, _)| *n == k) {
-                                Some(e) => e.1 += 1,
-                                None => kinds.push((k, 1)),
-                            }
-                        }
-                        kinds.sort_by_key(|(k, _)| vocab::ACTOR_KINDS.iter().position(|x| x == k));
-                        kinds.iter().map(|(k, n)| json!({"name": k, "url": term_url("kinds", k), "count": n})).collect()
-                    }
-                    Collection::Case => vocab::RELATIONS
-                        .iter()
-                        .filter_map(|(v, l)| {
-                            let n = site.of(Collection::Case).filter(|(_, d)| d.case().and_then(|c| c.business_relation.as_deref()) == Some(v)).count();
-                            (n > 0).then(|| json!({"name": l, "url": format!("relations/{v}/index.html"), "count": n}))
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let filters = self.list_filters.get(collection).cloned().unwrap_or_default();
                 let pager = pager(folder, *page, *pages);
                 (
                     "list.html",
@@ -377,15 +530,7 @@ impl<'a> Renderer<'a> {
                     }
                     None => prefecture.clone(),
                 };
-                // Actors that serve the whole prefecture also serve each municipality in it.
-                let wide: Vec<usize> = if municipality.is_some() {
-                    site.of(Collection::Actor)
-                        .filter(|(_, d)| d.prefecture() == Some(prefecture.as_str()) && d.municipalities().is_empty())
-                        .map(|(i, _)| i)
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                let wide = self.wide_actors(prefecture, municipality.as_deref());
                 // "この地域で 買い物 に取り組む主体": one link per 分野 served here.
                 let mut served: Vec<&str> = Vec::new();
                 for &i in items.iter().chain(&wide) {
@@ -536,7 +681,7 @@ impl<'a> Renderer<'a> {
                 extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
                 extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
                 extra.insert("started".into(), json!(c.started.as_deref().map(started_ja)));
-                extra.insert("related".into(), json!(self.cards(&site.related_cases(i, 4, &self.case_domains))));
+                extra.insert("related".into(), json!(self.cards(&site.related_cases(i, RELATED, &self.case_domains))));
                 "case.html"
             }
             Meta::Actor(a) => {
@@ -667,26 +812,42 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Every document's Markdown as HTML and plain text (in parallel), links resolved.
-pub fn render_bodies(site: &Site) -> Vec<markdown::Rendered> {
-    let pages: HashMap<String, String> = site
+/// A document's rendered Markdown, shared between the pages, the search index and the
+/// cache `serve` keeps.
+pub type Body = std::sync::Arc<markdown::Rendered>;
+
+/// Bodies rendered by an earlier build, by source file, with the fingerprint of what they
+/// were rendered from.
+pub type BodyCache = HashMap<std::path::PathBuf, (u64, Body)>;
+
+/// Every document's Markdown as HTML and plain text (in parallel), links resolved. With a
+/// cache, a body whose text, address and the site's set of addresses are unchanged is
+/// taken from it instead of being rendered again; the cache is then replaced by this
+/// build's bodies.
+pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
+    let source_of = |d: &Doc| d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/");
+    let pages: HashMap<String, String> = site.docs.iter().map(|d| (source_of(d), d.url.clone())).collect();
+    let addresses = fingerprint(&site.docs.iter().map(|d| (&d.source, &d.url)).collect::<Vec<_>>());
+    let key = |d: &Doc| fingerprint(&(d.stamp.body, &d.url, addresses));
+    let old = cache.as_deref();
+    let bodies: Vec<Body> = site
         .docs
-        .iter()
-        .map(|d| (d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/"), d.url.clone()))
-        .collect();
-    site.docs
         .par_iter()
         .map(|d| {
-            let source_dir = d
-                .source
-                .strip_prefix("content")
-                .unwrap_or(&d.source)
-                .parent()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-                .unwrap_or_default();
-            markdown::render(&d.body, &LinkContext { source_dir: &source_dir, page_url: &d.url, pages: &pages })
+            if let Some((k, b)) = old.and_then(|c| c.get(&d.source)) {
+                if *k == key(d) {
+                    return b.clone();
+                }
+            }
+            let source = source_of(d);
+            let source_dir = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+            std::sync::Arc::new(markdown::render(&d.body, &LinkContext { source_dir, page_url: &d.url, pages: &pages }))
         })
-        .collect()
+        .collect();
+    if let Some(cache) = cache {
+        *cache = site.docs.iter().zip(&bodies).map(|(d, b)| (d.source.clone(), (key(d), b.clone()))).collect();
+    }
+    bodies
 }
 
 fn card(d: &Doc, body: &markdown::Rendered) -> Card {
@@ -783,6 +944,9 @@ pub fn alias_path(alias: &str) -> Option<String> {
     }
     Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
 }
+
+/// How many related cases a case page shows.
+const RELATED: usize = 4;
 
 /// The header navigation: every collection and the two ways to browse.
 const NAV: &[(&str, &str)] = &[

@@ -1,9 +1,10 @@
 //! `kyoso serve`: a local preview on 127.0.0.1 that rebuilds when a file changes and
 //! reloads open pages. A content error shows in the browser with file:line while the last
-//! good site stays on disk. Every rebuild is a full, correct build (fast enough for a
-//! prefecture site; see the timing it prints) rather than a partial one that can go stale.
+//! good site stays on disk. Rebuilds are incremental (see `incremental.rs`): only pages
+//! whose content changed are rendered again, and the time is printed.
 
-use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::incremental::Engine;
+use crate::pipeline::{BuildError, BuildOptions};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -33,7 +34,8 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("kyoso-serve-{}", std::process::id())).join("public");
     let opts = BuildOptions { output: Some(out.clone()), ..opts };
     let state = Arc::new(Mutex::new(State::default()));
-    rebuild(&opts, &state);
+    let mut engine = Engine::new(opts.clone());
+    rebuild(&mut engine, &state);
 
     let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;
     println!("http://127.0.0.1:{port}/ で確認できます（Ctrl+C で終了）。ファイルを保存すると自動で再生成します。");
@@ -55,13 +57,12 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
         }
     }
     let build_state = Arc::clone(&state);
-    let build_opts = opts.clone();
     std::thread::spawn(move || {
         while rx.recv().is_ok() {
             // Editors save several files at once; wait for the burst to end.
             std::thread::sleep(Duration::from_millis(80));
             while rx.try_recv().is_ok() {}
-            rebuild(&build_opts, &build_state);
+            rebuild(&mut engine, &build_state);
         }
     });
 
@@ -73,9 +74,9 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     Ok(())
 }
 
-fn rebuild(opts: &BuildOptions, state: &Mutex<State>) {
+fn rebuild(engine: &mut Engine, state: &Mutex<State>) {
     let t = Instant::now();
-    let result = pipeline::build(opts);
+    let result = engine.rebuild();
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     let mut s = state.lock().expect("state");
     s.version += 1;
@@ -84,7 +85,14 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>) {
             for d in r.diagnostics.iter() {
                 eprintln!("{d}");
             }
-            println!("再生成しました: {} ページ、{ms:.0} ms", r.pages);
+            let stages: Vec<String> = r.timings.iter().map(|(s, t)| format!("{s} {:.0}", t.as_secs_f64() * 1000.0)).collect();
+            println!(
+                "再生成しました: {} ページ中 {} ページを書き換え{}、{ms:.0} ms（{} ms）。検索インデックスとデータは続けて更新します。",
+                r.pages,
+                r.written,
+                if r.removed > 0 { format!("・{} ページを削除", r.removed) } else { String::new() },
+                stages.join(" / ")
+            );
             s.error = None;
         }
         Err(e) => {

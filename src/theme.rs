@@ -18,6 +18,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Output path (relative to the site root) → source.
     pub statics: BTreeMap<String, StaticSource>,
+    /// Fingerprint of every template and static file, so `serve` knows when pages must be
+    /// rendered again.
+    pub stamp: u64,
 }
 
 macro_rules! embed {
@@ -96,12 +99,23 @@ impl Theme {
         }
         // The site's own files win over the theme's.
         collect(root, &mut templates, &mut statics)?;
+        let files: Vec<(&String, u64, Option<std::time::SystemTime>)> = statics
+            .iter()
+            .map(|(k, v)| match v {
+                StaticSource::Embedded(b) => (k, b.len() as u64, None),
+                StaticSource::File(p) => {
+                    let m = std::fs::metadata(p).ok();
+                    (k, m.as_ref().map_or(0, |m| m.len()), m.and_then(|m| m.modified().ok()))
+                }
+            })
+            .collect();
+        let stamp = crate::model::fingerprint(&(&templates, files));
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| ThemeError(format!("テンプレートを読み込めません: {}", crate::diagnostics::error_chain(&e))))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme { tera, statics, stamp })
     }
 }
 

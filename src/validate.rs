@@ -93,7 +93,12 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
+    let stamp = crate::model::Stamp {
+        front: crate::model::fingerprint(&serde_json::to_string(&raw.parsed.fields).unwrap_or_default()),
+        body: crate::model::fingerprint(&raw.parsed.body),
+    };
     let doc = Doc {
+        stamp,
         collection: raw.collection,
         url: url_for(raw.collection, &slug, raw.guide.as_deref()),
         slug,

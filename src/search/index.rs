@@ -94,7 +94,7 @@ pub const TOKENIZER: &str = "kyoso_ja";
 
 impl SearchIndex {
     /// Indexes every published document (drafts never reach `site.docs`).
-    pub fn build(site: &Site, bodies: &[Rendered]) -> tantivy::Result<SearchIndex> {
+    pub fn build(site: &Site, bodies: &[crate::render::Body]) -> tantivy::Result<SearchIndex> {
         let analyzer = Analyzer::new(&site.config.search.synonyms);
         let mut builder = Schema::builder();
         let indexing = TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs);

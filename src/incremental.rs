@@ -1,0 +1,230 @@
+//! `kyoso serve`'s rebuilds. After an edit only what changed is redone:
+//!
+//! 1. documents are read and checked again only when their file changed (`pipeline::Cache`);
+//! 2. Markdown is rendered again only when its text (or the site's set of addresses) changed;
+//! 3. every page gets a fingerprint of what it shows (`Renderer::fingerprint`), and only
+//!    pages whose fingerprint differs from the one written last time are rendered and
+//!    written; pages that no longer exist are removed;
+//! 4. the search index, the data exports and the feeds are rebuilt afterwards on a second
+//!    thread, so the edited page is on disk first.
+//!
+//! `tests/incremental.rs` checks that the result is byte for byte what a full build writes.
+
+use crate::model::fingerprint;
+use crate::pipeline::{self, BuildError, BuildOptions, Cache};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::theme::{StaticSource, Theme};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// What one rebuild did.
+pub struct Update {
+    /// Pages in the site.
+    pub pages: usize,
+    /// Pages rendered and written by this rebuild.
+    pub written: usize,
+    pub removed: usize,
+    pub diagnostics: crate::diagnostics::Diagnostics,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+pub struct Engine {
+    opts: BuildOptions,
+    out: PathBuf,
+    cache: Cache,
+    /// Output path → fingerprint of the page last written there.
+    pages: HashMap<String, u64>,
+    /// Theme files and content assets copied, with the stamp of their source.
+    copied: HashMap<String, u64>,
+    side: SideWorker,
+}
+
+impl Engine {
+    /// An engine writing into `opts.output_dir()`, which it owns: files it did not write
+    /// may be replaced or removed.
+    pub fn new(opts: BuildOptions) -> Engine {
+        let out = opts.output_dir();
+        Engine { side: SideWorker::start(out.clone()), opts, out, cache: Cache::default(), pages: HashMap::new(), copied: HashMap::new() }
+    }
+
+    /// Brings the output up to date with the sources. On an error nothing is written.
+    pub fn rebuild(&mut self) -> Result<Update, BuildError> {
+        let mut timings = Vec::new();
+        let (site, mut diags) = pipeline::load_site_cached(&self.opts, &mut timings, Some(&mut self.cache))?;
+        let theme = Theme::load(&self.opts.root, &site.config.theme).map_err(BuildError::Theme)?;
+
+        let t = Instant::now();
+        let bodies = crate::render::render_bodies(&site, Some(&mut self.cache.bodies));
+        pipeline::link_warnings(&site, &bodies, &mut diags);
+        let renderer = Renderer::new(&site, &theme, &bodies);
+        let global = renderer.global_stamp();
+        let pages = renderer.pages();
+        let prints: Vec<u64> = pages.par_iter().map(|p| renderer.fingerprint(p, global)).collect();
+        timings.push(("plan", t.elapsed()));
+
+        let t = Instant::now();
+        let todo: Vec<usize> = (0..pages.len()).filter(|&k| self.pages.get(&pages[k].path) != Some(&prints[k])).collect();
+        let rendered: Vec<Result<crate::render::Output, crate::render::RenderError>> =
+            todo.par_iter().map(|&k| renderer.render_page(&pages[k])).collect();
+        let mut errors = Vec::new();
+        let mut outputs = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(o) => outputs.push(o),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(BuildError::Render(diags, errors));
+        }
+        timings.push(("render", t.elapsed()));
+
+        let t = Instant::now();
+        outputs.par_iter().try_for_each(|o| write_file(&self.out, &o.path, &o.bytes))?;
+        let fresh: HashMap<String, u64> = pages.iter().zip(&prints).map(|(p, &f)| (p.path.clone(), f)).collect();
+        let mut removed = 0;
+        for old in self.pages.keys().filter(|p| !fresh.contains_key(*p)) {
+            let _ = std::fs::remove_file(self.out.join(old));
+            removed += 1;
+        }
+        self.pages = fresh;
+        self.copy_files(&site, &theme)?;
+        timings.push(("write", t.elapsed()));
+
+        let page_paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let written = outputs.len();
+        drop(renderer);
+        self.side.submit(site, bodies, page_paths);
+        diags.sort();
+        Ok(Update { pages: pages.len(), written, removed, diagnostics: diags, timings })
+    }
+
+    /// Waits until the search index, exports and feeds of the last rebuild are written,
+    /// and returns the error of that step if it failed.
+    pub fn wait(&self) -> Result<(), String> {
+        self.side.wait()
+    }
+
+    /// Theme files and the images and documents under `content/`, copied when new or changed.
+    fn copy_files(&mut self, site: &Site, theme: &Theme) -> Result<(), BuildError> {
+        let mut sources: Vec<(String, Option<PathBuf>, u64)> = Vec::new();
+        for (rel, src) in &theme.statics {
+            match src {
+                StaticSource::Embedded(bytes) => sources.push((rel.clone(), None, fingerprint(bytes))),
+                StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), file_stamp(p))),
+            }
+        }
+        for a in &site.assets {
+            let p = self.opts.root.join(crate::load::CONTENT_DIR).join(a);
+            sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), file_stamp(&p)));
+        }
+        let mut fresh = HashMap::with_capacity(sources.len());
+        for (rel, path, stamp) in sources {
+            if self.copied.get(&rel) != Some(&stamp) {
+                let bytes = match (&path, theme.statics.get(&rel)) {
+                    (Some(p), _) => std::fs::read(p).map_err(|e| BuildError::Io(p.clone(), e))?,
+                    (None, Some(StaticSource::Embedded(b))) => b.to_vec(),
+                    _ => continue,
+                };
+                write_file(&self.out, &rel, &bytes)?;
+            }
+            fresh.insert(rel, stamp);
+        }
+        for old in self.copied.keys().filter(|k| !fresh.contains_key(*k)) {
+            let _ = std::fs::remove_file(self.out.join(old));
+        }
+        self.copied = fresh;
+        Ok(())
+    }
+}
+
+fn file_stamp(p: &Path) -> u64 {
+    let m = std::fs::metadata(p).ok();
+    fingerprint(&(m.as_ref().map(|m| m.len()), m.and_then(|m| m.modified().ok())))
+}
+
+/// Writes through a temporary file and a rename, so a browser never reads half a page.
+fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+    let path = out.join(rel);
+    let io = |e| BuildError::Io(path.clone(), e);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let tmp = path.with_file_name(format!(".{}.kyoso-tmp", path.file_name().unwrap_or_default().to_string_lossy()));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+struct Job {
+    generation: u64,
+    site: Site,
+    bodies: Vec<crate::render::Body>,
+    pages: Vec<String>,
+}
+
+/// The second thread: search index, exports and feeds of the newest rebuild. Jobs that a
+/// newer one replaced before they started are skipped.
+struct SideWorker {
+    tx: mpsc::Sender<Job>,
+    submitted: u64,
+    /// Last finished generation and its error, if any.
+    done: Arc<(Mutex<(u64, Option<String>)>, Condvar)>,
+}
+
+impl SideWorker {
+    fn start(out: PathBuf) -> SideWorker {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let done: Arc<(Mutex<(u64, Option<String>)>, Condvar)> = Arc::default();
+        let signal = Arc::clone(&done);
+        std::thread::spawn(move || {
+            // Output path → fingerprint of the bytes written there.
+            let mut written: HashMap<String, u64> = HashMap::new();
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let paths: Vec<&str> = job.pages.iter().map(String::as_str).collect();
+                let result = pipeline::side_files(&job.site, &job.bodies, &paths).map_err(|e| e.to_string()).and_then(|files| {
+                    let mut fresh = HashMap::with_capacity(files.len());
+                    for (rel, bytes) in files {
+                        let f = fingerprint(&bytes);
+                        if written.get(&rel) != Some(&f) {
+                            write_file(&out, &rel, &bytes).map_err(|e| e.to_string())?;
+                        }
+                        fresh.insert(rel, f);
+                    }
+                    for old in written.keys().filter(|k| !fresh.contains_key(*k)) {
+                        let _ = std::fs::remove_file(out.join(old));
+                    }
+                    written = fresh;
+                    Ok(())
+                });
+                let (lock, cvar) = &*signal;
+                *lock.lock().expect("side worker state") = (job.generation, result.err());
+                cvar.notify_all();
+            }
+        });
+        SideWorker { tx, submitted: 0, done }
+    }
+
+    fn submit(&mut self, site: Site, bodies: Vec<crate::render::Body>, pages: Vec<String>) {
+        self.submitted += 1;
+        let _ = self.tx.send(Job { generation: self.submitted, site, bodies, pages });
+    }
+
+    fn wait(&self) -> Result<(), String> {
+        let (lock, cvar) = &*self.done;
+        let mut state = lock.lock().expect("side worker state");
+        while state.0 < self.submitted {
+            state = cvar.wait(state).expect("side worker state");
+        }
+        match &state.1 {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! `serve`'s incremental rebuilds must write exactly what a full build writes. The demo
+//! site is copied, edited in the ways editors edit, and after each edit the incremental
+//! output is compared file by file with a fresh full build.
+
+mod common;
+
+use common::snapshot;
+use kyoso::incremental::Engine;
+use kyoso::pipeline::{self, BuildError, BuildOptions};
+use std::path::{Path, PathBuf};
+
+fn copy_demo(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for entry in walkdir::WalkDir::new(repo.join("content")).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(repo).unwrap();
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            std::fs::copy(entry.path(), to.join(rel)).unwrap();
+        }
+    }
+    std::fs::copy(repo.join("kyoso.toml"), to.join("kyoso.toml")).unwrap();
+}
+
+fn options(root: &Path, out: PathBuf) -> BuildOptions {
+    BuildOptions { output: Some(out), ..common::options(root) }
+}
+
+/// Rewrites a file and makes sure its modification time moves on (some file systems
+/// keep whole seconds).
+fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
+    let path = root.join(rel);
+    let before = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, f(text)).unwrap();
+    if before.is_some() && std::fs::metadata(&path).and_then(|m| m.modified()).ok() == before {
+        let later = before.unwrap() + std::time::Duration::from_secs(1);
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
+    }
+}
+
+/// The incremental output equals a full build's, file for file.
+fn assert_same_as_full(root: &Path, served: &Path, what: &str) {
+    let full = root.join("full");
+    let _ = std::fs::remove_dir_all(&full);
+    pipeline::build(&options(root, full.join("public"))).unwrap_or_else(|e| panic!("{what}: full build failed: {e}"));
+    let a = snapshot(served);
+    let b = snapshot(&full.join("public"));
+    let differ: Vec<&PathBuf> =
+        a.keys().chain(b.keys()).collect::<std::collections::BTreeSet<_>>().into_iter().filter(|p| a.get(*p) != b.get(*p)).collect();
+    assert!(differ.is_empty(), "{what}: incremental output differs from a full build in {} files: {:?}", differ.len(), &differ[..differ.len().min(10)]);
+}
+
+#[test]
+fn incremental_rebuilds_match_full_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_demo(&root);
+    let served = dir.path().join("served");
+    let mut engine = Engine::new(options(&root, served.clone()));
+    let first = engine.rebuild().expect("first build");
+    assert_eq!(first.written, first.pages, "the first rebuild writes every page");
+    engine.wait().unwrap();
+    assert_same_as_full(&root, &served, "first build");
+
+    let step = |engine: &mut Engine, what: &str, change: &dyn Fn(&Path)| -> usize {
+        change(&root);
+        let update = engine.rebuild().unwrap_or_else(|e| panic!("{what}: {e}"));
+        engine.wait().unwrap();
+        assert_same_as_full(&root, &served, what);
+        update.written
+    };
+
+    let case = "content/cases/chichibu-konbini-ibasho.md";
+    let written = step(&mut engine, "body of a case", &|r| edit(r, case, |t| t + "\n追記した段落です。\n"));
+    assert_eq!(written, 1, "a body edit of a case with a summary rewrites only its page");
+    let written = step(&mut engine, "nothing changed", &|_| {});
+    assert_eq!(written, 0);
+    step(&mut engine, "title of a case", &|r| edit(r, case, |t| t.replace("title: コンビニのイートインを", "title: コンビニの店内を")));
+    step(&mut engine, "分野 and municipality of a case", &|r| {
+        edit(r, case, |t| t.replace("domains: [居場所, 買い物, 多世代交流]", "domains: [居場所, 健康]").replace("municipality: 秩父市", "municipality: 横瀬町"))
+    });
+    step(&mut engine, "date of a case (list order)", &|r| edit(r, case, |t| t.replace("date: 2026-06-05", "date: 2019-01-05")));
+    step(&mut engine, "kind of an actor", &|r| edit(r, "content/actors/anshin-keibi.md", |t| t.replace("kind: 民間企業", "kind: NPO法人")));
+    step(&mut engine, "order of guide chapters", &|r| edit(r, "content/guides/platform-kouchiku/02-chiiki-kadai.md", |t| t.replace("weight: 2", "weight: 9")));
+    step(&mut engine, "a new case", &|r| {
+        edit(r, "content/cases/new-case.md", |_| {
+            "---\ntitle: 新しい事例\nsummary: 追加した事例です。\ndate: 2026-11-01\nprefecture: 長野県\nmunicipality: 新町\ndomains: [移動]\n---\n本文です。\n".into()
+        })
+    });
+    step(&mut engine, "the new case removed", &|r| std::fs::remove_file(r.join("content/cases/new-case.md")).unwrap());
+    step(&mut engine, "an image added", &|r| common::write_bytes(r, "content/cases/photo.png", b"\x89PNG\r\n\x1a\n"));
+    step(&mut engine, "site title in kyoso.toml", &|r| edit(r, "kyoso.toml", |t| t.replacen("title = \"", "title = \"改・", 1)));
+
+    // A broken edit fails and leaves the served site as it was; fixing it recovers.
+    let before = snapshot(&served);
+    edit(&root, case, |t| t.replace("date: 2019-01-05", "date: 2019-13-45"));
+    match engine.rebuild() {
+        Err(BuildError::Content(d)) => assert!(d.iter().any(|d| d.to_string().contains("date")), "{d:?}"),
+        Err(e) => panic!("expected a content error, got {e}"),
+        Ok(_) => panic!("a bad date must fail the rebuild"),
+    }
+    assert_eq!(snapshot(&served), before, "a failed rebuild changes nothing");
+    step(&mut engine, "the bad date fixed", &|r| edit(r, case, |t| t.replace("date: 2019-13-45", "date: 2019-01-06")));
+}

@@ -108,7 +108,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, Diagnostic> {
         Format::Yaml => parse_yaml(path, &fm_text)?,
         Format::Toml => parse_toml(path, &fm_text)?,
     };
-    Ok(Parsed { fields, locator: Locator { format, fm_text, fm_first_line: 2 }, body, body_first_line })
+    Ok(Parsed { fields, locator: Locator { format, fm_text: fm_text.into(), fm_first_line: 2 }, body, body_first_line })
 }
 
 fn first_line_is(text: &str, fence: &str) -> bool {
@@ -165,7 +165,8 @@ fn toml_to_json(v: toml::Value) -> Value {
 #[derive(Debug, Clone)]
 pub struct Locator {
     format: Format,
-    fm_text: String,
+    /// Shared, so copies of a document (the cache of `serve`) do not copy it.
+    fm_text: std::sync::Arc<str>,
     /// File line number of the first front-matter line.
     fm_first_line: usize,
 }
@@ -183,7 +184,7 @@ impl Parsed {
 impl Locator {
     /// For items that do not come from a file.
     pub fn empty() -> Locator {
-        Locator { format: Format::Yaml, fm_text: String::new(), fm_first_line: 0 }
+        Locator { format: Format::Yaml, fm_text: "".into(), fm_first_line: 0 }
     }
 
     /// File line and column of `key`'s value (line of the key, column after the separator).

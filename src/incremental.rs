@@ -40,6 +40,10 @@ pub struct Engine {
     pages: HashMap<String, u64>,
     /// Theme files and content assets copied, with the stamp of their source.
     copied: HashMap<String, u64>,
+    /// Related cases of every document, with the signature they were chosen under.
+    related: (u64, Arc<Vec<Vec<usize>>>),
+    /// Loaded again when a file outside `content/` changes.
+    theme: Option<Theme>,
     side: SideWorker,
 }
 
@@ -48,23 +52,40 @@ impl Engine {
     /// may be replaced or removed.
     pub fn new(opts: BuildOptions) -> Engine {
         let out = opts.output_dir();
-        Engine { side: SideWorker::start(out.clone()), opts, out, cache: Cache::default(), pages: HashMap::new(), copied: HashMap::new() }
+        Engine { side: SideWorker::start(out.clone()), opts, out, cache: Cache::default(), pages: HashMap::new(), copied: HashMap::new(), related: (0, Arc::default()), theme: None }
     }
 
-    /// Brings the output up to date with the sources. On an error nothing is written.
-    pub fn rebuild(&mut self) -> Result<Update, BuildError> {
+    /// Brings the output up to date with the sources. `changed` lists the files (relative
+    /// to the site root) that changed since the last call, if known: then unchanged
+    /// folders are not read again. On an error nothing is written.
+    pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, BuildError> {
         let mut timings = Vec::new();
-        let (site, mut diags) = pipeline::load_site_cached(&self.opts, &mut timings, Some(&mut self.cache))?;
-        let theme = Theme::load(&self.opts.root, &site.config.theme).map_err(BuildError::Theme)?;
-
+        let (site, mut diags) = pipeline::load_site_cached(&self.opts, &mut timings, Some(&mut self.cache), changed)?;
+        let t = Instant::now();
+        let content_only = changed.is_some_and(|c| c.iter().all(|p| p.starts_with(crate::load::CONTENT_DIR)));
+        if self.theme.is_none() || !content_only {
+            self.theme = None;
+            self.theme = Some(Theme::load(&self.opts.root, &site.config.theme).map_err(BuildError::Theme)?);
+        }
+        let theme = self.theme.as_ref().expect("theme loaded");
+        timings.push(("theme", t.elapsed()));
         let t = Instant::now();
         let bodies = crate::render::render_bodies(&site, Some(&mut self.cache.bodies));
         pipeline::link_warnings(&site, &bodies, &mut diags);
-        let renderer = Renderer::new(&site, &theme, &bodies);
+        timings.push(("markdown", t.elapsed()));
+        let t = Instant::now();
+        let renderer = Renderer::new(&site, theme, &bodies);
+        let signature = renderer.related_signature();
+        if signature != self.related.0 || self.related.1.len() != site.docs.len() {
+            self.related = (signature, Arc::new(renderer.related_table()));
+        }
+        let renderer = renderer.with_related(Arc::clone(&self.related.1));
         let global = renderer.global_stamp();
         let pages = renderer.pages();
-        let prints: Vec<u64> = pages.par_iter().map(|p| renderer.fingerprint(p, global)).collect();
         timings.push(("plan", t.elapsed()));
+        let t = Instant::now();
+        let prints: Vec<u64> = pages.par_iter().map(|p| renderer.fingerprint(p, global)).collect();
+        timings.push(("compare", t.elapsed()));
 
         let t = Instant::now();
         let todo: Vec<usize> = (0..pages.len()).filter(|&k| self.pages.get(&pages[k].path) != Some(&prints[k])).collect();
@@ -92,7 +113,7 @@ impl Engine {
             removed += 1;
         }
         self.pages = fresh;
-        self.copy_files(&site, &theme)?;
+        copy_files(&mut self.copied, &self.opts.root, &self.out, &site, theme)?;
         timings.push(("write", t.elapsed()));
 
         let page_paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
@@ -108,38 +129,38 @@ impl Engine {
     pub fn wait(&self) -> Result<(), String> {
         self.side.wait()
     }
+}
 
-    /// Theme files and the images and documents under `content/`, copied when new or changed.
-    fn copy_files(&mut self, site: &Site, theme: &Theme) -> Result<(), BuildError> {
-        let mut sources: Vec<(String, Option<PathBuf>, u64)> = Vec::new();
-        for (rel, src) in &theme.statics {
-            match src {
-                StaticSource::Embedded(bytes) => sources.push((rel.clone(), None, fingerprint(bytes))),
-                StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), file_stamp(p))),
-            }
+/// Theme files and the images and documents under `content/`, copied when new or changed.
+fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: &Site, theme: &Theme) -> Result<(), BuildError> {
+    let mut sources: Vec<(String, Option<PathBuf>, u64)> = Vec::new();
+    for (rel, src) in &theme.statics {
+        match src {
+            StaticSource::Embedded(bytes) => sources.push((rel.clone(), None, fingerprint(bytes))),
+            StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), file_stamp(p))),
         }
-        for a in &site.assets {
-            let p = self.opts.root.join(crate::load::CONTENT_DIR).join(a);
-            sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), file_stamp(&p)));
-        }
-        let mut fresh = HashMap::with_capacity(sources.len());
-        for (rel, path, stamp) in sources {
-            if self.copied.get(&rel) != Some(&stamp) {
-                let bytes = match (&path, theme.statics.get(&rel)) {
-                    (Some(p), _) => std::fs::read(p).map_err(|e| BuildError::Io(p.clone(), e))?,
-                    (None, Some(StaticSource::Embedded(b))) => b.to_vec(),
-                    _ => continue,
-                };
-                write_file(&self.out, &rel, &bytes)?;
-            }
-            fresh.insert(rel, stamp);
-        }
-        for old in self.copied.keys().filter(|k| !fresh.contains_key(*k)) {
-            let _ = std::fs::remove_file(self.out.join(old));
-        }
-        self.copied = fresh;
-        Ok(())
     }
+    for a in &site.assets {
+        let p = root.join(crate::load::CONTENT_DIR).join(a);
+        sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), file_stamp(&p)));
+    }
+    let mut fresh = HashMap::with_capacity(sources.len());
+    for (rel, path, stamp) in sources {
+        if copied.get(&rel) != Some(&stamp) {
+            let bytes = match (&path, theme.statics.get(&rel)) {
+                (Some(p), _) => std::fs::read(p).map_err(|e| BuildError::Io(p.clone(), e))?,
+                (None, Some(StaticSource::Embedded(b))) => b.to_vec(),
+                _ => continue,
+            };
+            write_file(out, &rel, &bytes)?;
+        }
+        fresh.insert(rel, stamp);
+    }
+    for old in copied.keys().filter(|k| !fresh.contains_key(*k)) {
+        let _ = std::fs::remove_file(out.join(old));
+    }
+    *copied = fresh;
+    Ok(())
 }
 
 fn file_stamp(p: &Path) -> u64 {
@@ -181,10 +202,17 @@ impl SideWorker {
         let done: Arc<(Mutex<(u64, Option<String>)>, Condvar)> = Arc::default();
         let signal = Arc::clone(&done);
         std::thread::spawn(move || {
+            // Behind the page rebuilds: a lower priority (inherited by tantivy's threads),
+            // and a start only once edits pause.
+            #[cfg(target_os = "linux")]
+            // SAFETY: changes the nice value of this thread only.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+            }
             // Output path → fingerprint of the bytes written there.
             let mut written: HashMap<String, u64> = HashMap::new();
             while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
+                while let Ok(newer) = rx.recv_timeout(Duration::from_millis(300)) {
                     job = newer;
                 }
                 let paths: Vec<&str> = job.pages.iter().map(String::as_str).collect();

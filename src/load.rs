@@ -50,16 +50,25 @@ enum Kind {
 /// Reads every file under `root/content`. A document for which `reuse(source)` says true
 /// is not read; it is listed in `reused` instead (`serve` keeps unchanged documents).
 pub fn load(root: &Path, reuse: &(dyn Fn(&Path) -> bool + Sync)) -> Loaded {
+    let (files, diagnostics) = walk(root);
+    let mut loaded = read(root, &files, reuse);
+    loaded.diagnostics.0.splice(0..0, diagnostics.0);
+    loaded
+}
+
+/// Every file under `root/content` (relative to it), in name order, without hidden and
+/// junk files.
+fn walk(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
     let content = root.join(CONTENT_DIR);
-    let mut loaded = Loaded::default();
+    let mut diagnostics = Diagnostics::default();
+    let mut files = Vec::new();
     if !content.is_dir() {
-        loaded.diagnostics.push(
+        diagnostics.push(
             Diagnostic::error(CONTENT_DIR, "content フォルダがありません")
                 .hint("サイトのフォルダに content/ を作り、cases/ や actors/ に Markdown ファイルを置いてください。"),
         );
-        return loaded;
+        return (files, diagnostics);
     }
-    let mut files = Vec::new();
     let walker = WalkDir::new(&content).sort_by_file_name().into_iter().filter_entry(|e| {
         e.depth() == 0 || !is_hidden_or_junk(&e.file_name().to_string_lossy())
     });
@@ -67,23 +76,27 @@ pub fn load(root: &Path, reuse: &(dyn Fn(&Path) -> bool + Sync)) -> Loaded {
         match entry {
             Ok(e) if e.file_type().is_symlink() => {
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                loaded.diagnostics.push(
+                diagnostics.push(
                     Diagnostic::warning(rel, "シンボリックリンクは読み込みません")
                         .hint("ファイルそのものを content/ の中に置いてください。"),
                 );
             }
             Ok(e) if e.file_type().is_file() => {
-                let rel_content = e.path().strip_prefix(&content).unwrap_or(e.path()).to_path_buf();
-                files.push(rel_content);
+                files.push(e.path().strip_prefix(&content).unwrap_or(e.path()).to_path_buf());
             }
             Ok(_) => {}
             Err(err) => {
                 let path = err.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_default();
-                loaded.diagnostics.push(Diagnostic::error(path, format!("読み込めません（{err}）")));
+                diagnostics.push(Diagnostic::error(path, format!("読み込めません（{err}）")));
             }
         }
     }
+    (files, diagnostics)
+}
 
+/// Reads the given files (relative to `root/content`).
+pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Sync)) -> Loaded {
+    let mut loaded = Loaded::default();
     let results: Vec<_> = files
         .par_iter()
         .map(|rel| {
@@ -185,7 +198,7 @@ fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
 }
 
 /// Editor backups, OS metadata and Office lock files are never content.
-fn is_hidden_or_junk(name: &str) -> bool {
+pub fn is_hidden_or_junk(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with("~$")
         || name.ends_with('~')

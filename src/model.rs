@@ -120,7 +120,8 @@ pub struct Doc {
     pub source: PathBuf,
     pub common: Common,
     pub meta: Meta,
-    pub body: String,
+    /// Markdown; shared, so copies of a document (the cache of `serve`) do not copy it.
+    pub body: std::sync::Arc<str>,
     pub body_first_line: usize,
     /// Where each front-matter field is written, for messages about the item.
     pub locator: crate::frontmatter::Locator,

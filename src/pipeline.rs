@@ -86,6 +86,15 @@ pub struct Cache {
     docs: HashMap<PathBuf, CachedDoc>,
     pub bodies: crate::render::BodyCache,
     git_dates: Option<HashMap<PathBuf, String>>,
+    /// What the last full read of `content/` found besides documents.
+    rest: Option<Rest>,
+}
+
+struct Rest {
+    links: Vec<crate::model::Link>,
+    home: Option<crate::frontmatter::Parsed>,
+    assets: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 struct CachedDoc {
@@ -102,14 +111,17 @@ fn file_stamp(path: &Path) -> Option<FileStamp> {
 
 /// Loads and checks the whole site; errors in any file stop here, before anything is written.
 pub fn load_site(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<(Site, Diagnostics), BuildError> {
-    load_site_cached(opts, timings, None)
+    load_site_cached(opts, timings, None, None)
 }
 
-/// [`load_site`], reusing (and refreshing) what `cache` holds.
+/// [`load_site`], reusing (and refreshing) what `cache` holds. `changed` lists the files
+/// (relative to the root) known to have changed since the last call; when they are all
+/// documents the cache already has, `content/` is not walked again.
 pub fn load_site_cached(
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, Duration)>,
     mut cache: Option<&mut Cache>,
+    changed: Option<&[PathBuf]>,
 ) -> Result<(Site, Diagnostics), BuildError> {
     let t = Instant::now();
     let mut config = Config::load(&opts.root).map_err(|d| BuildError::Content(Diagnostics(d)))?;
@@ -130,8 +142,36 @@ pub fn load_site_cached(
         seen.lock().expect("stamps").insert(source.to_path_buf(), stamp);
         c.docs.get(source).is_some_and(|e| e.file == stamp)
     };
-    let loaded = load::load(&opts.root, &reuse);
+    let only: Option<Vec<PathBuf>> = match (cache.as_deref(), changed) {
+        (Some(c), Some(paths)) if c.rest.is_some() => {
+            let docs: Vec<PathBuf> =
+                paths.iter().filter(|p| !p.file_name().is_some_and(|n| load::is_hidden_or_junk(&n.to_string_lossy()))).cloned().collect();
+            docs.iter().all(|p| c.docs.contains_key(p) && opts.root.join(p).is_file()).then_some(docs)
+        }
+        _ => None,
+    };
+    let loaded = match (&only, cache.as_deref().and_then(|c| c.rest.as_ref().map(|r| (c, r)))) {
+        (Some(docs), Some((c, rest))) => {
+            let in_content: Vec<PathBuf> = docs.iter().map(|p| p.strip_prefix(load::CONTENT_DIR).unwrap_or(p).to_path_buf()).collect();
+            let mut l = load::read(&opts.root, &in_content, &reuse);
+            l.reused.extend(c.docs.keys().filter(|k| !docs.contains(k)).cloned());
+            l.links = rest.links.clone();
+            l.home = rest.home.clone();
+            l.assets = rest.assets.clone();
+            l.diagnostics.extend(rest.diagnostics.iter().filter(|d| !docs.contains(&d.path)).cloned());
+            l
+        }
+        _ => load::load(&opts.root, &reuse),
+    };
     let seen = seen.into_inner().expect("stamps");
+    if let (None, Some(c)) = (&only, cache.as_deref_mut()) {
+        c.rest = Some(Rest {
+            links: loaded.links.clone(),
+            home: loaded.home.clone(),
+            assets: loaded.assets.clone(),
+            diagnostics: loaded.diagnostics.0.clone(),
+        });
+    }
     timings.push(("load", t.elapsed()));
 
     let t = Instant::now();
@@ -146,38 +186,39 @@ pub fn load_site_cached(
         })
         .collect();
     let mut docs = Vec::with_capacity(checked.len() + loaded.reused.len());
-    match cache.as_deref_mut() {
+    let owned_dates;
+    let dates = match cache.as_deref_mut() {
         Some(c) => {
-            let mut fresh = HashMap::with_capacity(seen.len());
-            for source in loaded.reused {
-                if let Some(e) = c.docs.remove(&source) {
-                    diags.extend(e.diagnostics.iter().cloned());
-                    docs.extend(e.doc.clone());
-                    fresh.insert(source, e);
-                }
+            if only.is_none() {
+                // After a full walk: forget files that are gone.
+                let keep: std::collections::HashSet<&Path> = loaded.reused.iter().map(PathBuf::as_path).collect();
+                c.docs.retain(|k, _| keep.contains(k.as_path()));
             }
             for (source, (doc, d)) in checked {
                 if let Some(&file) = seen.get(&source) {
-                    fresh.insert(source, CachedDoc { file, doc: doc.clone(), diagnostics: d.clone() });
+                    c.docs.insert(source, CachedDoc { file, doc, diagnostics: d });
                 }
+            }
+            // Copies of 10,000 documents take a while; both cores make them.
+            let copies: Vec<(Option<crate::model::Doc>, Vec<Diagnostic>)> =
+                c.docs.par_iter().map(|(_, e)| (e.doc.clone(), e.diagnostics.clone())).collect();
+            for (doc, d) in copies {
                 diags.extend(d);
                 docs.extend(doc);
             }
-            c.docs = fresh;
+            &*c.git_dates.get_or_insert_with(|| crate::gitdates::last_commit_dates(&opts.root))
         }
         None => {
             for (_, (doc, d)) in checked {
                 diags.extend(d);
                 docs.extend(doc);
             }
+            owned_dates = crate::gitdates::last_commit_dates(&opts.root);
+            &owned_dates
         }
-    }
-    // Reused and re-read documents arrive in different orders; checks report in one.
-    docs.sort_by(|a, b| a.source.cmp(&b.source));
-    let dates = match cache.as_deref_mut() {
-        Some(c) => c.git_dates.get_or_insert_with(|| crate::gitdates::last_commit_dates(&opts.root)).clone(),
-        None => crate::gitdates::last_commit_dates(&opts.root),
     };
+    // Reused and re-read documents arrive in different orders; checks report in one.
+    docs.sort_unstable_by(|a, b| a.source.as_os_str().cmp(b.source.as_os_str()));
     for d in docs.iter_mut().filter(|d| d.common.updated.is_none()) {
         d.common.updated = dates.get(&d.source).cloned();
     }

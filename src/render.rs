@@ -97,6 +97,8 @@ pub struct Renderer<'a> {
     stamps: Vec<(u64, u64)>,
     /// The kind and relation filters of the actor and case lists (the same on every page).
     list_filters: HashMap<Collection, Vec<Value>>,
+    /// Related cases of every document, when the caller keeps them between builds.
+    related: Option<std::sync::Arc<Vec<Vec<usize>>>>,
 }
 
 /// One page to write: its output path and what goes on it.
@@ -108,10 +110,10 @@ pub struct Page {
 impl<'a> Renderer<'a> {
     /// Prepares the list cards from the documents and their rendered Markdown.
     pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a [Body]) -> Self {
-        let cards: Vec<Card> = site.docs.iter().zip(bodies).map(|(d, b)| card(d, b)).collect();
+        let cards: Vec<Card> = site.docs.par_iter().zip(bodies).map(|(d, b)| card(d, b)).collect();
         let stamps = site
             .docs
-            .iter()
+            .par_iter()
             .zip(&cards)
             .map(|(d, c)| {
                 let front = match &d.external {
@@ -123,9 +125,38 @@ impl<'a> Renderer<'a> {
                 (shown, fingerprint(&(shown, d.stamp.body)))
             })
             .collect();
-        let mut r = Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index(), stamps, list_filters: HashMap::new() };
+        let mut r = Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index(), stamps, list_filters: HashMap::new(), related: None };
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
+    }
+
+    /// A fingerprint of everything related cases are chosen by: while it stays the same,
+    /// a table from [`Renderer::related_table`] can be reused.
+    pub fn related_signature(&self) -> u64 {
+        let cases: Vec<_> = self
+            .site
+            .of(Collection::Case)
+            .map(|(i, d)| (i, &d.source, d.domains(), d.prefecture(), d.case().map(|c| &c.municipality)))
+            .collect();
+        fingerprint(&cases)
+    }
+
+    /// The related cases of every document (empty for other collections).
+    pub fn related_table(&self) -> Vec<Vec<usize>> {
+        (0..self.site.docs.len()).into_par_iter().map(|i| self.site.related_cases(i, RELATED, &self.case_domains)).collect()
+    }
+
+    /// Uses a table made by [`Renderer::related_table`] for a site with the same signature.
+    pub fn with_related(mut self, table: std::sync::Arc<Vec<Vec<usize>>>) -> Self {
+        self.related = Some(table);
+        self
+    }
+
+    fn related(&self, i: usize) -> Vec<usize> {
+        match &self.related {
+            Some(t) => t[i].clone(),
+            None => self.site.related_cases(i, RELATED, &self.case_domains),
+        }
     }
 
     pub fn bodies(&self) -> &[Body] {
@@ -244,7 +275,7 @@ impl<'a> Renderer<'a> {
         match &d.meta {
             Meta::Case(c) => {
                 let mut v: Vec<usize> = c.actors.iter().filter_map(|a| site.index_of(Collection::Actor, a)).collect();
-                v.extend(site.related_cases(i, RELATED, &self.case_domains));
+                v.extend(self.related(i));
                 v
             }
             Meta::Actor(_) => site.cases_of_actor(&d.slug).to_vec(),
@@ -681,7 +712,7 @@ impl<'a> Renderer<'a> {
                 extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
                 extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
                 extra.insert("started".into(), json!(c.started.as_deref().map(started_ja)));
-                extra.insert("related".into(), json!(self.cards(&site.related_cases(i, RELATED, &self.case_domains))));
+                extra.insert("related".into(), json!(self.cards(&self.related(i))));
                 "case.html"
             }
             Meta::Actor(a) => {
@@ -883,13 +914,36 @@ fn card(d: &Doc, body: &markdown::Rendered) -> Card {
     }
 }
 
-/// The first `n` characters of plain text, cut at a sentence end when one is near.
+/// The first `n` characters of plain text (whitespace runs count as one space), cut at a
+/// sentence end when one is near. Only the start of the text is looked at.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= n {
-        return flat;
+    let mut cut = String::new();
+    let mut count = 0;
+    let mut space = false;
+    let mut more = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = count > 0;
+            continue;
+        }
+        if count == n {
+            more = true;
+            break;
+        }
+        if std::mem::take(&mut space) {
+            cut.push(' ');
+            count += 1;
+            if count == n {
+                more = true;
+                break;
+            }
+        }
+        cut.push(c);
+        count += 1;
     }
-    let cut: String = flat.chars().take(n).collect();
+    if !more {
+        return cut;
+    }
     match cut.rfind('。') {
         Some(p) if p > cut.len() / 2 => cut[..p + '。'.len_utf8()].to_string(),
         _ => format!("{cut}…"),
@@ -1103,5 +1157,9 @@ mod tests {
     #[test]
     fn excerpt_cuts_at_sentence() {
         assert_eq!(excerpt("あいうえお。かきくけこさしすせそ", 8), "あいうえお。");
+        assert_eq!(excerpt("  ab \n cd  ", 5), "ab cd");
+        assert_eq!(excerpt("ab  cd ef", 5), "ab cd…");
+        assert_eq!(excerpt("ab cd", 3), "ab …");
+        assert_eq!(excerpt("", 3), "");
     }
 }

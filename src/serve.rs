@@ -32,37 +32,54 @@ const RELOAD: &str = r#"<script>
 
 pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("kyoso-serve-{}", std::process::id())).join("public");
-    let opts = BuildOptions { output: Some(out.clone()), ..opts };
+    // Events name absolute paths; an absolute root lets them be matched to sources.
+    let root = opts.root.canonicalize().unwrap_or(opts.root.clone());
+    let opts = BuildOptions { output: Some(out.clone()), root: root.clone(), ..opts };
     let state = Arc::new(Mutex::new(State::default()));
     let mut engine = Engine::new(opts.clone());
-    rebuild(&mut engine, &state);
+    rebuild(&mut engine, &state, None);
 
     let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;
     println!("http://127.0.0.1:{port}/ で確認できます（Ctrl+C で終了）。ファイルを保存すると自動で再生成します。");
 
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-        if let Ok(e) = e {
-            if !matches!(e.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(());
-            }
+        let Ok(e) = e else { return };
+        if matches!(e.kind, notify::EventKind::Access(_)) {
+            return;
+        }
+        let paths: Vec<PathBuf> = e
+            .paths
+            .iter()
+            .map(|p| p.strip_prefix(&watched_root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
+            .filter(|p| p == Path::new(crate::config::CONFIG_FILE) || WATCHED.iter().any(|w| p.starts_with(w)))
+            .collect();
+        if !paths.is_empty() {
+            let _ = tx.send(paths);
         }
     })
     .map_err(|e| format!("ファイルの監視を始められません: {e}"))?;
-    for p in ["content", "templates", "static", "themes", "kyoso.toml"] {
-        let path = opts.root.join(p);
-        if path.exists() {
-            let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-            watcher.watch(&path, mode).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
+    // The root itself (not recursively) for kyoso.toml: editors often save by replacing
+    // the file, which ends a watch on the file itself.
+    watcher.watch(&root, RecursiveMode::NonRecursive).map_err(|e| format!("{} を監視できません: {e}", root.display()))?;
+    for p in WATCHED {
+        let path = root.join(p);
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
         }
     }
     let build_state = Arc::clone(&state);
     std::thread::spawn(move || {
-        while rx.recv().is_ok() {
+        while let Ok(mut changed) = rx.recv() {
             // Editors save several files at once; wait for the burst to end.
-            std::thread::sleep(Duration::from_millis(80));
-            while rx.try_recv().is_ok() {}
-            rebuild(&mut engine, &build_state);
+            std::thread::sleep(Duration::from_millis(20));
+            while let Ok(more) = rx.try_recv() {
+                changed.extend(more);
+            }
+            changed.sort();
+            changed.dedup();
+            rebuild(&mut engine, &build_state, Some(&changed));
         }
     });
 
@@ -74,9 +91,12 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     Ok(())
 }
 
-fn rebuild(engine: &mut Engine, state: &Mutex<State>) {
+/// Folders whose changes trigger a rebuild (with `kyoso.toml`).
+const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
+
+fn rebuild(engine: &mut Engine, state: &Mutex<State>, changed: Option<&[PathBuf]>) {
     let t = Instant::now();
-    let result = engine.rebuild();
+    let result = engine.rebuild(changed);
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     let mut s = state.lock().expect("state");
     s.version += 1;

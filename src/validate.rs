@@ -106,7 +106,7 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
         source: raw.source,
         common,
         meta,
-        body: raw.parsed.body,
+        body: raw.parsed.body.into(),
         body_first_line: raw.parsed.body_first_line,
         locator: raw.parsed.locator,
         external: None,

@@ -59,48 +59,51 @@ fn incremental_rebuilds_match_full_builds() {
     copy_demo(&root);
     let served = dir.path().join("served");
     let mut engine = Engine::new(options(&root, served.clone()));
-    let first = engine.rebuild().expect("first build");
+    let first = engine.rebuild(None).expect("first build");
     assert_eq!(first.written, first.pages, "the first rebuild writes every page");
     engine.wait().unwrap();
     assert_same_as_full(&root, &served, "first build");
 
-    let step = |engine: &mut Engine, what: &str, change: &dyn Fn(&Path)| -> usize {
+    // `changed` is what `serve` learns from file events; the engine must be right with or
+    // without it.
+    let step = |engine: &mut Engine, what: &str, changed: &[&str], change: &dyn Fn(&Path)| -> usize {
         change(&root);
-        let update = engine.rebuild().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let changed: Vec<PathBuf> = changed.iter().map(PathBuf::from).collect();
+        let update = engine.rebuild((!changed.is_empty()).then_some(&changed[..])).unwrap_or_else(|e| panic!("{what}: {e}"));
         engine.wait().unwrap();
         assert_same_as_full(&root, &served, what);
         update.written
     };
 
     let case = "content/cases/chichibu-konbini-ibasho.md";
-    let written = step(&mut engine, "body of a case", &|r| edit(r, case, |t| t + "\n追記した段落です。\n"));
+    let written = step(&mut engine, "body of a case", &[case, "content/cases/.chichibu-konbini-ibasho.md.swp"], &|r| edit(r, case, |t| t + "\n追記した段落です。\n"));
     assert_eq!(written, 1, "a body edit of a case with a summary rewrites only its page");
-    let written = step(&mut engine, "nothing changed", &|_| {});
+    let written = step(&mut engine, "nothing changed", &[], &|_| {});
     assert_eq!(written, 0);
-    step(&mut engine, "title of a case", &|r| edit(r, case, |t| t.replace("title: コンビニのイートインを", "title: コンビニの店内を")));
-    step(&mut engine, "分野 and municipality of a case", &|r| {
+    step(&mut engine, "title of a case", &[case], &|r| edit(r, case, |t| t.replace("title: コンビニのイートインを", "title: コンビニの店内を")));
+    step(&mut engine, "分野 and municipality of a case", &[case], &|r| {
         edit(r, case, |t| t.replace("domains: [居場所, 買い物, 多世代交流]", "domains: [居場所, 健康]").replace("municipality: 秩父市", "municipality: 横瀬町"))
     });
-    step(&mut engine, "date of a case (list order)", &|r| edit(r, case, |t| t.replace("date: 2026-06-05", "date: 2019-01-05")));
-    step(&mut engine, "kind of an actor", &|r| edit(r, "content/actors/anshin-keibi.md", |t| t.replace("kind: 民間企業", "kind: NPO法人")));
-    step(&mut engine, "order of guide chapters", &|r| edit(r, "content/guides/platform-kouchiku/02-chiiki-kadai.md", |t| t.replace("weight: 2", "weight: 9")));
-    step(&mut engine, "a new case", &|r| {
+    step(&mut engine, "date of a case (list order)", &[case], &|r| edit(r, case, |t| t.replace("date: 2026-06-05", "date: 2019-01-05")));
+    step(&mut engine, "kind of an actor", &["content/actors/anshin-keibi.md"], &|r| edit(r, "content/actors/anshin-keibi.md", |t| t.replace("kind: 民間企業", "kind: NPO法人")));
+    step(&mut engine, "order of guide chapters", &[], &|r| edit(r, "content/guides/platform-kouchiku/02-chiiki-kadai.md", |t| t.replace("weight: 2", "weight: 9")));
+    step(&mut engine, "a new case", &["content/cases/new-case.md"], &|r| {
         edit(r, "content/cases/new-case.md", |_| {
             "---\ntitle: 新しい事例\nsummary: 追加した事例です。\ndate: 2026-11-01\nprefecture: 長野県\nmunicipality: 新町\ndomains: [移動]\n---\n本文です。\n".into()
         })
     });
-    step(&mut engine, "the new case removed", &|r| std::fs::remove_file(r.join("content/cases/new-case.md")).unwrap());
-    step(&mut engine, "an image added", &|r| common::write_bytes(r, "content/cases/photo.png", b"\x89PNG\r\n\x1a\n"));
-    step(&mut engine, "site title in kyoso.toml", &|r| edit(r, "kyoso.toml", |t| t.replacen("title = \"", "title = \"改・", 1)));
+    step(&mut engine, "the new case removed", &["content/cases/new-case.md"], &|r| std::fs::remove_file(r.join("content/cases/new-case.md")).unwrap());
+    step(&mut engine, "an image added", &["content/cases/photo.png"], &|r| common::write_bytes(r, "content/cases/photo.png", b"\x89PNG\r\n\x1a\n"));
+    step(&mut engine, "site title in kyoso.toml", &["kyoso.toml"], &|r| edit(r, "kyoso.toml", |t| t.replacen("title = \"", "title = \"改・", 1)));
 
     // A broken edit fails and leaves the served site as it was; fixing it recovers.
     let before = snapshot(&served);
     edit(&root, case, |t| t.replace("date: 2019-01-05", "date: 2019-13-45"));
-    match engine.rebuild() {
+    match engine.rebuild(Some(&[PathBuf::from(case)])) {
         Err(BuildError::Content(d)) => assert!(d.iter().any(|d| d.to_string().contains("date")), "{d:?}"),
         Err(e) => panic!("expected a content error, got {e}"),
         Ok(_) => panic!("a bad date must fail the rebuild"),
     }
     assert_eq!(snapshot(&served), before, "a failed rebuild changes nothing");
-    step(&mut engine, "the bad date fixed", &|r| edit(r, case, |t| t.replace("date: 2019-13-45", "date: 2019-01-06")));
+    step(&mut engine, "the bad date fixed", &[case], &|r| edit(r, case, |t| t.replace("date: 2019-13-45", "date: 2019-01-06")));
 }

@@ -76,6 +76,8 @@ enum Plan {
     Region { prefecture: String, municipality: Option<String>, items: Vec<usize>, children: Vec<(String, usize)> },
     Kind { name: String, items: Vec<usize> },
     Relation { value: String, items: Vec<usize> },
+    /// One collection of a term or region page that has more than a page of it.
+    Sub { folder: String, heading: String, crumbs: Vec<(String, String)>, collection: Collection, total: usize, items: Vec<usize>, page: usize, pages: usize },
     Links,
     Search,
     Map,
@@ -244,6 +246,10 @@ impl<'a> Renderer<'a> {
                 shown(&mut h, items);
                 shown(&mut h, &self.wide_actors(prefecture, municipality.as_deref()));
             }
+            Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
+                (folder, heading, crumbs, collection, total, page, pages).hash(&mut h);
+                shown(&mut h, items);
+            }
             Plan::Map => shown(&mut h, &of(Collection::Actor)),
             Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
             Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::NotFound => {}
@@ -361,12 +367,19 @@ impl<'a> Renderer<'a> {
         plans.push(("guides/index.html".into(), Plan::Guides));
         plans.push(("domains/index.html".into(), Plan::DomainIndex));
         for (_, (name, items)) in site.by_domain() {
+            let crumbs = vec![("分野から探す".to_string(), "domains/index.html".to_string()), (name.clone(), term_url("domains", &name))];
+            self.push_sub_lists(&mut plans, &format!("domains/{name}"), &format!("分野：{name}"), crumbs, &items);
             plans.push((format!("domains/{name}/index.html"), Plan::Domain { name, items }));
         }
         plans.push(("regions/index.html".into(), Plan::RegionIndex));
         for (pref, items, munis) in site.by_region() {
             let children: Vec<(String, usize)> = munis.iter().map(|(m, v)| (m.clone(), v.len())).collect();
+            let pref_crumb = (pref.clone(), term_url("regions", &pref));
+            let top = ("地域から探す".to_string(), "regions/index.html".to_string());
+            self.push_sub_lists(&mut plans, &format!("regions/{pref}"), &format!("地域：{pref}"), vec![top.clone(), pref_crumb.clone()], &items);
             for (m, v) in munis {
+                let muni_crumb = (m.clone(), format!("regions/{}/{}/index.html", urls::encode_segment(&pref), urls::encode_segment(&m)));
+                self.push_sub_lists(&mut plans, &format!("regions/{pref}/{m}"), &format!("地域：{pref} {m}"), vec![top.clone(), pref_crumb.clone(), muni_crumb], &v);
                 plans.push((
                     format!("regions/{pref}/{m}/index.html"),
                     Plan::Region { prefecture: pref.clone(), municipality: Some(m), items: v, children: Vec::new() },
@@ -385,9 +398,14 @@ impl<'a> Renderer<'a> {
             }
         }
         for (k, items) in kinds {
+            let crumbs = vec![("多様な主体".to_string(), "actors/index.html".to_string()), (k.to_string(), term_url("kinds", k))];
+            self.push_sub_lists(&mut plans, &format!("kinds/{k}"), &format!("種別：{k}"), crumbs, &items);
             plans.push((format!("kinds/{k}/index.html"), Plan::Kind { name: k.to_string(), items }));
         }
         for (r, items) in relations {
+            let label = vocab::relation_label(r).unwrap_or(r);
+            let crumbs = vec![("取り組み事例".to_string(), "cases/index.html".to_string()), (label.to_string(), format!("relations/{r}/index.html"))];
+            self.push_sub_lists(&mut plans, &format!("relations/{r}"), &format!("本業との関わり：{label}"), crumbs, &items);
             plans.push((format!("relations/{r}/index.html"), Plan::Relation { value: r.to_string(), items }));
         }
         if !site.links.is_empty() {
@@ -538,7 +556,7 @@ impl<'a> Renderer<'a> {
                 "term.html",
                 format!("分野：{name}"),
                 vec![("分野から探す".into(), "domains/index.html".into())],
-                json!({"term": name, "sections": self.sections(items),
+                json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html")),
                        "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
             ),
             Plan::RegionIndex => {
@@ -585,7 +603,7 @@ impl<'a> Renderer<'a> {
                     "region.html",
                     format!("地域：{title}"),
                     crumbs,
-                    json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items),
+                    json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items, path.trim_end_matches("/index.html")),
                            "children": children, "wide_actors": self.cards(&wide), "partners": partners}),
                 )
             }
@@ -593,7 +611,7 @@ impl<'a> Renderer<'a> {
                 "term.html",
                 format!("種別：{name}"),
                 vec![("多様な主体".into(), "actors/index.html".into())],
-                json!({"term": name, "sections": self.sections(items)}),
+                json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html"))}),
             ),
             Plan::Relation { value, items } => {
                 let label = vocab::relation_label(value).unwrap_or(value);
@@ -601,7 +619,23 @@ impl<'a> Renderer<'a> {
                     "term.html",
                     format!("本業との関わり：{label}"),
                     vec![("取り組み事例".into(), "cases/index.html".into())],
-                    json!({"term": label, "sections": self.sections(items)}),
+                    json!({"term": label, "sections": self.sections(items, path.trim_end_matches("/index.html"))}),
+                )
+            }
+            Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
+                let mut crumbs = crumbs.clone();
+                let title = if *page > 1 {
+                    crumbs.push((heading.clone(), urls::encode_path(&page_url(folder, 1))));
+                    format!("{heading}（{page}ページ目）")
+                } else {
+                    heading.clone()
+                };
+                (
+                    "list.html",
+                    title,
+                    crumbs,
+                    json!({"heading": heading, "items": self.cards(items), "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages),
+                           "collection": collection, "filters": []}),
                 )
             }
             Plan::Links => {
@@ -811,15 +845,49 @@ impl<'a> Renderer<'a> {
         (!base.is_empty()).then(|| urls::absolute(base, path))
     }
 
-    /// Items of a term or region page, grouped by collection.
-    fn sections(&self, items: &[usize]) -> Vec<Value> {
-        [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::Guide]
+    /// Items of a term or region page (at `base/index.html`), grouped by collection; a
+    /// collection with more than a page of items shows the first page and links to its
+    /// own list (see [`Renderer::push_sub_lists`]).
+    fn sections(&self, items: &[usize], base: &str) -> Vec<Value> {
+        let per = self.site.config.paginate;
+        SECTIONS
             .into_iter()
             .filter_map(|c| {
                 let cards = self.cards_of(items, c);
-                (!cards.is_empty()).then(|| json!({"collection": c, "label": c.label(), "items": cards}))
+                let more = (cards.len() > per)
+                    .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": cards.len()}));
+                (!cards.is_empty()).then(|| json!({"collection": c, "label": c.label(), "items": &cards[..cards.len().min(per)], "more": more}))
             })
             .collect()
+    }
+
+    /// Paginated lists of each collection of a term or region page that has more than
+    /// a page of it: `base/cases/index.html`, `base/cases/page/2/index.html` …
+    fn push_sub_lists(&self, plans: &mut Vec<(String, Plan)>, base: &str, title: &str, crumbs: Vec<(String, String)>, items: &[usize]) {
+        let per = self.site.config.paginate;
+        for c in SECTIONS {
+            let of: Vec<usize> = items.iter().copied().filter(|&i| self.site.docs[i].collection == c).collect();
+            if of.len() <= per {
+                continue;
+            }
+            let folder = format!("{base}/{}", c.folder());
+            let pages = of.len().div_ceil(per);
+            for (n, chunk) in of.chunks(per).enumerate() {
+                plans.push((
+                    page_url(&folder, n + 1),
+                    Plan::Sub {
+                        folder: folder.clone(),
+                        heading: format!("{title}（{}）", c.label()),
+                        crumbs: crumbs.clone(),
+                        collection: c,
+                        total: of.len(),
+                        items: chunk.to_vec(),
+                        page: n + 1,
+                        pages,
+                    },
+                ));
+            }
+        }
     }
 
     /// Upcoming events (soonest first) and past events (latest first) on the build date.
@@ -998,6 +1066,9 @@ pub fn alias_path(alias: &str) -> Option<String> {
     }
     Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
 }
+
+/// The collections of a term or region page, in order.
+const SECTIONS: [Collection; 5] = [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::Guide];
 
 /// How many related cases a case page shows.
 const RELATED: usize = 4;

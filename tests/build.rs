@@ -208,3 +208,42 @@ fn canonical_urls_use_base_url_only_there() {
         }
     }
 }
+
+#[test]
+fn long_term_and_region_sections_link_to_their_own_paginated_lists() {
+    let mut files: Vec<(String, String)> = vec![("kyoso.toml".into(), format!("{CONFIG}paginate = 5\n"))];
+    for i in 0..12 {
+        files.push((
+            format!("content/cases/c{i:02}.md"),
+            format!("---\ntitle: 事例{i:02}\ndate: 2026-01-{:02}\nprefecture: 埼玉県\nmunicipality: 川越市\ndomains: [買い物]\n---\n本文\n", i + 1),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = site(&refs);
+    build(dir.path()).unwrap();
+    let public = dir.path().join("public");
+    // The term page shows the first page of cases and links to the whole list.
+    let term = read(dir.path(), "domains/買い物/index.html");
+    assert!(term.contains("事例11") && !term.contains("事例06"), "newest five only");
+    let more = "../../domains/%E8%B2%B7%E3%81%84%E7%89%A9/cases/index.html";
+    assert!(term.contains(&format!("href=\"{more}\">取り組み事例をすべて見る（12件）")), "{term}");
+    // The list has three pages with a pager, and every link on them resolves.
+    for (page, first, last) in [("index.html", "事例11", "事例07"), ("page/2/index.html", "事例06", "事例02"), ("page/3/index.html", "事例01", "事例00")] {
+        let rel = format!("domains/買い物/cases/{page}");
+        let html = read(dir.path(), &rel);
+        assert!(html.contains(first) && html.contains(last), "{rel}");
+        assert!(html.contains("分野：買い物（取り組み事例）"), "{rel}: heading");
+        for href in html.split("href=\"").skip(1).filter_map(|s| s.split('"').next()) {
+            if href.starts_with("http") || href.starts_with('#') {
+                continue;
+            }
+            let target = kyoso::urls::decode(href.split(['#', '?']).next().unwrap());
+            let file = public.join(&rel).parent().unwrap().join(target);
+            assert!(file.exists(), "{rel}: broken link {href}");
+        }
+    }
+    assert!(public.join("regions/埼玉県/川越市/cases/page/3/index.html").exists());
+    assert!(public.join("regions/埼玉県/cases/index.html").exists());
+    // Short sections have no list of their own.
+    assert!(!public.join("domains/買い物/actors").exists());
+}

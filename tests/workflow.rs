@@ -100,7 +100,14 @@ fn import_a_real_shift_jis_municipal_list() {
     let report = build(dir.path()).expect("the imported listings build");
     assert!(report.pages > 277);
     let text = read(dir.path(), "regions/静岡県/焼津市/index.html");
-    assert!(text.contains("くすのき"), "the municipality comes from the address");
+    assert!(text.contains("多様な主体をすべて見る（"), "the municipality page links to its full list of actors");
+    let listed: String = walkdir::WalkDir::new(dir.path().join("public/regions/静岡県/焼津市/actors"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(listed.contains("くすのき"), "every imported actor is listed on the municipality's pages");
     // Importing again changes nothing; an edited file is kept unless --force.
     let again = import(&o).unwrap();
     assert_eq!((again.written.len(), again.unchanged.len()), (0, 277));

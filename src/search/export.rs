@@ -23,7 +23,10 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 /// Format version of the files; the runtime refuses other versions.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Result records per `d/<i>.js` file.
+pub const DOC_CHUNK: usize = 10;
 
 /// Postings characters per shard before a new shard starts.
 const SHARD_CHARS: usize = 8_000;
@@ -65,11 +68,18 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
     // term → encoded postings of every field that has it.
     let mut terms: BTreeMap<String, String> = BTreeMap::new();
     let mut averages = Vec::new();
+    // Field-norm ids per field, in document order (one list, not one per posting).
+    let mut field_norms: Vec<String> = Vec::new();
     if let Some(seg) = segments.first() {
         for (fi, field) in index.fields.iter().enumerate() {
             let inv = seg.inverted_index(*field)?;
             averages.push(if num_docs == 0 { 0.0 } else { inv.total_num_tokens() as f64 / num_docs as f64 });
             let norms = seg.get_fieldnorms_reader(*field)?;
+            let mut ids = String::new();
+            for doc in 0..num_docs as u32 {
+                push_varint(&mut ids, u64::from(norms.fieldnorm_id(doc)));
+            }
+            field_norms.push(ids);
             let mut stream = inv.terms().stream()?;
             while stream.advance() {
                 let term = String::from_utf8_lossy(stream.key()).into_owned();
@@ -79,9 +89,13 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
                 let mut last = 0u32;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    push_varint(&mut body, u64::from(doc - last));
-                    push_varint(&mut body, u64::from(postings.term_freq()));
-                    push_varint(&mut body, u64::from(norms.fieldnorm_id(doc)));
+                    // Most terms occur once in a field: the frequency is written only
+                    // when it is not 1, flagged in the lowest bit of the delta.
+                    let tf = postings.term_freq();
+                    push_varint(&mut body, 2 * u64::from(doc - last) + u64::from(tf != 1));
+                    if tf != 1 {
+                        push_varint(&mut body, u64::from(tf));
+                    }
                     last = doc;
                     count += 1;
                     doc = postings.advance();
@@ -160,22 +174,35 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
             push_varint(&mut facets, muni_pos[&(d.prefecture.as_deref().unwrap_or(""), m.as_str())]);
         }
     }
-    files.push(SearchFile { path: "docs.js".into(), text: script("docs", &json!({"n": num_docs, "facets": facets})) });
+    files.push(SearchFile { path: "docs.js".into(), text: script("docs", &json!({"n": num_docs, "facets": facets, "norms": field_norms})) });
 
-    for (i, d) in index.docs.iter().enumerate() {
-        let region = match (&d.prefecture, d.collection) {
-            (Some(p), Collection::Case) if !d.municipalities.is_empty() => format!("{p} {}", d.municipalities[0]),
-            (Some(p), _) => p.clone(),
-            _ => String::new(),
-        };
-        let payload = json!({"t": d.title, "u": d.url, "r": region, "s": d.summary, "x": d.text, "k": d.kind});
-        files.push(SearchFile { path: format!("d/{i}.js"), text: script(&format!("d/{i}"), &payload) });
+    // Result records in files of DOC_CHUNK, so a site of 10,000 documents has 1,000 small
+    // files rather than 10,000 tiny ones (each file costs the writer and the web server).
+    for (c, chunk) in index.docs.chunks(DOC_CHUNK).enumerate() {
+        let records: Vec<Value> = chunk
+            .iter()
+            .map(|d| {
+                let region = match (&d.prefecture, d.collection) {
+                    (Some(p), Collection::Case) if !d.municipalities.is_empty() => format!("{p} {}", d.municipalities[0]),
+                    (Some(p), _) => p.clone(),
+                    _ => String::new(),
+                };
+                let mut record = json!({"t": d.title, "u": d.url, "r": region, "s": d.summary, "k": d.kind});
+                // The start of the body is the snippet only of documents without a summary.
+                if d.summary.is_empty() {
+                    record["x"] = json!(d.text);
+                }
+                record
+            })
+            .collect();
+        files.push(SearchFile { path: format!("d/{c}.js"), text: script(&format!("d/{c}"), &Value::Array(records)) });
     }
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let manifest = json!({
         "version": FORMAT_VERSION,
         "n": num_docs,
+        "chunk": DOC_CHUNK,
         "fields": FIELDS.iter().zip(&averages).map(|((name, boost), avg)| json!({"name": name, "boost": boost, "avg": avg})).collect::<Vec<_>>(),
         "norms": norms,
         "folds": index.analyzer.fold_table(),

@@ -19,7 +19,7 @@ use tantivy::{doc, Index, IndexReader, Searcher, TantivyDocument, Term};
 pub const FIELDS: &[(&str, f32)] = &[("title", 3.0), ("summary", 1.5), ("body", 1.0)];
 
 /// Longest body text kept for snippets in the browser.
-pub const SNIPPET_CHARS: usize = 600;
+pub const SNIPPET_CHARS: usize = 240;
 
 /// What the results list and the facets know about a document.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -222,7 +222,22 @@ fn meta_text(d: &Doc) -> String {
 }
 
 fn doc_info(d: &Doc, body: &Rendered) -> DocInfo {
-    let text: String = body.text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(SNIPPET_CHARS).collect();
+    // The start of the text with whitespace runs as one space (only the start is read).
+    let mut text = String::new();
+    let mut n = 0;
+    for word in body.text.split_whitespace() {
+        if n >= SNIPPET_CHARS {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+            n += 1;
+        }
+        for c in word.chars().take(SNIPPET_CHARS - n) {
+            text.push(c);
+            n += 1;
+        }
+    }
     DocInfo {
         title: d.common.title.clone(),
         url: d.url.clone(),

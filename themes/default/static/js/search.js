@@ -6,7 +6,7 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
@@ -173,6 +173,8 @@
         self.manifest = m;
         self.analyzer = new Analyzer(m.folds);
         self.docs = decodeFacets(r[1], m);
+        /* Field-norm ids per field, indexed by document. */
+        self.norms = r[1].norms.map(function (s) { return Uint8Array.from(decodeVarints(s)); });
         return self;
       });
     }
@@ -253,30 +255,35 @@
     });
   };
 
-  /* One term's postings, decoded once: per field {field, docs, tfs, norms}. */
+  /* One term's postings, decoded once: per field {field, docs, tfs}. Each posting is
+     2 × (document id delta) + (1 if the term frequency follows, else it is 1). */
   Engine.prototype.postings = function (term, encoded) {
     var cache = this.cache || (this.cache = {});
     if (cache[term]) return cache[term];
     var v = decodeVarints(encoded), i = 0, out = [];
     while (i < v.length) {
-      var field = v[i++], count = v[i++], docs = new Int32Array(count), tfs = new Int32Array(count), norms = new Uint8Array(count), doc = 0;
-      for (var p = 0; p < count; p++) { doc += v[i++]; docs[p] = doc; tfs[p] = v[i++]; norms[p] = v[i++]; }
-      out.push({ field: field, docs: docs, tfs: tfs, norms: norms });
+      var field = v[i++], count = v[i++], docs = new Int32Array(count), tfs = new Int32Array(count), doc = 0;
+      for (var p = 0; p < count; p++) {
+        var x = v[i++];
+        doc += Math.floor(x / 2); docs[p] = doc;
+        tfs[p] = x % 2 ? v[i++] : 1;
+      }
+      out.push({ field: field, docs: docs, tfs: tfs });
     }
     return (cache[term] = out);
   };
 
   /* BM25 of one term (tantivy's formula), added into `scores`; new documents go to `touched`. */
   Engine.prototype.scoreTerm = function (term, encoded, scores, touched) {
-    var m = this.manifest, N = m.n;
+    var m = this.manifest, N = m.n, norms = this.norms;
     this.postings(term, encoded).forEach(function (f) {
-      var field = m.fields[f.field], count = f.docs.length;
+      var field = m.fields[f.field], count = f.docs.length, fieldNorms = norms[f.field];
       var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
       var weight = field.boost * idf * (1 + K1), avg = field.avg;
       for (var p = 0; p < count; p++) {
         var d = f.docs[p], tf = f.tfs[p];
         if (scores[d] === 0) touched.push(d);
-        scores[d] += weight * tf / (tf + K1 * (1 - B + B * m.norms[f.norms[p]] / avg));
+        scores[d] += weight * tf / (tf + K1 * (1 - B + B * m.norms[fieldNorms[d]] / avg));
       }
     });
   };
@@ -354,7 +361,8 @@
 
   /* Title, URL, region and snippet text of one document. */
   Engine.prototype.doc = function (id) {
-    return load(this.loader, "d/" + id);
+    var chunk = this.manifest.chunk;
+    return load(this.loader, "d/" + Math.floor(id / chunk)).then(function (records) { return records[id % chunk]; });
   };
 
   /* ---------- highlighting ---------- */

@@ -93,7 +93,10 @@ pub struct Renderer<'a> {
     cards: Vec<Card>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
-    case_domains: HashMap<&'a str, Vec<usize>>,
+    related_index: crate::site::RelatedIndex<'a>,
+    /// Documents per collection, and actors serving a whole prefecture.
+    counts: HashMap<Collection, usize>,
+    wide: HashMap<&'a str, Vec<usize>>,
     /// Per document: a fingerprint of what other pages show of it (front matter, summary),
     /// and of everything (with the body). See [`Renderer::fingerprint`].
     stamps: Vec<(u64, u64)>,
@@ -127,7 +130,26 @@ impl<'a> Renderer<'a> {
                 (shown, fingerprint(&(shown, d.stamp.body)))
             })
             .collect();
-        let mut r = Renderer { site, theme, cards, bodies, case_domains: site.case_domain_index(), stamps, list_filters: HashMap::new(), related: None };
+        let mut counts: HashMap<Collection, usize> = HashMap::new();
+        let mut wide: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in site.docs.iter().enumerate() {
+            *counts.entry(d.collection).or_default() += 1;
+            if let (Some(p), true) = (d.actor().map(|a| a.prefecture.as_str()), d.municipalities().is_empty()) {
+                wide.entry(p).or_default().push(i);
+            }
+        }
+        let mut r = Renderer {
+            site,
+            theme,
+            cards,
+            bodies,
+            related_index: site.related_index(),
+            counts,
+            wide,
+            stamps,
+            list_filters: HashMap::new(),
+            related: None,
+        };
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
     }
@@ -145,7 +167,7 @@ impl<'a> Renderer<'a> {
 
     /// The related cases of every document (empty for other collections).
     pub fn related_table(&self) -> Vec<Vec<usize>> {
-        (0..self.site.docs.len()).into_par_iter().map(|i| self.site.related_cases(i, RELATED, &self.case_domains)).collect()
+        (0..self.site.docs.len()).into_par_iter().map(|i| self.site.related_cases(i, RELATED, &self.related_index)).collect()
     }
 
     /// Uses a table made by [`Renderer::related_table`] for a site with the same signature.
@@ -157,7 +179,7 @@ impl<'a> Renderer<'a> {
     fn related(&self, i: usize) -> Vec<usize> {
         match &self.related {
             Some(t) => t[i].clone(),
-            None => self.site.related_cases(i, RELATED, &self.case_domains),
+            None => self.site.related_cases(i, RELATED, &self.related_index),
         }
     }
 
@@ -227,7 +249,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             Plan::List { collection, items, page, pages } => {
-                (page, pages, site.of(*collection).count()).hash(&mut h);
+                (page, pages, self.count(*collection)).hash(&mut h);
                 self.list_filters.get(collection).map(|f| f.iter().map(Value::to_string).collect::<String>()).hash(&mut h);
                 shown(&mut h, items);
             }
@@ -298,14 +320,14 @@ impl<'a> Renderer<'a> {
 
     /// Actors that serve the whole prefecture also serve each municipality in it.
     fn wide_actors(&self, prefecture: &str, municipality: Option<&str>) -> Vec<usize> {
-        if municipality.is_none() {
-            return Vec::new();
+        match municipality {
+            Some(_) => self.wide.get(prefecture).cloned().unwrap_or_default(),
+            None => Vec::new(),
         }
-        self.site
-            .of(Collection::Actor)
-            .filter(|(_, d)| d.prefecture() == Some(prefecture) && d.municipalities().is_empty())
-            .map(|(i, _)| i)
-            .collect()
+    }
+
+    fn count(&self, c: Collection) -> usize {
+        self.counts.get(&c).copied().unwrap_or(0)
     }
 
     /// The kind (actors) or 本業との関わり (cases) links above a list, with counts.
@@ -498,7 +520,7 @@ impl<'a> Renderer<'a> {
                     _ => "お知らせ",
                 };
                 let title = if *page > 1 { format!("{label}（{page}ページ目）") } else { label.to_string() };
-                let total = site.of(*collection).count();
+                let total = self.count(*collection);
                 let mut crumbs = Vec::new();
                 if *page > 1 {
                     crumbs.push((label.to_string(), page_url(folder, 1)));

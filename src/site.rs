@@ -29,6 +29,7 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     by_slug: HashMap<(Collection, String), usize>,
     cases_by_actor: HashMap<String, Vec<usize>>,
+    chapters_by_guide: HashMap<String, Vec<usize>>,
 }
 
 pub struct Filter {
@@ -92,6 +93,16 @@ impl Site {
                 }
             }
         }
+        let mut chapters_by_guide: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate().filter(|(_, d)| d.collection == Collection::Chapter) {
+            chapters_by_guide.entry(d.guide.clone().unwrap_or_default()).or_default().push(i);
+        }
+        for v in chapters_by_guide.values_mut() {
+            v.sort_by(|&a, &b| {
+                let (a, b) = (&docs[a], &docs[b]);
+                (a.common.weight.unwrap_or(i64::MAX), &a.slug).cmp(&(b.common.weight.unwrap_or(i64::MAX), &b.slug))
+            });
+        }
         let domains = config.domains();
         Site {
             today: filter.now.date_naive(),
@@ -103,6 +114,7 @@ impl Site {
             assets,
             by_slug,
             cases_by_actor,
+            chapters_by_guide,
         }
     }
 
@@ -124,16 +136,7 @@ impl Site {
 
     /// Chapters of a guide in reading order.
     pub fn chapters(&self, guide: &str) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .of(Collection::Chapter)
-            .filter(|(_, d)| d.guide.as_deref() == Some(guide))
-            .map(|(i, _)| i)
-            .collect();
-        v.sort_by(|&a, &b| {
-            let (a, b) = (&self.docs[a], &self.docs[b]);
-            (a.common.weight.unwrap_or(i64::MAX), &a.slug).cmp(&(b.common.weight.unwrap_or(i64::MAX), &b.slug))
-        });
-        v
+        self.chapters_by_guide.get(guide).cloned().unwrap_or_default()
     }
 
     /// Items per 分野 term, in vocabulary order.
@@ -166,64 +169,92 @@ impl Site {
         v
     }
 
-    /// Cases most like this one: shared 分野 count, then same municipality and prefecture,
-    /// then newest. Candidates come from the 分野 index, not from all cases, and are scored
-    /// in a reused per-thread array (a hash map per case was a tenth of the build at
-    /// 10,000 documents).
-    pub fn related_cases(&self, index: usize, limit: usize, domain_index: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
-        thread_local! {
-            static SCORES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
+    /// Cases most like this one: more shared 分野 first (2 points each), then the same
+    /// prefecture (1) and municipality (1 more), then the newer case. Exact and fast: see
+    /// [`RelatedIndex`].
+    pub fn related_cases(&self, index: usize, limit: usize, related: &RelatedIndex) -> Vec<usize> {
         let Some(me) = self.docs[index].case() else { return Vec::new() };
-        SCORES.with(|scores| {
-            let mut scores = scores.borrow_mut();
-            if scores.len() < self.docs.len() {
-                scores.resize(self.docs.len(), 0);
-            }
-            let mut touched: Vec<usize> = Vec::new();
-            for d in &me.domains {
-                for &j in domain_index.get(d.as_str()).map_or(&[][..], Vec::as_slice) {
-                    if scores[j] == 0 {
-                        touched.push(j);
-                    }
-                    scores[j] += 2;
+        let mask = related.mask(&me.domains);
+        let mut places = vec![Place::Anywhere, Place::Prefecture(&me.prefecture)];
+        if let Some(m) = &me.municipality {
+            places.push(Place::Municipality(&me.prefecture, m));
+        }
+        let mut candidates: Vec<usize> = Vec::new();
+        // Every non-empty subset of my 分野, at every level of place.
+        let mut sub = mask;
+        while sub != 0 {
+            for place in &places {
+                if let Some(list) = related.groups.get(&(sub, *place)) {
+                    candidates.extend(list.iter().copied().filter(|&j| j != index).take(limit));
                 }
             }
-            // Best first: higher score, then lower index (the newer case).
-            let mut best: Vec<(u32, usize)> = Vec::with_capacity(limit + 1);
-            for &j in &touched {
-                let mut score = std::mem::take(&mut scores[j]);
-                if j == index {
-                    continue;
-                }
-                if let Some(c) = self.docs[j].case() {
-                    if c.prefecture == me.prefecture {
-                        score += 1;
-                        if c.municipality.is_some() && c.municipality == me.municipality {
-                            score += 1;
-                        }
-                    }
-                }
-                let better = |a: &(u32, usize)| a.0 > score || (a.0 == score && a.1 < j);
-                let pos = best.iter().position(|a| !better(a)).unwrap_or(best.len());
-                if pos < limit {
-                    best.insert(pos, (score, j));
-                    best.truncate(limit);
+            sub = (sub - 1) & mask;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let score = |j: usize| {
+            let Some(c) = self.docs[j].case() else { return 0 };
+            let mut s = 2 * (related.mask(&c.domains) & mask).count_ones();
+            if c.prefecture == me.prefecture {
+                s += 1;
+                if c.municipality.is_some() && c.municipality == me.municipality {
+                    s += 1;
                 }
             }
-            best.into_iter().map(|(_, j)| j).collect()
-        })
+            s
+        };
+        let mut scored: Vec<(u32, usize)> = candidates.into_iter().map(|j| (score(j), j)).collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(limit).map(|(_, j)| j).collect()
     }
 
-    /// Case indexes per 分野, for related-case lookups.
-    pub fn case_domain_index(&self) -> HashMap<&str, Vec<usize>> {
-        let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, d) in self.of(Collection::Case) {
-            for t in d.domains() {
-                m.entry(t.as_str()).or_default().push(i);
+    /// The groups [`Site::related_cases`] draws candidates from.
+    pub fn related_index(&self) -> RelatedIndex<'_> {
+        let bits: HashMap<&str, u32> = self.domains.iter().take(64).enumerate().map(|(i, d)| (d.as_str(), i as u32)).collect();
+        let mut index = RelatedIndex { bits, groups: HashMap::new() };
+        for (j, d) in self.of(Collection::Case) {
+            let c = d.case().expect("case");
+            let mask = index.mask(&c.domains);
+            let mut places = vec![Place::Anywhere, Place::Prefecture(&c.prefecture)];
+            if let Some(m) = &c.municipality {
+                places.push(Place::Municipality(&c.prefecture, m));
+            }
+            let mut sub = mask;
+            while sub != 0 {
+                for place in &places {
+                    index.groups.entry((sub, *place)).or_default().push(j);
+                }
+                sub = (sub - 1) & mask;
             }
         }
-        m
+        index
+    }
+}
+
+/// Cases grouped by every subset of their 分野 (as a bit mask over the site's 分野)
+/// and by place, each group newest first. Why this is exact: a case in the top `k` for
+/// some case shares a set S of its 分野 at some level of place P. Every case in group
+/// (S, P) scores at least as much, so if it were not among the first `k` of that group
+/// (other than the case itself), `k` newer cases with at least its score would outrank
+/// it. Looking at the first `k` of each group of my subsets and places therefore finds
+/// the top `k`, in O(2^分野 × places × k) per case instead of a scan of every case
+/// sharing a 分野 (quadratic: 100 s at 100,000 documents).
+pub struct RelatedIndex<'a> {
+    bits: HashMap<&'a str, u32>,
+    groups: HashMap<(u64, Place<'a>), Vec<usize>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Place<'a> {
+    Anywhere,
+    Prefecture(&'a str),
+    Municipality(&'a str, &'a str),
+}
+
+impl RelatedIndex<'_> {
+    /// 分野 as bits (a site with more than 64 分野 relates cases by the first 64).
+    fn mask(&self, domains: &[String]) -> u64 {
+        domains.iter().filter_map(|d| self.bits.get(d.as_str())).fold(0, |m, &b| m | (1u64 << b))
     }
 }
 

@@ -97,6 +97,8 @@ pub struct Renderer<'a> {
     /// Documents per collection, and actors serving a whole prefecture.
     counts: HashMap<Collection, usize>,
     wide: HashMap<&'a str, Vec<usize>>,
+    /// What every page shows of the site (title, menus, footer pages), made once.
+    site_context: Value,
     /// Per document: a fingerprint of what other pages show of it (front matter, summary),
     /// and of everything (with the body). See [`Renderer::fingerprint`].
     stamps: Vec<(u64, u64)>,
@@ -149,7 +151,9 @@ impl<'a> Renderer<'a> {
             stamps,
             list_filters: HashMap::new(),
             related: None,
+            site_context: Value::Null,
         };
+        r.site_context = r.make_site_context();
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
     }
@@ -828,7 +832,7 @@ impl<'a> Renderer<'a> {
         obj.insert("path".into(), json!(path));
         obj.insert("canonical".into(), json!(self.canonical(path)));
         obj.insert("breadcrumbs".into(), json!(crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>()));
-        obj.insert("site".into(), self.site_context());
+        obj.insert("site".into(), self.site_context.clone());
         obj.insert("section".into(), json!(path.split('/').next().unwrap_or("")));
         obj.insert("today".into(), json!(site.today.to_string()));
         let tera_ctx = tera::Context::from_value(ctx).map_err(|e| RenderError { page: path.into(), template: template.into(), message: e.to_string() })?;
@@ -840,7 +844,7 @@ impl<'a> Renderer<'a> {
         Ok(Output { path: path.to_string(), bytes: html.into_bytes() })
     }
 
-    fn site_context(&self) -> Value {
+    fn make_site_context(&self) -> Value {
         let c = &self.site.config;
         let menu: Vec<Value> = c
             .menu

@@ -36,10 +36,20 @@ impl Staging {
     }
 
     /// Writes one file (relative path with `/` separators) into the staging directory.
+    /// When the current output already has the same bytes at that path, the staged file
+    /// is a hard link to it instead: no new file is written, and removing the old output
+    /// after the swap frees nothing that is still used. The old output is only read,
+    /// never changed, so a failed build still leaves it as it was.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
+        }
+        let old = self.target.join(rel);
+        let same = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(&old).is_ok_and(|b| b == bytes);
+        if same && std::fs::hard_link(&old, &path).is_ok() {
+            return Ok(());
         }
         std::fs::write(path, bytes)
     }

@@ -134,6 +134,23 @@ fn drafts_private_and_future_items_reach_no_output_file() {
     assert!(read(dir.path(), "news/later/index.html").contains("SENTINEL-FUTURE-BODY"));
 }
 
+#[cfg(unix)]
+#[test]
+fn unchanged_files_are_kept_not_rewritten() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = full_site();
+    build(dir.path()).unwrap();
+    let inode = |rel: &str| std::fs::metadata(dir.path().join("public").join(rel)).unwrap().ino();
+    let (kochi, search) = (inode("cases/kochi/index.html"), inode("search/index.html"));
+    let path = dir.path().join("content/cases/kochi.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("本文", "書き直した本文")).unwrap();
+    build(dir.path()).unwrap();
+    assert_eq!(inode("search/index.html"), search, "an unchanged page is the same file");
+    assert_ne!(inode("cases/kochi/index.html"), kochi, "a changed page is a new file");
+    assert!(read(dir.path(), "cases/kochi/index.html").contains("書き直した本文"));
+}
+
 #[test]
 fn stale_files_do_not_linger() {
     let dir = full_site();

@@ -46,6 +46,11 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     let watched_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
         let Ok(e) = e else { return };
+        if e.need_rescan() {
+            // Events were lost (the kernel's queue overflowed): read everything again.
+            let _ = tx.send(Vec::new());
+            return;
+        }
         if matches!(e.kind, notify::EventKind::Access(_)) {
             return;
         }
@@ -74,12 +79,15 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
         while let Ok(mut changed) = rx.recv() {
             // Editors save several files at once; wait for the burst to end.
             std::thread::sleep(Duration::from_millis(20));
+            // An empty batch means "unknown": then every file is looked at.
+            let mut known = !changed.is_empty();
             while let Ok(more) = rx.try_recv() {
+                known &= !more.is_empty();
                 changed.extend(more);
             }
             changed.sort();
             changed.dedup();
-            rebuild(&mut engine, &build_state, Some(&changed));
+            rebuild(&mut engine, &build_state, known.then_some(&changed[..]));
         }
     });
 

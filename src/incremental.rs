@@ -10,6 +10,7 @@
 //!
 //! `tests/incremental.rs` checks that the result is byte for byte what a full build writes.
 
+use crate::load::file_stamp;
 use crate::model::fingerprint;
 use crate::pipeline::{self, BuildError, BuildOptions, Cache};
 use crate::render::Renderer;
@@ -137,12 +138,12 @@ fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: 
     for (rel, src) in &theme.statics {
         match src {
             StaticSource::Embedded(bytes) => sources.push((rel.clone(), None, fingerprint(bytes))),
-            StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), file_stamp(p))),
+            StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), fingerprint(&file_stamp(p)))),
         }
     }
     for a in &site.assets {
         let p = root.join(crate::load::CONTENT_DIR).join(a);
-        sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), file_stamp(&p)));
+        sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), fingerprint(&file_stamp(&p))));
     }
     let mut fresh = HashMap::with_capacity(sources.len());
     for (rel, path, stamp) in sources {
@@ -161,11 +162,6 @@ fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: 
     }
     *copied = fresh;
     Ok(())
-}
-
-fn file_stamp(p: &Path) -> u64 {
-    let m = std::fs::metadata(p).ok();
-    fingerprint(&(m.as_ref().map(|m| m.len()), m.and_then(|m| m.modified().ok())))
 }
 
 /// Writes through a temporary file and a rename, so a browser never reads half a page.

@@ -197,6 +197,14 @@ fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
     }
 }
 
+/// A file's modification time and size: what tells `serve` a file changed.
+pub type FileStamp = (Option<std::time::SystemTime>, u64);
+
+/// The stamp of the file at `path`, or `None` if it cannot be read.
+pub fn file_stamp(path: &Path) -> Option<FileStamp> {
+    std::fs::metadata(path).ok().map(|m| (m.modified().ok(), m.len()))
+}
+
 /// Editor backups, OS metadata and Office lock files are never content.
 pub fn is_hidden_or_junk(name: &str) -> bool {
     name.starts_with('.')

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load;
+use crate::load::{self, file_stamp, FileStamp};
 use crate::output::Staging;
 use crate::render::{Body, RenderError, Renderer};
 use crate::site::{jst, Filter, Site};
@@ -101,12 +101,6 @@ struct CachedDoc {
     file: FileStamp,
     doc: Option<crate::model::Doc>,
     diagnostics: Vec<Diagnostic>,
-}
-
-type FileStamp = (Option<std::time::SystemTime>, u64);
-
-fn file_stamp(path: &Path) -> Option<FileStamp> {
-    std::fs::metadata(path).ok().map(|m| (m.modified().ok(), m.len()))
 }
 
 /// Loads and checks the whole site; errors in any file stop here, before anything is written.

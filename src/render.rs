@@ -187,29 +187,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub fn bodies(&self) -> &[Body] {
-        self.bodies
-    }
-
-    /// Every page of the site, rendered in parallel.
-    pub fn render_all(&self) -> Result<Vec<Output>, Vec<RenderError>> {
-        let pages = self.pages();
-        let results: Vec<Result<Output, RenderError>> = pages.par_iter().map(|p| self.render_page(p)).collect();
-        let mut ok = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(o) => ok.push(o),
-                Err(e) => errors.push(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(ok)
-        } else {
-            Err(errors)
-        }
-    }
-
     pub fn render_page(&self, page: &Page) -> Result<Output, RenderError> {
         self.render(&page.path, &page.plan)
     }
@@ -287,7 +264,7 @@ impl<'a> Renderer<'a> {
     pub fn global_stamp(&self) -> u64 {
         let site = self.site;
         let pages: Vec<u64> = site.of(Collection::Page).map(|(i, _)| self.stamps[i].0).collect();
-        let counts: Vec<usize> = Collection::ALL.iter().map(|&c| site.of(c).count()).collect();
+        let counts: Vec<usize> = Collection::ALL.iter().map(|&c| self.count(c)).collect();
         fingerprint(&(
             format!("{:?}", site.config),
             format!("{:?}", site.links),
@@ -393,19 +370,12 @@ impl<'a> Renderer<'a> {
         plans.push(("guides/index.html".into(), Plan::Guides));
         plans.push(("domains/index.html".into(), Plan::DomainIndex));
         for (_, (name, items)) in site.by_domain() {
-            let crumbs = vec![("分野から探す".to_string(), "domains/index.html".to_string()), (name.clone(), term_url("domains", &name))];
-            self.push_sub_lists(&mut plans, &format!("domains/{name}"), &format!("分野：{name}"), crumbs, &items);
             plans.push((format!("domains/{name}/index.html"), Plan::Domain { name, items }));
         }
         plans.push(("regions/index.html".into(), Plan::RegionIndex));
         for (pref, items, munis) in site.by_region() {
             let children: Vec<(String, usize)> = munis.iter().map(|(m, v)| (m.clone(), v.len())).collect();
-            let pref_crumb = (pref.clone(), term_url("regions", &pref));
-            let top = ("地域から探す".to_string(), "regions/index.html".to_string());
-            self.push_sub_lists(&mut plans, &format!("regions/{pref}"), &format!("地域：{pref}"), vec![top.clone(), pref_crumb.clone()], &items);
             for (m, v) in munis {
-                let muni_crumb = (m.clone(), format!("regions/{}/{}/index.html", urls::encode_segment(&pref), urls::encode_segment(&m)));
-                self.push_sub_lists(&mut plans, &format!("regions/{pref}/{m}"), &format!("地域：{pref} {m}"), vec![top.clone(), pref_crumb.clone(), muni_crumb], &v);
                 plans.push((
                     format!("regions/{pref}/{m}/index.html"),
                     Plan::Region { prefecture: pref.clone(), municipality: Some(m), items: v, children: Vec::new() },
@@ -424,19 +394,24 @@ impl<'a> Renderer<'a> {
             }
         }
         for (k, items) in kinds {
-            let crumbs = vec![("多様な主体".to_string(), "actors/index.html".to_string()), (k.to_string(), term_url("kinds", k))];
-            self.push_sub_lists(&mut plans, &format!("kinds/{k}"), &format!("種別：{k}"), crumbs, &items);
             plans.push((format!("kinds/{k}/index.html"), Plan::Kind { name: k.to_string(), items }));
         }
         for (r, items) in relations {
-            let label = vocab::relation_label(r).unwrap_or(r);
-            let crumbs = vec![("取り組み事例".to_string(), "cases/index.html".to_string()), (label.to_string(), format!("relations/{r}/index.html"))];
-            self.push_sub_lists(&mut plans, &format!("relations/{r}"), &format!("本業との関わり：{label}"), crumbs, &items);
             plans.push((format!("relations/{r}/index.html"), Plan::Relation { value: r.to_string(), items }));
         }
         if !site.links.is_empty() {
             plans.push(("links/index.html".into(), Plan::Links));
         }
+        let sub_lists: Vec<(String, Plan)> = plans
+            .iter()
+            .filter_map(|(path, plan)| {
+                let (title, name, mut crumbs, items) = term_page(plan)?;
+                crumbs.push((name, urls::encode_path(path)));
+                Some(self.sub_lists(path.trim_end_matches("/index.html"), &title, crumbs, items))
+            })
+            .flatten()
+            .collect();
+        plans.extend(sub_lists);
         plans
     }
 
@@ -578,13 +553,16 @@ impl<'a> Renderer<'a> {
                     .collect();
                 ("terms.html", "分野から探す".into(), Vec::new(), json!({"terms": terms}))
             }
-            Plan::Domain { name, items } => (
+            Plan::Domain { name, items } => {
+                let (title, _, crumbs, _) = term_page(plan).expect("term page");
+                (
                 "term.html",
-                format!("分野：{name}"),
-                vec![("分野から探す".into(), "domains/index.html".into())],
+                title,
+                crumbs,
                 json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html")),
                        "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
-            ),
+                )
+            }
             Plan::RegionIndex => {
                 let regions: Vec<Value> = site
                     .by_region()
@@ -597,12 +575,9 @@ impl<'a> Renderer<'a> {
                 ("regions.html", "地域から探す".into(), Vec::new(), json!({"regions": regions}))
             }
             Plan::Region { prefecture, municipality, items, children } => {
-                let mut crumbs = vec![("地域から探す".to_string(), "regions/index.html".to_string())];
+                let (page_title, _, crumbs, _) = term_page(plan).expect("term page");
                 let title = match municipality {
-                    Some(m) => {
-                        crumbs.push((prefecture.clone(), term_url("regions", prefecture)));
-                        format!("{prefecture} {m}")
-                    }
+                    Some(m) => format!("{prefecture} {m}"),
                     None => prefecture.clone(),
                 };
                 let wide = self.wide_actors(prefecture, municipality.as_deref());
@@ -627,26 +602,15 @@ impl<'a> Renderer<'a> {
                     .collect();
                 (
                     "region.html",
-                    format!("地域：{title}"),
+                    page_title,
                     crumbs,
                     json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items, path.trim_end_matches("/index.html")),
                            "children": children, "wide_actors": self.cards(&wide), "partners": partners}),
                 )
             }
-            Plan::Kind { name, items } => (
-                "term.html",
-                format!("種別：{name}"),
-                vec![("多様な主体".into(), "actors/index.html".into())],
-                json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html"))}),
-            ),
-            Plan::Relation { value, items } => {
-                let label = vocab::relation_label(value).unwrap_or(value);
-                (
-                    "term.html",
-                    format!("本業との関わり：{label}"),
-                    vec![("取り組み事例".into(), "cases/index.html".into())],
-                    json!({"term": label, "sections": self.sections(items, path.trim_end_matches("/index.html"))}),
-                )
+            Plan::Kind { items, .. } | Plan::Relation { items, .. } => {
+                let (title, name, crumbs, _) = term_page(plan).expect("term page");
+                ("term.html", title, crumbs, json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html"))}))
             }
             Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
                 let mut crumbs = crumbs.clone();
@@ -873,7 +837,7 @@ impl<'a> Renderer<'a> {
 
     /// Items of a term or region page (at `base/index.html`), grouped by collection; a
     /// collection with more than a page of items shows the first page and links to its
-    /// own list (see [`Renderer::push_sub_lists`]).
+    /// own list (see [`Renderer::sub_lists`]).
     fn sections(&self, items: &[usize], base: &str) -> Vec<Value> {
         let per = self.site.config.paginate;
         SECTIONS
@@ -889,8 +853,9 @@ impl<'a> Renderer<'a> {
 
     /// Paginated lists of each collection of a term or region page that has more than
     /// a page of it: `base/cases/index.html`, `base/cases/page/2/index.html` …
-    fn push_sub_lists(&self, plans: &mut Vec<(String, Plan)>, base: &str, title: &str, crumbs: Vec<(String, String)>, items: &[usize]) {
+    fn sub_lists(&self, base: &str, title: &str, crumbs: Vec<(String, String)>, items: &[usize]) -> Vec<(String, Plan)> {
         let per = self.site.config.paginate;
+        let mut plans = Vec::new();
         for c in SECTIONS {
             let of: Vec<usize> = items.iter().copied().filter(|&i| self.site.docs[i].collection == c).collect();
             if of.len() <= per {
@@ -914,6 +879,7 @@ impl<'a> Renderer<'a> {
                 ));
             }
         }
+        plans
     }
 
     /// Upcoming events (soonest first) and past events (latest first) on the build date.
@@ -1009,32 +975,9 @@ fn card(d: &Doc, body: &markdown::Rendered) -> Card {
 }
 
 /// The first `n` characters of plain text (whitespace runs count as one space), cut at a
-/// sentence end when one is near. Only the start of the text is looked at.
+/// sentence end when one is near.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let mut cut = String::new();
-    let mut count = 0;
-    let mut space = false;
-    let mut more = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = count > 0;
-            continue;
-        }
-        if count == n {
-            more = true;
-            break;
-        }
-        if std::mem::take(&mut space) {
-            cut.push(' ');
-            count += 1;
-            if count == n {
-                more = true;
-                break;
-            }
-        }
-        cut.push(c);
-        count += 1;
-    }
+    let (cut, more) = flat_start(text, n);
     if !more {
         return cut;
     }
@@ -1042,6 +985,34 @@ pub fn excerpt(text: &str, n: usize) -> String {
         Some(p) if p > cut.len() / 2 => cut[..p + '。'.len_utf8()].to_string(),
         _ => format!("{cut}…"),
     }
+}
+
+/// The first `n` characters of `text` with every whitespace run as one space (as
+/// `split_whitespace().join(" ")` would give), and whether more text follows. Only the
+/// start of the text is read, however long it is.
+pub fn flat_start(text: &str, n: usize) -> (String, bool) {
+    let mut cut = String::new();
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = count > 0;
+            continue;
+        }
+        if count == n {
+            return (cut, true);
+        }
+        if std::mem::take(&mut space) {
+            cut.push(' ');
+            count += 1;
+            if count == n {
+                return (cut, true);
+            }
+        }
+        cut.push(c);
+        count += 1;
+    }
+    (cut, false)
 }
 
 pub fn term_url(kind: &str, term: &str) -> String {
@@ -1091,6 +1062,30 @@ pub fn alias_path(alias: &str) -> Option<String> {
         return None;
     }
     Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
+}
+
+/// A term or region page's title, its name in breadcrumbs, its parent breadcrumbs and its
+/// items; `None` for other pages. The page and its paginated lists both use it.
+fn term_page(plan: &Plan) -> Option<(String, String, Vec<(String, String)>, &[usize])> {
+    let crumb = |t: &str, u: &str| (t.to_string(), u.to_string());
+    Some(match plan {
+        Plan::Domain { name, items } => (format!("分野：{name}"), name.clone(), vec![crumb("分野から探す", "domains/index.html")], items),
+        Plan::Region { prefecture, municipality: None, items, .. } => {
+            (format!("地域：{prefecture}"), prefecture.clone(), vec![crumb("地域から探す", "regions/index.html")], items)
+        }
+        Plan::Region { prefecture, municipality: Some(m), items, .. } => (
+            format!("地域：{prefecture} {m}"),
+            m.clone(),
+            vec![crumb("地域から探す", "regions/index.html"), crumb(prefecture, &term_url("regions", prefecture))],
+            items,
+        ),
+        Plan::Kind { name, items } => (format!("種別：{name}"), name.clone(), vec![crumb("多様な主体", "actors/index.html")], items),
+        Plan::Relation { value, items } => {
+            let label = vocab::relation_label(value).unwrap_or(value);
+            (format!("本業との関わり：{label}"), label.to_string(), vec![crumb("取り組み事例", "cases/index.html")], items)
+        }
+        _ => return None,
+    })
 }
 
 /// The collections of a term or region page, in order.

@@ -99,14 +99,11 @@ impl Theme {
         }
         // The site's own files win over the theme's.
         collect(root, &mut templates, &mut statics)?;
-        let files: Vec<(&String, u64, Option<std::time::SystemTime>)> = statics
+        let files: Vec<(&String, Option<crate::load::FileStamp>)> = statics
             .iter()
             .map(|(k, v)| match v {
-                StaticSource::Embedded(b) => (k, b.len() as u64, None),
-                StaticSource::File(p) => {
-                    let m = std::fs::metadata(p).ok();
-                    (k, m.as_ref().map_or(0, |m| m.len()), m.and_then(|m| m.modified().ok()))
-                }
+                StaticSource::Embedded(b) => (k, Some((None, b.len() as u64))),
+                StaticSource::File(p) => (k, crate::load::file_stamp(p)),
             })
             .collect();
         let stamp = crate::model::fingerprint(&(&templates, files));

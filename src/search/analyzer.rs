@@ -58,6 +58,9 @@ pub struct Analyzer {
     /// character, looked up by binary search (a few dozen entries, probed once per
     /// character of every indexed text).
     folds: Vec<(char, Vec<(String, String)>)>,
+    /// Bit `c % 128` is set for every first character in `folds`: most characters are
+    /// ruled out by one AND before the binary search.
+    first_mask: u128,
     /// The groups as normalised surface forms, for highlighting in the browser.
     pub groups: Vec<Vec<String>>,
 }
@@ -86,6 +89,7 @@ impl Analyzer {
         }
         a.folds = folds.into_iter().collect();
         a.folds.sort_by_key(|(c, _)| *c);
+        a.first_mask = a.folds.iter().fold(0, |m, (c, _)| m | 1 << (*c as u32 % 128));
         a
     }
 
@@ -105,7 +109,7 @@ impl Analyzer {
         let mut out = String::with_capacity(norm.len());
         let (mut copied, mut skip_to) = (0, 0);
         for (i, c) in norm.char_indices() {
-            if i < skip_to {
+            if i < skip_to || self.first_mask & 1 << (c as u32 % 128) == 0 {
                 continue;
             }
             let Ok(k) = self.folds.binary_search_by_key(&c, |(first, _)| *first) else { continue };
@@ -212,6 +216,11 @@ fn cover(chars: &[char]) -> Vec<String> {
 /// steps run only when a quick check says they would change something; the result is
 /// the same as always running them.
 pub fn normalize(text: &str) -> String {
+    if text.chars().all(is_plain) {
+        let mut out = String::with_capacity(text.len());
+        out.extend(text.chars().map(|c| kata_to_hira(c.to_ascii_lowercase())));
+        return out;
+    }
     let nfkc: Cow<str> = match is_nfkc_quick(text.chars()) {
         IsNormalized::Yes => Cow::Borrowed(text),
         _ => Cow::Owned(text.nfkc().collect()),
@@ -221,6 +230,15 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(lower.len());
     out.extend(lower.chars().map(kata_to_hira));
     out
+}
+
+/// Characters that NFKC leaves alone whatever surrounds them (no decomposition, quick
+/// check "Yes", combining class 0) and that have no case outside ASCII: ASCII, the common
+/// Japanese punctuation, hiragana and katakana without the combining and spacing sound
+/// marks, and the CJK ideographs without the compatibility block. Text made only of these
+/// — nearly all Japanese prose — needs neither the NFKC nor the Unicode case tables.
+fn is_plain(c: char) -> bool {
+    matches!(c as u32, 0x00..=0x7F | 0x3001..=0x301C | 0x3041..=0x3096 | 0x30A1..=0x30FC | 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 fn kata_to_hira(c: char) -> char {

@@ -800,12 +800,14 @@ impl<'a> Renderer<'a> {
         obj.insert("section".into(), json!(path.split('/').next().unwrap_or("")));
         obj.insert("today".into(), json!(site.today.to_string()));
         let tera_ctx = tera::Context::from_value(ctx).map_err(|e| RenderError { page: path.into(), template: template.into(), message: e.to_string() })?;
-        let html = self.theme.tera.render(template, &tera_ctx).map_err(|e| RenderError {
+        // Straight into bytes: `render` would check the whole page is UTF-8 again.
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.theme.tera.render_to(template, &tera_ctx, &mut bytes).map_err(|e| RenderError {
             page: path.into(),
             template: template.into(),
             message: crate::diagnostics::error_chain(&e),
         })?;
-        Ok(Output { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(Output { path: path.to_string(), bytes })
     }
 
     fn make_site_context(&self) -> Value {

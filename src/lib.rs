@@ -6,7 +6,7 @@
 //! [`load`] (files → front matter + body) → [`validate`] (schema and site checks, with
 //! editor-friendly [`diagnostics`]) → [`site`] (what is published, indexes between items) →
 //! [`render`] (pages through the [`theme`]'s templates, Markdown via [`markdown`]) →
-//! [`output`] (staged write and atomic swap). [`pipeline`] runs them in order;
+//! [`output`] (changed files staged, moved into place once the build succeeded). [`pipeline`] runs them in order;
 //! [`incremental`] redoes only what an edit changed, for [`serve`].
 
 pub mod aggregate;

@@ -244,7 +244,7 @@ fn bad_input_gives_an_error_or_a_page_never_a_panic() {
 
 #[cfg(unix)]
 #[test]
-fn killing_a_build_at_any_moment_leaves_the_previous_output_intact() {
+fn killing_a_build_at_any_moment_leaves_no_half_written_output() {
     // A site big enough that a build takes a while.
     let dir = full_site();
     let para = "地域の生活支援について、事業者と住民が話し合いを重ねてきた経過を記録します。".repeat(20);
@@ -253,28 +253,49 @@ fn killing_a_build_at_any_moment_leaves_the_previous_output_intact() {
             "---\ntitle: 事例{i}\nprefecture: 埼玉県\nmunicipality: 町{}\ndomains: [見守り, 買い物]\ndate: 2026-01-01\n---\n## 経緯\n\n{para}\n", i % 40));
     }
     let bin = env!("CARGO_BIN_EXE_kyoso");
-    let run = || {
+    let run = |output: &str| {
         let mut c = std::process::Command::new(bin);
-        c.args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c.args(["build", "--today", "2026-11-23", "--root"]).arg(dir.path()).arg("--output").arg(dir.path().join(output));
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
         c
     };
-    assert!(run().status().unwrap().success());
-    let before = snapshot(&dir.path().join("public"));
+    let public = dir.path().join("public");
+    assert!(run("public").status().unwrap().success());
+    let before = snapshot(&public);
     let start = std::time::Instant::now();
-    assert!(run().status().unwrap().success());
+    assert!(run("public").status().unwrap().success());
     let full = start.elapsed();
-    assert_eq!(before, snapshot(&dir.path().join("public")), "builds are deterministic");
+    assert_eq!(before, snapshot(&public), "builds are deterministic");
+
+    // Edits that change, add and remove pages, and the output they lead to (built aside).
+    write(dir.path(), "content/cases/c0001.md", "---\ntitle: 書き直した事例\nprefecture: 埼玉県\nmunicipality: 町1\ndomains: [移動]\ndate: 2026-02-01\n---\n本文\n");
+    std::fs::remove_file(dir.path().join("content/cases/c0002.md")).unwrap();
+    write(dir.path(), "content/cases/new.md", "---\ntitle: 新しい事例\nprefecture: 東京都\nmunicipality: 千代田区\ndomains: [食事]\ndate: 2026-03-01\n---\n本文\n");
+    assert!(run("expected").status().unwrap().success());
+    let after = snapshot(&dir.path().join("expected"));
+    assert_ne!(before, after);
+
     for step in 0..12u32 {
         let delay = full * step / 10;
-        let mut child = run().spawn().unwrap();
+        let mut child = run("public").spawn().unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        let after = snapshot(&dir.path().join("public"));
-        assert!(before == after, "public/ changed after a kill at {delay:?}");
+        let finished = child.wait().unwrap().success();
+        let now = snapshot(&public);
+        if finished {
+            assert!(now == after, "a finished build gives the new output");
+            break;
+        }
+        // Killed before the last step: as it was; during it: each file old or new, whole.
+        for (rel, bytes) in &now {
+            assert!(before.get(rel) == Some(bytes) || after.get(rel) == Some(bytes), "{} is neither old nor new after a kill at {delay:?}", rel.display());
+        }
+        // A page that is in both outputs is replaced, never missing.
+        assert!(after.keys().filter(|rel| before.contains_key(*rel)).all(|rel| now.contains_key(rel)), "a page went missing after a kill at {delay:?}");
     }
-    // The next build cleans up what killed builds left behind.
-    assert!(run().status().unwrap().success());
+    // The next build finishes the job and cleans up what killed builds left behind.
+    assert!(run("public").status().unwrap().success());
+    assert!(snapshot(&public) == after);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("kyoso-")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

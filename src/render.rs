@@ -1041,16 +1041,33 @@ fn page_url(folder: &str, page: usize) -> String {
     }
 }
 
+/// Page links on each side of the current one; the first and last page are always linked
+/// and a gap stands for the pages between. Linking every page made each page of a long
+/// list grow with the list (a national 分野 list has over a thousand pages), so lists cost
+/// quadratic time and space.
+const PAGER_WINDOW: usize = 2;
+
 fn pager(folder: &str, page: usize, pages: usize) -> Value {
     if pages <= 1 {
         return Value::Null;
     }
+    let link = |p: usize| json!({"number": p, "url": page_url(folder, p), "current": p == page});
+    let (from, to) = (page.saturating_sub(PAGER_WINDOW).max(2), (page + PAGER_WINDOW).min(pages - 1));
+    let mut links = vec![link(1)];
+    if from > 2 {
+        links.push(json!({"gap": true}));
+    }
+    links.extend((from..=to).map(link));
+    if to + 1 < pages {
+        links.push(json!({"gap": true}));
+    }
+    links.push(link(pages));
     json!({
         "current": page,
         "total": pages,
         "prev": (page > 1).then(|| page_url(folder, page - 1)),
         "next": (page < pages).then(|| page_url(folder, page + 1)),
-        "pages": (1..=pages).map(|p| json!({"number": p, "url": page_url(folder, p), "current": p == page})).collect::<Vec<_>>(),
+        "pages": links,
     })
 }
 
@@ -1255,5 +1272,22 @@ mod tests {
         assert_eq!(excerpt("ab  cd ef", 5), "ab cd…");
         assert_eq!(excerpt("ab cd", 3), "ab …");
         assert_eq!(excerpt("", 3), "");
+    }
+
+    #[test]
+    fn the_pager_links_first_last_and_a_window_around_the_current_page() {
+        let shown = |page, pages| -> Vec<String> {
+            pager("news", page, pages)["pages"].as_array().unwrap().iter()
+                .map(|p| if p["gap"] == true { "…".to_string() } else { p["number"].to_string() }).collect()
+        };
+        assert_eq!(shown(500, 1000), ["1", "…", "498", "499", "500", "501", "502", "…", "1000"]);
+        assert_eq!(shown(1, 1000), ["1", "2", "3", "…", "1000"]);
+        assert_eq!(shown(1000, 1000), ["1", "…", "998", "999", "1000"]);
+        // A gap never stands for a single page that could have been linked instead of it.
+        assert_eq!(shown(4, 8), ["1", "2", "3", "4", "5", "6", "…", "8"]);
+        assert_eq!(shown(3, 5), ["1", "2", "3", "4", "5"]);
+        assert_eq!(shown(2, 2), ["1", "2"]);
+        assert!(pager("news", 1, 1).is_null());
+        assert_eq!(pager("news", 500, 1000)["pages"][4]["current"], true);
     }
 }

@@ -212,15 +212,45 @@ fn cover(chars: &[char]) -> Vec<String> {
 
 /// NFKC, lower case, katakana → hiragana.
 ///
-/// Most text is already in NFKC and has no capitals outside ASCII, so the two costly
-/// steps run only when a quick check says they would change something; the result is
-/// the same as always running them.
+/// Plain characters (see [`is_plain`]) are mapped one by one. Only the stretches of
+/// other characters (full-width forms, half-width kana, sound marks, accented letters),
+/// each with the plain character before it, go through the full steps. That is exact:
+/// a plain character has combining class 0 and quick check "Yes", so normalisation can
+/// be split before it (UAX #15, stable code points), and it cannot take a mark that
+/// comes after it from the stretch, since the stretch starts with it. Lower-casing is
+/// per character except for a final Σ, so text with Σ takes the full steps whole.
 pub fn normalize(text: &str) -> String {
-    if text.chars().all(is_plain) {
-        let mut out = String::with_capacity(text.len());
-        out.extend(text.chars().map(|c| kata_to_hira(c.to_ascii_lowercase())));
-        return out;
+    if text.contains('Σ') {
+        return normalize_fully(text);
     }
+    let mut out = String::with_capacity(text.len());
+    // Where the last plain character starts in `text` and in `out`.
+    let mut last_plain: Option<(usize, usize)> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_plain(c) {
+            last_plain = Some((i, out.len()));
+            out.push(kata_to_hira(c.to_ascii_lowercase()));
+            continue;
+        }
+        let (from, cut) = last_plain.take().unwrap_or((i, out.len()));
+        let mut end = text.len();
+        while let Some(&(j, d)) = chars.peek() {
+            if is_plain(d) {
+                end = j;
+                break;
+            }
+            chars.next();
+        }
+        out.truncate(cut);
+        out.push_str(&normalize_fully(&text[from..end]));
+    }
+    out
+}
+
+/// The three steps as defined, skipping NFKC and lower-casing when a quick check says
+/// they would change nothing.
+fn normalize_fully(text: &str) -> String {
     let nfkc: Cow<str> = match is_nfkc_quick(text.chars()) {
         IsNormalized::Yes => Cow::Borrowed(text),
         _ => Cow::Owned(text.nfkc().collect()),
@@ -418,6 +448,7 @@ mod tests {
             "買物", "買い物", "申込", "NPO", "ＮＰＯ", "npo法人", "SC", "disc", "sc1", "ｶﾞｲﾄﾞ", "か\u{3099}", "ガ", "ΣΑΣ", "Straße",
             "İ", "ǅ", "ﬁ", "①", "㈱", "神", "\u{FA10}", "　", "見守り", "見守", "交通", "社協", "茶話会", "ボランテイア", "a", "Z", "9",
             " ", "、", "々", "𠮷", "é", "e\u{301}", "Ⅻ", "㌔", "～", "ー", "ヴ", "ゔ", "\n",
+            "（", "）", "１２", "：", "ﾞ", "\u{3099}", "ｶ", "か", "ǲ", "ΣΑ", "σ", "A\u{30A}", "ﾟ", "ハ",
         ];
         let mut rng = 0x2545_F491_4F6C_DD1Du64;
         for _ in 0..5000 {

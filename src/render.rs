@@ -405,7 +405,7 @@ impl<'a> Renderer<'a> {
         let sub_lists: Vec<(String, Plan)> = plans
             .iter()
             .filter_map(|(path, plan)| {
-                let (title, name, mut crumbs, items) = term_page(plan)?;
+                let TermPage { title, name, mut crumbs, items } = term_page(plan)?;
                 crumbs.push((name, urls::encode_path(path)));
                 Some(self.sub_lists(path.trim_end_matches("/index.html"), &title, crumbs, items))
             })
@@ -420,7 +420,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn cards_of(&self, items: &[usize], c: Collection) -> Vec<&Card> {
-        items.iter().filter(|&&i| self.site.docs[i].collection == c).map(|&i| &self.cards[i]).collect()
+        self.of_collection(items, c).map(|i| &self.cards[i]).collect()
+    }
+
+    /// The items of one collection, in order.
+    fn of_collection<'i>(&self, items: &'i [usize], c: Collection) -> impl Iterator<Item = usize> + use<'i, 'a, '_> {
+        items.iter().copied().filter(move |&i| self.site.docs[i].collection == c)
     }
 
     fn render(&self, path: &str, plan: &Plan) -> Result<Output, RenderError> {
@@ -554,7 +559,7 @@ impl<'a> Renderer<'a> {
                 ("terms.html", "分野から探す".into(), Vec::new(), json!({"terms": terms}))
             }
             Plan::Domain { name, items } => {
-                let (title, _, crumbs, _) = term_page(plan).expect("term page");
+                let TermPage { title, crumbs, .. } = term_page(plan).expect("term page");
                 (
                 "term.html",
                 title,
@@ -575,7 +580,7 @@ impl<'a> Renderer<'a> {
                 ("regions.html", "地域から探す".into(), Vec::new(), json!({"regions": regions}))
             }
             Plan::Region { prefecture, municipality, items, children } => {
-                let (page_title, _, crumbs, _) = term_page(plan).expect("term page");
+                let TermPage { title: page_title, crumbs, .. } = term_page(plan).expect("term page");
                 let title = match municipality {
                     Some(m) => format!("{prefecture} {m}"),
                     None => prefecture.clone(),
@@ -609,7 +614,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Plan::Kind { items, .. } | Plan::Relation { items, .. } => {
-                let (title, name, crumbs, _) = term_page(plan).expect("term page");
+                let TermPage { title, name, crumbs, .. } = term_page(plan).expect("term page");
                 ("term.html", title, crumbs, json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html"))}))
             }
             Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
@@ -859,7 +864,7 @@ impl<'a> Renderer<'a> {
         let per = self.site.config.paginate;
         let mut plans = Vec::new();
         for c in SECTIONS {
-            let of: Vec<usize> = items.iter().copied().filter(|&i| self.site.docs[i].collection == c).collect();
+            let of: Vec<usize> = self.of_collection(items, c).collect();
             if of.len() <= per {
                 continue;
             }
@@ -1083,11 +1088,20 @@ pub fn alias_path(alias: &str) -> Option<String> {
     Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
 }
 
-/// A term or region page's title, its name in breadcrumbs, its parent breadcrumbs and its
-/// items; `None` for other pages. The page and its paginated lists both use it.
-fn term_page(plan: &Plan) -> Option<(String, String, Vec<(String, String)>, &[usize])> {
+/// What a term or region page and its paginated lists share.
+struct TermPage<'p> {
+    title: String,
+    /// The page's own name in breadcrumbs.
+    name: String,
+    /// The breadcrumbs above it.
+    crumbs: Vec<(String, String)>,
+    items: &'p [usize],
+}
+
+/// The heading, names and items of a term or region page; `None` for other pages.
+fn term_page(plan: &Plan) -> Option<TermPage<'_>> {
     let crumb = |t: &str, u: &str| (t.to_string(), u.to_string());
-    Some(match plan {
+    let (title, name, crumbs, items) = match plan {
         Plan::Domain { name, items } => (format!("分野：{name}"), name.clone(), vec![crumb("分野から探す", "domains/index.html")], items),
         Plan::Region { prefecture, municipality: None, items, .. } => {
             (format!("地域：{prefecture}"), prefecture.clone(), vec![crumb("地域から探す", "regions/index.html")], items)
@@ -1104,7 +1118,8 @@ fn term_page(plan: &Plan) -> Option<(String, String, Vec<(String, String)>, &[us
             (format!("本業との関わり：{label}"), label.to_string(), vec![crumb("取り組み事例", "cases/index.html")], items)
         }
         _ => return None,
-    })
+    };
+    Some(TermPage { title, name, crumbs, items })
 }
 
 /// The collections of a term or region page, in order.

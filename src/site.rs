@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Doc, Link};
+use crate::model::{CaseMeta, Doc, Link};
 use crate::schema::Collection;
 use crate::vocab;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -175,20 +175,11 @@ impl Site {
     pub fn related_cases(&self, index: usize, limit: usize, related: &RelatedIndex) -> Vec<usize> {
         let Some(me) = self.docs[index].case() else { return Vec::new() };
         let mask = related.mask(&me.domains);
-        let mut places = vec![Place::Anywhere, Place::Prefecture(&me.prefecture)];
-        if let Some(m) = &me.municipality {
-            places.push(Place::Municipality(&me.prefecture, m));
-        }
         let mut candidates: Vec<usize> = Vec::new();
-        // Every non-empty subset of my 分野, at every level of place.
-        let mut sub = mask;
-        while sub != 0 {
-            for place in &places {
-                if let Some(list) = related.groups.get(&(sub, *place)) {
-                    candidates.extend(list.iter().copied().filter(|&j| j != index).take(limit));
-                }
+        for key in RelatedIndex::keys(mask, me) {
+            if let Some(list) = related.groups.get(&key) {
+                candidates.extend(list.iter().copied().filter(|&j| j != index).take(limit));
             }
-            sub = (sub - 1) & mask;
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -214,17 +205,8 @@ impl Site {
         let mut index = RelatedIndex { bits, groups: HashMap::new() };
         for (j, d) in self.of(Collection::Case) {
             let c = d.case().expect("case");
-            let mask = index.mask(&c.domains);
-            let mut places = vec![Place::Anywhere, Place::Prefecture(&c.prefecture)];
-            if let Some(m) = &c.municipality {
-                places.push(Place::Municipality(&c.prefecture, m));
-            }
-            let mut sub = mask;
-            while sub != 0 {
-                for place in &places {
-                    index.groups.entry((sub, *place)).or_default().push(j);
-                }
-                sub = (sub - 1) & mask;
+            for key in RelatedIndex::keys(index.mask(&c.domains), c) {
+                index.groups.entry(key).or_default().push(j);
             }
         }
         index
@@ -251,10 +233,26 @@ enum Place<'a> {
     Municipality(&'a str, &'a str),
 }
 
-impl RelatedIndex<'_> {
+impl<'a> RelatedIndex<'a> {
     /// 分野 as bits (a site with more than 64 分野 relates cases by the first 64).
     fn mask(&self, domains: &[String]) -> u64 {
         domains.iter().filter_map(|d| self.bits.get(d.as_str())).fold(0, |m, &b| m | (1u64 << b))
+    }
+
+    /// The groups a case with these 分野 and this place belongs to: every non-empty subset
+    /// of its 分野, anywhere, in its prefecture and in its municipality.
+    fn keys(mask: u64, case: &'a CaseMeta) -> Vec<(u64, Place<'a>)> {
+        let mut places = vec![Place::Anywhere, Place::Prefecture(&case.prefecture)];
+        if let Some(m) = &case.municipality {
+            places.push(Place::Municipality(&case.prefecture, m));
+        }
+        let mut keys = Vec::new();
+        let mut sub = mask;
+        while sub != 0 {
+            keys.extend(places.iter().map(|&p| (sub, p)));
+            sub = (sub - 1) & mask;
+        }
+        keys
     }
 }
 

@@ -22,8 +22,19 @@ cargo build --release --quiet --example gen_corpus
 cargo build --release --quiet
 KYOSO=$root/target/release/kyoso
 PAGEFIND=$(ls "$root"/bench/node_modules/@pagefind/linux-x64/bin/pagefind_extended)
-tmp=${TMPDIR:-/tmp}/kyoso-bench
+# Where the sites are built. Default: /dev/shm (memory), because a build writes into the
+# page cache and on a healthy disk that is what both tools are timed on. On this machine's
+# disk (ext4 without a journal, mounted with discard) creating files right after deleting
+# tens of thousands of them becomes several times slower run after run (cp -r of the same
+# 10,000-page tree: 1.0 s, then 6 s, 10 s, 22 s), which would measure the file system's
+# history rather than the tools. BENCH_DIR=/some/disk/dir measures a disk instead.
+base=${BENCH_DIR:-}
+if [ -z "$base" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base=${TMPDIR:-/tmp}; fi
+fi
+tmp=$base/kyoso-bench
 mkdir -p "$tmp"
+echo "working directory: $tmp ($(df -T "$tmp" | awk 'NR==2 {print $2}'))"
 
 # run CMD... → "seconds maxrss_kb" of one run
 measure() {
@@ -61,6 +72,7 @@ for n in "${sizes[@]}"; do
   r=$(cut -d' ' -f1 "$tmp/r.txt" | median)
   hr=$(cut -d' ' -f1 "$tmp/hr.txt" | median)
   pages=$(find "$site/public" -name '*.html' | wc -l); hpages=$(find "$hugo_site/public" -name '*.html' | wc -l)
+  rm -rf "$tmp/floor" "$hugo_site/public"   # in memory: give it back before the next steps
   echo
   echo "== $docs documents (generated, --docs $n)"
   printf '  %-46s %s\n' "kyoso build incl. search index, empty output" "${k} s, $(awk -v d="$docs" -v t="$k" 'BEGIN{printf "%.0f", d/t}') docs/s, peak RSS $((krss/1024)) MiB, $pages pages"
@@ -69,7 +81,7 @@ for n in "${sizes[@]}"; do
   printf '  %-46s %s\n' "again over its own output: kyoso / Hugo" "${r} s / ${hr} s = $(awk -v a="$r" -v b="$hr" 'BEGIN{printf "%.2f", a/b}') (nothing changed)"
   printf '  %-46s %s\n' "write floor (cp -r of kyoso's output)" "${f} s; kyoso / floor $(awk -v a="$k" -v b="$f" 'BEGIN{printf "%.1f", a/b}')"
   "$KYOSO" build --root "$site" --today 2026-11-23 --timings > "$tmp/stages.txt"
-  grep -E '^\s+(load|validate|render|index|write)' "$tmp/stages.txt" | sed 's/^/    stage /'
+  grep -E '^\s+(load|validate|markdown|plan|render|index|write)' "$tmp/stages.txt" | sed 's/^/    stage /'
   kidx=$(awk '/^ +index/ {print $2}' "$tmp/stages.txt")
   if [ "$n" -le 10000 ]; then
     rm -rf "$site/public/pagefind"
@@ -88,5 +100,5 @@ for n in "${sizes[@]}"; do
     rm -rf "$site/public/pagefind"
   fi
   # serve: save one case (title, then body), wait for the rebuilt page on disk.
-  KYOSO=$KYOSO bash bench/serve.sh "$site" 3 | sed 's/^/  /'
+  TMPDIR=$base KYOSO=$KYOSO bash bench/serve.sh "$site" 3 | sed 's/^/  /'
 done

@@ -8,7 +8,9 @@ use crate::render::{Body, RenderError, Renderer};
 use crate::site::{jst, Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
 use crate::search::export::export;
-use crate::search::index::{DocInfo, Filters, Hit, SearchIndex};
+use crate::search::analyzer::Analyzer;
+use crate::search::index::{doc_infos, field_texts, DocInfo, Filters, Hit, SearchIndex, FIELDS};
+use crate::search::postings::Inverted;
 use crate::validate;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
@@ -245,8 +247,8 @@ pub fn load_site_cached(
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = Vec::new();
     let (mut site, mut diags) = load_site(opts, &mut timings)?;
-    let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
 
+    let t = Instant::now();
     let bodies = crate::render::render_bodies(&site, None);
     // The Markdown sources are not read again; at 100,000 documents they are half a
     // gigabyte of the peak memory.
@@ -254,8 +256,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         d.body = "".into();
     }
     link_warnings(&site, &bodies, &mut diags);
+    timings.push(("markdown", t.elapsed()));
+    let t = Instant::now();
+    let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
     let renderer = Renderer::new(&site, &theme, &bodies);
     let pages = renderer.pages();
+    timings.push(("plan", t.elapsed()));
     let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
 
     let out_dir = opts.output_dir();
@@ -339,7 +345,10 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 /// Every file besides the pages, as (output path, bytes): the search index
 /// (`search/…`), the data exports and the feeds.
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let search = SearchIndex::build(site, bodies).and_then(|index| export(&index)).map_err(|e| BuildError::Search(e.to_string()))?;
+    let analyzer = Analyzer::new(&site.config.search.synonyms);
+    let docs = doc_infos(site, bodies);
+    let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]).to_vec());
+    let search = export(&analyzer, &docs, inverted);
     let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
     files.extend(crate::opendata::exports(site));
     files.extend(crate::feeds::feeds(site, page_paths));

@@ -146,3 +146,75 @@ fn one_character_queries_find_run_ends_too() {
     assert_eq!(js["queries"][0]["urls"].as_array().unwrap().len(), urls.len());
     assert!(js["queries"][1]["total"].as_u64().unwrap() > 0);
 }
+
+/// Every term's postings as tantivy holds them, in the export's encoding: the reference
+/// the parallel indexer must reproduce.
+fn tantivy_postings(index: &kyoso::search::index::SearchIndex) -> (Vec<u64>, Vec<Vec<u8>>, std::collections::BTreeMap<String, String>) {
+    use kyoso::search::export::push_varint;
+    use tantivy::postings::Postings;
+    use tantivy::{DocSet, TERMINATED};
+    let searcher = index.searcher();
+    let seg = &searcher.segment_readers()[0];
+    let n = index.docs.len() as u32;
+    let (mut totals, mut norms, mut terms) = (Vec::new(), Vec::new(), std::collections::BTreeMap::<String, String>::new());
+    for (fi, field) in index.fields.iter().enumerate() {
+        let inv = seg.inverted_index(*field).unwrap();
+        totals.push(inv.total_num_tokens());
+        let reader = seg.get_fieldnorms_reader(*field).unwrap();
+        norms.push((0..n).map(|d| reader.fieldnorm_id(d)).collect());
+        let mut stream = inv.terms().stream().unwrap();
+        while stream.advance() {
+            let term = String::from_utf8(stream.key().to_vec()).unwrap();
+            let mut postings = inv.read_postings_from_terminfo(stream.value(), tantivy::schema::IndexRecordOption::WithFreqs).unwrap();
+            let (mut body, mut count, mut last) = (String::new(), 0u64, 0u32);
+            while postings.doc() != TERMINATED {
+                let (doc, tf) = (postings.doc(), postings.term_freq());
+                push_varint(&mut body, 2 * u64::from(doc - last) + u64::from(tf != 1));
+                if tf != 1 {
+                    push_varint(&mut body, u64::from(tf));
+                }
+                (last, count) = (doc, count + 1);
+                postings.advance();
+            }
+            let entry = terms.entry(term).or_default();
+            push_varint(entry, fi as u64);
+            push_varint(entry, count);
+            entry.push_str(&body);
+        }
+    }
+    (totals, norms, terms)
+}
+
+#[test]
+fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
+    use kyoso::search::index::{field_texts, SearchIndex, FIELDS};
+    use kyoso::search::postings::Inverted;
+    // A site of every collection, plus documents that stress the edges: an empty body, a term repeated
+    // in one document, more documents than one wave of chunks holds (so chunks and waves are merged), mixed
+    // scripts, variants and full-width forms.
+    let root = full_site();
+    for i in 0..1100 {
+        let body = match i % 4 {
+            0 => String::new(),
+            1 => "買い物 買物 かいもの カイモノ ".repeat(i % 7 + 1),
+            2 => format!("ＮＰＯ法人 No.{i} の見守り、sc と 社協。申込み {i}"),
+            _ => format!("第{i}回 交流会 Ｗｉ-Ｆｉ 移動支援 🚌 {}", "長い文章。".repeat(i % 13)),
+        };
+        write(root.path(), &format!("content/news/extra-{i:03}.md"), &format!("---\ntitle: 追加のお知らせ {i}\ndate: 2026-04-01\n{}---\n{body}\n", if i % 3 == 0 { "summary: 地域の見守り活動の報告\n" } else { "" }));
+    }
+    let opts = options(root.path());
+    let (site, _) = pipeline::load_site(&opts, &mut Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(site.docs.len() > 1100, "{} documents", site.docs.len());
+    let bodies = kyoso::render::render_bodies(&site, None);
+    let reference = SearchIndex::build(&site, &bodies).unwrap();
+    let (totals, norms, terms) = tantivy_postings(&reference);
+    let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]).to_vec());
+    assert_eq!(ours.total_tokens, totals);
+    assert_eq!(ours.norm_ids, norms);
+    let ours: std::collections::BTreeMap<String, String> = ours.terms.into_iter().collect();
+    assert!(terms.len() > 500, "{} terms", terms.len());
+    assert_eq!(ours.len(), terms.len());
+    for (term, postings) in &terms {
+        assert_eq!(ours.get(term), Some(postings), "postings of {term:?}");
+    }
+}

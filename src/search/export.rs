@@ -1,4 +1,4 @@
-//! The browser's search index, streamed out of the tantivy index into `public/search/`.
+//! The browser's search index in `public/search/`, written from [`Inverted`].
 //! The format is documented in `docs/search-index.md`; in short:
 //!
 //! - `manifest.js`: statistics (documents, per-field average length and boost, tantivy's
@@ -13,14 +13,14 @@
 //! Every file is a script that calls `kyosoSearch.data(name, payload)`, so it loads with a
 //! `<script>` element, which browsers allow from `file://` where `fetch` is blocked.
 
-use super::index::{SearchIndex, FIELDS};
+use super::analyzer::Analyzer;
+use super::index::{DocInfo, FIELDS};
+use super::postings::Inverted;
 use crate::schema::Collection;
 use crate::vocab;
+use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, TERMINATED};
+use std::collections::HashMap;
 
 /// Format version of the files; the runtime refuses other versions.
 pub const FORMAT_VERSION: u32 = 2;
@@ -59,58 +59,28 @@ fn script(name: &str, payload: &Value) -> String {
     format!("kyosoSearch.data({},{});\n", json!(name), payload).replace('<', "\\u003c")
 }
 
-pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
-    let searcher = index.searcher();
-    let segments = searcher.segment_readers();
-    let num_docs = index.docs.len();
+/// The browser's files for `docs`, from their inverted index.
+pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<SearchFile> {
+    let num_docs = docs.len();
     let mut files = Vec::new();
-
-    // term → encoded postings of every field that has it.
-    let mut terms: BTreeMap<String, String> = BTreeMap::new();
-    let mut averages = Vec::new();
+    let averages: Vec<f64> =
+        index.total_tokens.iter().map(|&t| if num_docs == 0 { 0.0 } else { t as f64 / num_docs as f64 }).collect();
     // Field-norm ids per field, in document order (one list, not one per posting).
-    let mut field_norms: Vec<String> = Vec::new();
-    if let Some(seg) = segments.first() {
-        for (fi, field) in index.fields.iter().enumerate() {
-            let inv = seg.inverted_index(*field)?;
-            averages.push(if num_docs == 0 { 0.0 } else { inv.total_num_tokens() as f64 / num_docs as f64 });
-            let norms = seg.get_fieldnorms_reader(*field)?;
-            let mut ids = String::new();
-            for doc in 0..num_docs as u32 {
-                push_varint(&mut ids, u64::from(norms.fieldnorm_id(doc)));
+    let field_norms: Vec<String> = index
+        .norm_ids
+        .iter()
+        .map(|ids| {
+            let mut s = String::with_capacity(ids.len() * 2);
+            for &id in ids {
+                push_varint(&mut s, u64::from(id));
             }
-            field_norms.push(ids);
-            let mut stream = inv.terms().stream()?;
-            while stream.advance() {
-                let term = String::from_utf8_lossy(stream.key()).into_owned();
-                let mut postings = inv.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-                let mut body = String::new();
-                let mut count = 0u64;
-                let mut last = 0u32;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    // Most terms occur once in a field: the frequency is written only
-                    // when it is not 1, flagged in the lowest bit of the delta.
-                    let tf = postings.term_freq();
-                    push_varint(&mut body, 2 * u64::from(doc - last) + u64::from(tf != 1));
-                    if tf != 1 {
-                        push_varint(&mut body, u64::from(tf));
-                    }
-                    last = doc;
-                    count += 1;
-                    doc = postings.advance();
-                }
-                let entry = terms.entry(term).or_default();
-                push_varint(entry, fi as u64);
-                push_varint(entry, count);
-                entry.push_str(&body);
-            }
-        }
-    }
+            s
+        })
+        .collect();
 
     // Shards in UTF-16 order, the order JavaScript compares strings in.
-    let mut sorted: Vec<(String, String)> = terms.into_iter().collect();
-    sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    let mut sorted = index.terms;
+    sorted.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     let mut shard_firsts: Vec<String> = Vec::new();
     let mut shard: serde_json::Map<String, Value> = serde_json::Map::new();
     let mut size = 0;
@@ -141,27 +111,26 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
 
     // Facet vocabularies and each document's values, as indexes into them.
     let collections: Vec<Collection> = Collection::ALL.to_vec();
-    let mut prefectures: Vec<String> = index.docs.iter().filter_map(|d| d.prefecture.clone()).collect();
+    let mut prefectures: Vec<String> = docs.iter().filter_map(|d| d.prefecture.clone()).collect();
     prefectures.sort_by_key(|p| (vocab::prefecture_order(p), p.clone()));
     prefectures.dedup();
-    let mut municipalities: Vec<(String, String)> = index
-        .docs
+    let mut municipalities: Vec<(String, String)> = docs
         .iter()
         .flat_map(|d| d.municipalities.iter().map(move |m| (d.prefecture.clone().unwrap_or_default(), m.clone())))
         .collect();
     municipalities.sort_by(|a, b| (vocab::prefecture_order(&a.0), &a.0, &a.1).cmp(&(vocab::prefecture_order(&b.0), &b.0, &b.1)));
     municipalities.dedup();
-    let mut domains: Vec<String> = index.docs.iter().flat_map(|d| d.domains.clone()).collect();
+    let mut domains: Vec<String> = docs.iter().flat_map(|d| d.domains.clone()).collect();
     domains.sort_by_key(|d| (vocab::DOMAINS.iter().position(|x| x == d).unwrap_or(usize::MAX), d.clone()));
     domains.dedup();
-    let mut kinds: Vec<String> = index.docs.iter().filter_map(|d| d.kind.clone()).collect();
+    let mut kinds: Vec<String> = docs.iter().filter_map(|d| d.kind.clone()).collect();
     kinds.sort_by_key(|k| (vocab::ACTOR_KINDS.iter().position(|x| x == k).unwrap_or(usize::MAX), k.clone()));
     kinds.dedup();
     let pos = |v: &[String], x: &str| v.iter().position(|y| y == x).map_or(0, |p| p as u64 + 1);
     let muni_pos: HashMap<(&str, &str), u64> =
         municipalities.iter().enumerate().map(|(i, (p, m))| ((p.as_str(), m.as_str()), i as u64)).collect();
     let mut facets = String::new();
-    for d in &index.docs {
+    for d in docs {
         push_varint(&mut facets, collections.iter().position(|c| *c == d.collection).unwrap_or(0) as u64);
         push_varint(&mut facets, d.prefecture.as_deref().map_or(0, |p| pos(&prefectures, p)));
         push_varint(&mut facets, d.kind.as_deref().map_or(0, |k| pos(&kinds, k)));
@@ -178,7 +147,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
 
     // Result records in files of DOC_CHUNK, so a site of 10,000 documents has 1,000 small
     // files rather than 10,000 tiny ones (each file costs the writer and the web server).
-    for (c, chunk) in index.docs.chunks(DOC_CHUNK).enumerate() {
+    for (c, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
         let records: Vec<Value> = chunk
             .iter()
             .map(|d| {
@@ -205,8 +174,8 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
         "chunk": DOC_CHUNK,
         "fields": FIELDS.iter().zip(&averages).map(|((name, boost), avg)| json!({"name": name, "boost": boost, "avg": avg})).collect::<Vec<_>>(),
         "norms": norms,
-        "folds": index.analyzer.fold_table(),
-        "groups": index.analyzer.groups,
+        "folds": analyzer.fold_table(),
+        "groups": analyzer.groups,
         "shards": shard_firsts,
         "collections": collections.iter().map(|c| json!({"id": c.name(), "label": c.label()})).collect::<Vec<_>>(),
         "prefectures": prefectures,
@@ -215,7 +184,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<SearchFile>> {
         "kinds": kinds,
     });
     files.push(SearchFile { path: "manifest.js".into(), text: script("manifest", &manifest) });
-    Ok(files)
+    files
 }
 
 #[cfg(test)]

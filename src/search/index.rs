@@ -7,6 +7,8 @@ use crate::markdown::Rendered;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
 use crate::site::Site;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED};
@@ -104,16 +106,15 @@ impl SearchIndex {
         let index = Index::create_in_ram(builder.build());
         index.tokenizers().register(TOKENIZER, tantivy::tokenizer::TextAnalyzer::from(KyosoTokenizer(std::sync::Arc::new(analyzer.clone()))));
 
-        let docs: Vec<DocInfo> = site.docs.iter().zip(bodies).map(|(d, b)| doc_info(d, b)).collect();
+        let docs = doc_infos(site, bodies);
         // One thread and a generous budget keep all documents in one segment, in order, so
-        // tantivy's doc ids are our document numbers and the export needs no remapping.
+        // tantivy's doc ids are our document numbers.
         let mut writer = index.writer_with_num_threads(1, 512 * 1024 * 1024)?;
-        for (i, (d, info)) in site.docs.iter().zip(&docs).enumerate() {
-            let body = bodies[i].text.as_str();
+        for (i, d) in site.docs.iter().enumerate() {
             let mut document = doc!(id_field => i as u64);
-            document.add_text(fields[0], &info.title);
-            document.add_text(fields[1], d.common.summary.as_deref().unwrap_or(""));
-            document.add_text(fields[2], format!("{}\n{body}", meta_text(d)));
+            for (f, text) in fields.iter().zip(field_texts(d, &bodies[i])) {
+                document.add_text(*f, text);
+            }
             writer.add_document(document)?;
         }
         writer.commit()?;
@@ -188,6 +189,21 @@ impl SearchIndex {
             }
         }
     }
+}
+
+/// A document's text in each of [`FIELDS`], in order. The body field starts with the
+/// item's 分野, region, kind and tags.
+pub fn field_texts<'d>(d: &'d Doc, body: &Rendered) -> [Cow<'d, str>; 3] {
+    [
+        Cow::Borrowed(d.common.title.as_str()),
+        Cow::Borrowed(d.common.summary.as_deref().unwrap_or("")),
+        Cow::Owned(format!("{}\n{}", meta_text(d), body.text)),
+    ]
+}
+
+/// What the results list and the facets show of every document, in document order.
+pub fn doc_infos(site: &Site, bodies: &[crate::render::Body]) -> Vec<DocInfo> {
+    site.docs.par_iter().zip(bodies).map(|(d, b)| doc_info(d, b)).collect()
 }
 
 /// Text that describes an item without being in its body: 分野, region, kind, tags.

@@ -202,6 +202,9 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
         };
         write(root.path(), &format!("content/news/extra-{i:03}.md"), &format!("---\ntitle: 追加のお知らせ {i}\ndate: 2026-04-01\n{}---\n{body}\n", if i % 3 == 0 { "summary: 地域の見守り活動の報告\n" } else { "" }));
     }
+    // A word longer than tantivy's longest token: dropped by both, and not counted in
+    // the field's length.
+    write(root.path(), "content/news/long-word.md", &format!("---\ntitle: 長い語\ndate: 2026-04-02\n---\n{} と見守り\n", "a".repeat(70_000)));
     let opts = options(root.path());
     let (site, _) = pipeline::load_site(&opts, &mut Vec::new()).unwrap_or_else(|e| panic!("{e}"));
     assert!(site.docs.len() > 1100, "{} documents", site.docs.len());

@@ -1,7 +1,7 @@
 //! The inverted index the browser files are cut from, built on every core.
 //!
 //! tantivy indexes on one thread and spends most of it appending each token to its
-//! postings (at 10,000 documents, 15 million CJK bigrams). The browser only needs what
+//! postings (at 10,000 generated documents, 16 million tokens, mostly CJK bigrams). The browser only needs what
 //! tantivy's index holds in the end: per field, each term's documents with their term
 //! frequency, each document's field-norm id and the field's token total. This module
 //! computes exactly those, with the same analyzer and the same tantivy rules (tokens over
@@ -24,7 +24,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::hash::BuildHasher;
 
 /// tantivy drops tokens longer than this (bytes); so do we, so lengths agree.
-pub const MAX_TOKEN_LEN: usize = u16::MAX as usize - 5;
+pub use tantivy::tokenizer::MAX_TOKEN_LEN;
 
 /// Documents per chunk: enough that a chunk's map amortises, few enough that both cores
 /// get work at a few hundred documents.
@@ -36,7 +36,7 @@ const PARTITIONS: usize = 64;
 /// Chunks indexed before they are merged into the whole (at least; two per core).
 const WAVE: usize = 4;
 
-/// What the export needs from an index of `n` documents with `F` text fields.
+/// What the export needs of an index: statistics and postings per text field.
 pub struct Inverted {
     /// Tokens in each field over all documents (tantivy's `total_num_tokens`).
     pub total_tokens: Vec<u64>,
@@ -126,10 +126,7 @@ impl Inverted {
                 for part in parts {
                     for (fi, field) in part.into_iter().enumerate() {
                         for (term, run) in field {
-                            let runs = match all.get_mut(&term) {
-                                Some(r) => r,
-                                None => all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect()),
-                            };
+                            let runs = all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect());
                             match &mut runs[fi] {
                                 Some(a) => a.append(run),
                                 slot => *slot = Some(run),

@@ -266,8 +266,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let out_dir = opts.output_dir();
     let staging = Staging::new(&out_dir).map_err(io_error(&out_dir))?;
-    // Pages go to disk as they are rendered (all cores, through rayon) while the search
-    // index, which tantivy builds on one thread, and the exports are made beside them.
+    // Pages go to disk as they are rendered, on every core. Beside them the search index,
+    // the data exports and the feeds are made and written, with the theme's static files
+    // and the content's assets, so only the final move is left after the last page.
     let (rendered, side) = rayon::join(
         || {
             let t = Instant::now();
@@ -282,7 +283,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
         || {
             let t = Instant::now();
-            (side_files(&site, &bodies, &page_paths), t.elapsed())
+            let files = side_files(&site, &bodies, &page_paths);
+            let index_time = t.elapsed();
+            let written = files.and_then(|files| {
+                files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))?;
+                for (rel, src) in &theme.statics {
+                    match src {
+                        StaticSource::Embedded(bytes) => staging.write(rel, bytes),
+                        StaticSource::File(p) => staging.copy(rel, p),
+                    }
+                    .map_err(io_error(&staging.dir().join(rel)))?;
+                }
+                site.assets.par_iter().try_for_each(|a| {
+                    let rel = a.to_string_lossy().replace('\\', "/");
+                    staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
+                })?;
+                Ok(files.len() + theme.statics.len() + site.assets.len())
+            });
+            (written, index_time)
         },
     );
     let (failures, render_time) = rendered;
@@ -297,23 +315,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Render(diags, render_errors));
     }
     timings.push(("render", render_time));
-    let side_files = side.0?;
+    let other_files = side.0?;
     timings.push(("index", side.1));
 
     let t = Instant::now();
-    side_files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))?;
-    for (rel, src) in &theme.statics {
-        match src {
-            StaticSource::Embedded(bytes) => staging.write(rel, bytes),
-            StaticSource::File(p) => staging.copy(rel, p),
-        }
-        .map_err(io_error(&staging.dir().join(rel)))?;
-    }
-    site.assets.par_iter().try_for_each(|a| {
-        let rel = a.to_string_lossy().replace('\\', "/");
-        staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
-    })?;
-    let files = pages.len() + side_files.len() + theme.statics.len() + site.assets.len();
+    let files = pages.len() + other_files;
     staging.commit().map_err(io_error(&out_dir))?;
     timings.push(("write", t.elapsed()));
     diags.sort();

@@ -77,6 +77,8 @@ impl Run {
     }
 }
 
+/// One posting. Most terms occur once in a field, so the frequency is written only when
+/// it is not 1, flagged in the lowest bit of the delta.
 fn encode(out: &mut String, delta: u32, tf: u32) {
     push_varint(out, 2 * u64::from(delta) + u64::from(tf != 1));
     if tf != 1 {

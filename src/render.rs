@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One file to write.
 pub struct Output {
@@ -91,6 +92,10 @@ pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     cards: Vec<Card>,
+    /// Each card's HTML from `card.html` with a title of level h2 and h3, made the first
+    /// time a list shows it (a card appears in several lists; rendering it once per
+    /// document instead of once per list was a sixth of a build's CPU).
+    card_html: Vec<OnceLock<Result<[String; 2], String>>>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
     related_index: crate::site::RelatedIndex<'a>,
@@ -143,6 +148,7 @@ impl<'a> Renderer<'a> {
         let mut r = Renderer {
             site,
             theme,
+            card_html: cards.iter().map(|_| OnceLock::new()).collect(),
             cards,
             bodies,
             related_index: site.related_index(),
@@ -419,9 +425,37 @@ impl<'a> Renderer<'a> {
         items.iter().map(|&i| &self.cards[i]).collect()
     }
 
-    fn cards_of(&self, items: &[usize], c: Collection) -> Vec<&Card> {
-        self.of_collection(items, c).map(|i| &self.cards[i]).collect()
+    /// A card list for the page at `path` (the `cards` macro): per item its HTML, with
+    /// the page's links, as `h2` and `h3`.
+    fn card_list(&self, path: &str, items: &[usize]) -> Result<Value, RenderError> {
+        let root = urls::root_prefix(path);
+        let mut list = Vec::with_capacity(items.len());
+        for &i in items {
+            let [h2, h3] = self.card_html[i].get_or_init(|| self.render_card(i)).as_ref().map_err(|message| RenderError {
+                page: path.into(),
+                template: "card.html".into(),
+                message: message.clone(),
+            })?;
+            let mut item = serde_json::Map::new();
+            item.insert("h2".into(), Value::String(with_root(h2, &root)));
+            item.insert("h3".into(), Value::String(with_root(h3, &root)));
+            list.push(Value::Object(item));
+        }
+        Ok(Value::Array(list))
     }
+
+    fn render_card(&self, i: usize) -> Result<[String; 2], String> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("item", &self.cards[i]);
+        ctx.insert("root", ROOT_MARK);
+        let mut html = ["h2", "h3"].map(|_| String::new());
+        for (out, heading) in html.iter_mut().zip(["h2", "h3"]) {
+            ctx.insert("heading", heading);
+            *out = self.theme.tera.render("card.html", &ctx).map_err(|e| crate::diagnostics::error_chain(&e))?.trim().to_string();
+        }
+        Ok(html)
+    }
+
 
     /// The items of one collection, in order.
     fn of_collection<'i>(&self, items: &'i [usize], c: Collection) -> impl Iterator<Item = usize> + use<'i, 'a, '_> {
@@ -458,10 +492,10 @@ impl<'a> Renderer<'a> {
                     Vec::new(),
                     json!({
                         "intro": intro,
-                        "latest_cases": self.cards(&by_date.into_iter().take(6).collect::<Vec<_>>()),
-                        "upcoming_events": self.cards(&upcoming.into_iter().take(3).collect::<Vec<_>>()),
-                        "news": self.cards(&news),
-                        "guides": self.cards(&guides),
+                        "latest_cases": self.card_list(path, &by_date.into_iter().take(6).collect::<Vec<_>>())?,
+                        "upcoming_events": self.card_list(path, &upcoming.into_iter().take(3).collect::<Vec<_>>())?,
+                        "news": self.card_list(path, &news)?,
+                        "guides": self.card_list(path, &guides)?,
                         "domains": domains,
                         "regions": regions,
                         "counts": {
@@ -515,12 +549,12 @@ impl<'a> Renderer<'a> {
                     "list.html",
                     title,
                     crumbs,
-                    json!({"heading": label, "items": self.cards(items), "total": total, "pager": pager, "collection": collection, "filters": filters}),
+                    with(json!({"heading": label, "total": total, "pager": pager, "collection": collection, "filters": filters}), "items", self.card_list(path, items)?),
                 )
             }
             Plan::Events => {
                 let (upcoming, past) = self.split_events();
-                ("events.html", "イベント・研修".into(), Vec::new(), json!({"upcoming": self.cards(&upcoming), "past": self.cards(&past)}))
+                ("events.html", "イベント・研修".into(), Vec::new(), json!({"upcoming": self.card_list(path, &upcoming)?, "past": self.card_list(path, &past)?}))
             }
             Plan::Policies => {
                 let mut years: Vec<(String, Vec<usize>)> = Vec::new();
@@ -533,7 +567,7 @@ impl<'a> Renderer<'a> {
                         None => years.push((y, vec![i])),
                     }
                 }
-                let groups: Vec<Value> = years.iter().map(|(y, v)| json!({"name": y, "items": self.cards(v)})).collect();
+                let groups = years.iter().map(|(y, v)| Ok(with(json!({"name": y}), "items", self.card_list(path, v)?))).collect::<Result<Vec<Value>, RenderError>>()?;
                 ("policies.html", "施策・予算".into(), Vec::new(), json!({"groups": groups}))
             }
             Plan::Guides => {
@@ -552,8 +586,8 @@ impl<'a> Renderer<'a> {
                     .map(|(order, name)| {
                         let items = by.get(&order).map(|(_, v)| v.as_slice()).unwrap_or(&[]);
                         json!({"name": name, "url": term_url("domains", name), "count": items.len(),
-                               "cases": self.cards_of(items, Collection::Case).len(),
-                               "actors": self.cards_of(items, Collection::Actor).len()})
+                               "cases": self.of_collection(items, Collection::Case).count(),
+                               "actors": self.of_collection(items, Collection::Actor).count()})
                     })
                     .collect();
                 ("terms.html", "分野から探す".into(), Vec::new(), json!({"terms": terms}))
@@ -564,8 +598,11 @@ impl<'a> Renderer<'a> {
                 "term.html",
                 title,
                 crumbs,
-                json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html")),
-                       "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
+                with(
+                    json!({"term": name, "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
+                    "sections",
+                    self.sections(path, items)?,
+                ),
                 )
             }
             Plan::RegionIndex => {
@@ -609,13 +646,20 @@ impl<'a> Renderer<'a> {
                     "region.html",
                     page_title,
                     crumbs,
-                    json!({"region": title, "prefecture": prefecture, "municipality": municipality, "sections": self.sections(items, path.trim_end_matches("/index.html")),
-                           "children": children, "wide_actors": self.cards(&wide), "partners": partners}),
+                    with(
+                        with(
+                            json!({"region": title, "prefecture": prefecture, "municipality": municipality, "children": children, "partners": partners}),
+                            "sections",
+                            self.sections(path, items)?,
+                        ),
+                        "wide_actors",
+                        self.card_list(path, &wide)?,
+                    ),
                 )
             }
             Plan::Kind { items, .. } | Plan::Relation { items, .. } => {
                 let TermPage { title, name, crumbs, .. } = term_page(plan).expect("term page");
-                ("term.html", title, crumbs, json!({"term": name, "sections": self.sections(items, path.trim_end_matches("/index.html"))}))
+                ("term.html", title, crumbs, with(json!({"term": name}), "sections", self.sections(path, items)?))
             }
             Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
                 let mut crumbs = crumbs.clone();
@@ -629,8 +673,11 @@ impl<'a> Renderer<'a> {
                     "list.html",
                     title,
                     crumbs,
-                    json!({"heading": heading, "items": self.cards(items), "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages),
-                           "collection": collection, "filters": []}),
+                    with(
+                        json!({"heading": heading, "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages), "collection": collection, "filters": []}),
+                        "items",
+                        self.card_list(path, items)?,
+                    ),
                 )
             }
             Plan::Links => {
@@ -741,11 +788,11 @@ impl<'a> Renderer<'a> {
                 extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
                 extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
                 extra.insert("started".into(), json!(c.started.as_deref().map(started_ja)));
-                extra.insert("related".into(), json!(self.cards(&self.related(i))));
+                extra.insert("related".into(), self.card_list(path, &self.related(i))?);
                 "case.html"
             }
             Meta::Actor(a) => {
-                extra.insert("cases".into(), json!(self.cards(site.cases_of_actor(&d.slug))));
+                extra.insert("cases".into(), self.card_list(path, site.cases_of_actor(&d.slug))?);
                 extra.insert("scale_label".into(), json!(a.scale.as_deref().and_then(vocab::scale_label)));
                 extra.insert("kind_url".into(), json!(term_url("kinds", &a.kind)));
                 extra.insert("map_url".into(), json!(format!("map/index.html?kind={}", urls::encode_segment(&a.kind))));
@@ -845,17 +892,22 @@ impl<'a> Renderer<'a> {
     /// Items of a term or region page (at `base/index.html`), grouped by collection; a
     /// collection with more than a page of items shows the first page and links to its
     /// own list (see [`Renderer::sub_lists`]).
-    fn sections(&self, items: &[usize], base: &str) -> Vec<Value> {
+    /// The sections of a term or region page at `path`: a page of each collection's
+    /// cards, and a link to the whole list when there are more.
+    fn sections(&self, path: &str, items: &[usize]) -> Result<Vec<Value>, RenderError> {
         let per = self.site.config.paginate;
-        SECTIONS
-            .into_iter()
-            .filter_map(|c| {
-                let cards = self.cards_of(items, c);
-                let more = (cards.len() > per)
-                    .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": cards.len()}));
-                (!cards.is_empty()).then(|| json!({"collection": c, "label": c.label(), "items": &cards[..cards.len().min(per)], "more": more}))
-            })
-            .collect()
+        let base = path.trim_end_matches("/index.html");
+        let mut sections = Vec::new();
+        for c in SECTIONS {
+            let items: Vec<usize> = self.of_collection(items, c).collect();
+            if items.is_empty() {
+                continue;
+            }
+            let more = (items.len() > per)
+                .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": items.len()}));
+            sections.push(with(json!({"collection": c, "label": c.label(), "more": more}), "items", self.card_list(path, &items[..items.len().min(per)])?));
+        }
+        Ok(sections)
     }
 
     /// Paginated lists of each collection of a term or region page that has more than
@@ -1020,6 +1072,34 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
         count += 1;
     }
     (cut, false)
+}
+
+/// Stands for the page's way back to the site root in [`Renderer::card_list`]'s cards,
+/// which are rendered once for pages at every depth.
+const ROOT_MARK: &str = "\u{1}root\u{1}";
+
+/// `html` with each [`ROOT_MARK`] replaced by `root`.
+fn with_root(html: &str, root: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 4 * root.len());
+    let mut rest = html;
+    while let Some(k) = rest.find('\u{1}') {
+        if rest[k..].starts_with(ROOT_MARK) {
+            out.push_str(&rest[..k]);
+            out.push_str(root);
+            rest = &rest[k + ROOT_MARK.len()..];
+        } else {
+            out.push_str(&rest[..=k]);
+            rest = &rest[k + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `v` with `key` set to `value`. (`json!` would serialise an existing value again.)
+fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
+    v.as_object_mut().expect("an object").insert(key.to_string(), value.into());
+    v
 }
 
 pub fn term_url(kind: &str, term: &str) -> String {
@@ -1287,6 +1367,14 @@ mod tests {
         assert_eq!(excerpt("ab  cd ef", 5), "ab cd…");
         assert_eq!(excerpt("ab cd", 3), "ab …");
         assert_eq!(excerpt("", 3), "");
+    }
+
+    #[test]
+    fn the_root_placeholder_is_filled_in_and_other_control_characters_kept() {
+        let html = format!("<a href=\"{ROOT_MARK}cases/a/index.html\">\u{1}x</a>{ROOT_MARK}");
+        assert_eq!(with_root(&html, "../../"), "<a href=\"../../cases/a/index.html\">\u{1}x</a>../../");
+        assert_eq!(with_root(&html, ""), "<a href=\"cases/a/index.html\">\u{1}x</a>");
+        assert_eq!(with_root("見守り", "../"), "見守り");
     }
 
     #[test]

@@ -33,6 +33,7 @@ macro_rules! embed {
 pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/base.html",
     "templates/macros.html",
+    "templates/card.html",
     "templates/index.html",
     "templates/list.html",
     "templates/case.html",

@@ -267,3 +267,44 @@ fn long_term_and_region_sections_link_to_their_own_paginated_lists() {
     // Short sections have no list of their own.
     assert!(!public.join("domains/買い物/actors").exists());
 }
+
+#[test]
+fn a_card_template_of_the_site_shapes_every_list_at_every_depth() {
+    let dir = full_site();
+    write(
+        dir.path(),
+        "templates/card.html",
+        "<li class=\"mine\"><{{ heading }}><a href=\"{% if item.external %}{{ item.url }}{% else %}{{ root }}{{ item.url }}{% endif %}\">独自カード {{ item.title }}</a></{{ heading }}></li>",
+    );
+    build(dir.path()).unwrap();
+    let public = dir.path().join("public");
+    let (mut headings, mut depths) = (std::collections::BTreeSet::new(), std::collections::BTreeSet::new());
+    for (path, bytes) in snapshot(&public).into_iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "html")) {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.contains('\u{1}'), "{}: a root placeholder was left", path.display());
+        for part in text.split("<li class=\"mine\"><").skip(1) {
+            headings.insert(part[..2].to_string());
+            let href = &part[part.find("href=\"").unwrap() + 6..];
+            let href = &href[..href.find('"').unwrap()];
+            let target = public.join(path.parent().unwrap()).join(percent_decode(href));
+            assert!(target.is_file(), "{}: card link {href} leads nowhere", path.display());
+            depths.insert(path.components().count());
+        }
+    }
+    assert_eq!(headings.into_iter().collect::<Vec<_>>(), ["h2", "h3"]);
+    assert!(depths.len() >= 3, "cards were seen at depths {depths:?} only");
+}
+
+#[test]
+fn a_broken_card_template_fails_the_build_naming_it() {
+    let dir = full_site();
+    write(dir.path(), "templates/card.html", "<li>{{ item.no_such_field.below }}</li>");
+    let before = snapshot(&dir.path().join("public"));
+    let message = errors(build(dir.path()));
+    assert!(message.contains("card.html"), "{message}");
+    assert_eq!(snapshot(&dir.path().join("public")), before);
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
+}

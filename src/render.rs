@@ -444,18 +444,19 @@ impl<'a> Renderer<'a> {
         Ok(Value::Array(list))
     }
 
+    /// Document `i`'s card from `card.html`, with an h2 and an h3 title and
+    /// [`ROOT_MARK`] where the page's way back to the root goes.
     fn render_card(&self, i: usize) -> Result<[String; 2], String> {
         let mut ctx = tera::Context::new();
         ctx.insert("item", &self.cards[i]);
         ctx.insert("root", ROOT_MARK);
-        let mut html = ["h2", "h3"].map(|_| String::new());
+        let mut html: [String; 2] = Default::default();
         for (out, heading) in html.iter_mut().zip(["h2", "h3"]) {
             ctx.insert("heading", heading);
             *out = self.theme.tera.render("card.html", &ctx).map_err(|e| crate::diagnostics::error_chain(&e))?.trim().to_string();
         }
         Ok(html)
     }
-
 
     /// The items of one collection, in order.
     fn of_collection<'i>(&self, items: &'i [usize], c: Collection) -> impl Iterator<Item = usize> + use<'i, 'a, '_> {

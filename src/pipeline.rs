@@ -249,7 +249,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (mut site, mut diags) = load_site(opts, &mut timings)?;
 
     let t = Instant::now();
-    let bodies = crate::render::render_bodies(&site, None);
+    // The templates are parsed on one core while the Markdown is rendered on the others.
+    let (bodies, theme) = rayon::join(|| crate::render::render_bodies(&site, None), || Theme::load(&opts.root, &site.config.theme));
+    let theme = theme.map_err(BuildError::Theme)?;
     // The Markdown sources are not read again; at 100,000 documents they are half a
     // gigabyte of the peak memory.
     for d in &mut site.docs {
@@ -258,7 +260,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     link_warnings(&site, &bodies, &mut diags);
     timings.push(("markdown", t.elapsed()));
     let t = Instant::now();
-    let theme = Theme::load(&opts.root, &site.config.theme).map_err(BuildError::Theme)?;
     let renderer = Renderer::new(&site, &theme, &bodies);
     let pages = renderer.pages();
     timings.push(("plan", t.elapsed()));

@@ -16,7 +16,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A rendered part of every page, or the template and the error that stopped it.
+type Chrome = Result<Arc<str>, (String, String)>;
 
 /// One file to write.
 pub struct Output {
@@ -96,6 +99,9 @@ pub struct Renderer<'a> {
     /// time a list shows it (a card appears in several lists; rendering it once per
     /// document instead of once per list was a sixth of a build's CPU).
     card_html: Vec<OnceLock<Result<[String; 2], String>>>,
+    /// The main menu per (section, the page is its index) and the footer; see [`Renderer::chrome`].
+    navs: Mutex<HashMap<(String, bool), Chrome>>,
+    footer: OnceLock<Chrome>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
     related_index: crate::site::RelatedIndex<'a>,
@@ -149,6 +155,8 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             card_html: cards.iter().map(|_| OnceLock::new()).collect(),
+            navs: Mutex::default(),
+            footer: OnceLock::new(),
             cards,
             bodies,
             related_index: site.related_index(),
@@ -844,8 +852,14 @@ impl<'a> Renderer<'a> {
 
     fn finish(&self, path: &str, template: &str, crumbs: Vec<(String, String)>, mut ctx: Value) -> Result<Output, RenderError> {
         let site = self.site;
+        let root = urls::root_prefix(path);
+        let section = path.split('/').next().unwrap_or("");
+        let current = path.strip_prefix(section) == Some("/index.html");
+        let (nav, footer) = self.chrome(section, current).map_err(|(template, message)| RenderError { page: path.into(), template, message })?;
         let obj = ctx.as_object_mut().expect("object");
-        obj.insert("root".into(), json!(urls::root_prefix(path)));
+        obj.insert("nav".into(), Value::String(with_root(&nav, &root)));
+        obj.insert("footer".into(), Value::String(with_root(&footer, &root)));
+        obj.insert("root".into(), Value::String(root));
         obj.insert("path".into(), json!(path));
         obj.insert("canonical".into(), json!(self.canonical(path)));
         obj.insert("breadcrumbs".into(), json!(crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>()));
@@ -861,6 +875,29 @@ impl<'a> Renderer<'a> {
             message: crate::diagnostics::error_chain(&e),
         })?;
         Ok(Output { path: path.to_string(), bytes })
+    }
+
+    /// The main menu of `section` (`current`: the page is the section's own index) and the
+    /// footer, from `nav.html` and `footer.html`, with [`ROOT_MARK`] for the way back to
+    /// the root. Rendered once per section rather than once per page: on every page they
+    /// were a twelfth of a build's CPU.
+    fn chrome(&self, section: &str, current: bool) -> Result<(Arc<str>, Arc<str>), (String, String)> {
+        let render = |template: &str, ctx: &tera::Context| -> Result<Arc<str>, (String, String)> {
+            self.theme.tera.render(template, ctx).map(Arc::from).map_err(|e| (template.to_string(), crate::diagnostics::error_chain(&e)))
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site_context);
+        ctx.insert("root", ROOT_MARK);
+        let footer = self.footer.get_or_init(|| render("footer.html", &ctx)).clone()?;
+        let key = (section.to_string(), current);
+        if let Some(nav) = self.navs.lock().expect("not poisoned").get(&key) {
+            return Ok((nav.clone()?, footer));
+        }
+        ctx.insert("section", section);
+        ctx.insert("current", &current);
+        let nav = render("nav.html", &ctx);
+        self.navs.lock().expect("not poisoned").insert(key, nav.clone());
+        Ok((nav?, footer))
     }
 
     fn make_site_context(&self) -> Value {

@@ -34,6 +34,8 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/base.html",
     "templates/macros.html",
     "templates/card.html",
+    "templates/nav.html",
+    "templates/footer.html",
     "templates/index.html",
     "templates/list.html",
     "templates/case.html",

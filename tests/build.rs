@@ -308,3 +308,30 @@ fn a_broken_card_template_fails_the_build_naming_it() {
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
 }
+
+#[test]
+fn the_main_menu_marks_the_current_section_on_every_page() {
+    let dir = full_site();
+    write(dir.path(), "templates/footer.html", "<p class=\"mine\"><a href=\"{{ root }}index.html\">独自フッター {{ site.title }}</a></p>");
+    build(dir.path()).unwrap();
+    let current = |page: &str, label: &str| -> Option<String> {
+        let text = read(dir.path(), page);
+        let nav = &text[text.find("class=\"global-nav\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        let link = nav.split("<li>").find(|li| li.contains(&format!(">{label}</a>")))?;
+        link.split("aria-current=\"").nth(1).map(|v| v[..v.find('"').unwrap()].to_string())
+    };
+    // The section's own list is the page; a page inside it is "true"; other sections nothing.
+    assert_eq!(current("cases/index.html", "取り組み事例").as_deref(), Some("page"));
+    assert_eq!(current("cases/kawagoe/index.html", "取り組み事例").as_deref(), Some("true"));
+    assert_eq!(current("cases/kawagoe/index.html", "多様な主体"), None);
+    assert_eq!(current("actors/index.html", "多様な主体").as_deref(), Some("page"));
+    assert_eq!(current("index.html", "取り組み事例"), None);
+    // Menu and footer links lead back to the root from every depth.
+    for page in ["index.html", "cases/index.html", "cases/kawagoe/index.html", "actors/shoten/index.html"] {
+        let text = read(dir.path(), page);
+        let up = "../".repeat(page.matches('/').count());
+        assert!(text.contains(&format!("<a href=\"{up}cases/index.html\"")), "{page}: menu link");
+        assert!(text.contains(&format!("<p class=\"mine\"><a href=\"{up}index.html\">独自フッター")), "{page}: footer");
+    }
+}

@@ -14,7 +14,7 @@ log=$(mktemp)
 port=$((20000 + RANDOM % 20000))
 "$KYOSO" serve --root "$site" --port "$port" > "$log" 2>&1 &
 spid=$!
-trap 'kill $spid 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $spid 2>/dev/null || true; wait $spid 2>/dev/null || true; rm -rf "$log" "${TMPDIR:-/tmp}/kyoso-serve-$spid"' EXIT
 for _ in $(seq 1 1200); do grep -q "127.0.0.1" "$log" && break; sleep 0.1; done
 out="${TMPDIR:-/tmp}/kyoso-serve-$spid/public"
 first=("$site"/content/cases/*.md); file=${first[0]}; slug=$(basename "$file" .md)

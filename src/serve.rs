@@ -31,7 +31,8 @@ const RELOAD: &str = r#"<script>
 </script>"#;
 
 pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
-    let out = std::env::temp_dir().join(format!("kyoso-serve-{}", std::process::id())).join("public");
+    remove_stale_previews(&std::env::temp_dir());
+    let out = std::env::temp_dir().join(format!("{PREVIEW_PREFIX}{}", std::process::id())).join("public");
     // Events name absolute paths; an absolute root lets them be matched to sources.
     let root = opts.root.canonicalize().unwrap_or(opts.root.clone());
     let opts = BuildOptions { output: Some(out.clone()), root: root.clone(), ..opts };
@@ -208,9 +209,49 @@ fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<s
     tiny_http::Response::from_data(bytes).with_header(header("Content-Type", mime)).with_status_code(status)
 }
 
+/// The preview is built in `<temp>/kyoso-serve-<pid>/`.
+const PREVIEW_PREFIX: &str = "kyoso-serve-";
+
+/// Removes the preview folders of `serve` processes that have ended. A preview is as big
+/// as the site (2 GB at 100,000 documents) and Ctrl+C ends `serve` without a chance to
+/// clean up, so each start clears what earlier ones left. (Unix only: elsewhere there is
+/// no cheap way to ask whether a process still runs, and the folders stay.)
+fn remove_stale_previews(temp: &Path) {
+    #[cfg(unix)]
+    for entry in std::fs::read_dir(temp).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(PREVIEW_PREFIX).and_then(|p| p.parse::<libc::pid_t>().ok()) else { continue };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let gone = pid > 0 && unsafe { libc::kill(pid, 0) } != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = temp;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn previews_of_ended_processes_are_removed_and_live_ones_kept() {
+        let temp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let live = std::process::id();
+        for pid in [dead, live] {
+            std::fs::create_dir_all(temp.path().join(format!("{PREVIEW_PREFIX}{pid}/public"))).unwrap();
+        }
+        std::fs::create_dir_all(temp.path().join("kyoso-serve-notes")).unwrap();
+        remove_stale_previews(temp.path());
+        assert!(!temp.path().join(format!("{PREVIEW_PREFIX}{dead}")).exists());
+        assert!(temp.path().join(format!("{PREVIEW_PREFIX}{live}/public")).is_dir());
+        assert!(temp.path().join("kyoso-serve-notes").is_dir());
+    }
 
     #[test]
     fn traversal_is_refused() {

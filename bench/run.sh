@@ -28,6 +28,8 @@ PAGEFIND=$(ls "$root"/bench/node_modules/@pagefind/linux-x64/bin/pagefind_extend
 # tens of thousands of them becomes several times slower run after run (cp -r of the same
 # 10,000-page tree: 1.0 s, then 6 s, 10 s, 22 s), which would measure the file system's
 # history rather than the tools. BENCH_DIR=/some/disk/dir measures a disk instead.
+# In memory, 100,000 documents need about 16 GB free (the sites, their outputs and Hugo's
+# own 10 GB).
 base=${BENCH_DIR:-}
 if [ -z "$base" ]; then
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base=${TMPDIR:-/tmp}; fi

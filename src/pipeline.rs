@@ -354,7 +354,7 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let analyzer = Analyzer::new(&site.config.search.synonyms);
     let docs = doc_infos(site, bodies);
-    let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]).to_vec());
+    let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]));
     let search = export(&analyzer, &docs, inverted);
     let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
     files.extend(crate::opendata::exports(site));

@@ -100,10 +100,11 @@ struct Chunk {
 
 impl Inverted {
     /// `fields(i)` gives document `i`'s text per field, in field order.
-    pub fn build<F, T>(analyzer: &Analyzer, n: usize, num_fields: usize, fields: F) -> Inverted
+    pub fn build<F, I>(analyzer: &Analyzer, n: usize, num_fields: usize, fields: F) -> Inverted
     where
-        F: Fn(usize) -> Vec<T> + Sync,
-        T: AsRef<str>,
+        F: Fn(usize) -> I + Sync,
+        I: IntoIterator,
+        I::Item: AsRef<str>,
     {
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let mut total_tokens = vec![0u64; num_fields];
@@ -146,15 +147,16 @@ impl Inverted {
 
 /// Documents `start..end`: each document's tokens counted first, so the chunk's postings
 /// grow once per (term, document), not once per token.
-fn chunk<F, T>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F) -> Chunk
+fn chunk<F, I>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F) -> Chunk
 where
-    F: Fn(usize) -> Vec<T> + Sync,
-    T: AsRef<str>,
+    F: Fn(usize) -> I + Sync,
+    I: IntoIterator,
+    I::Item: AsRef<str>,
 {
     let mut terms: Vec<FxHashMap<String, Run>> = (0..num_fields).map(|_| FxHashMap::default()).collect();
     let mut lengths = vec![Vec::with_capacity(end - start); num_fields];
     for doc in start..end {
-        for (fi, text) in fields(doc).iter().enumerate() {
+        for (fi, text) in fields(doc).into_iter().enumerate() {
             let folded = analyzer.fold(text.as_ref());
             let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
             let mut tokens = 0u32;

@@ -455,15 +455,22 @@ impl<'a> Renderer<'a> {
     /// Document `i`'s card from `card.html`, with an h2 and an h3 title and
     /// [`ROOT_MARK`] where the page's way back to the root goes.
     fn render_card(&self, i: usize) -> Result<[String; 2], String> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("item", &self.cards[i]);
-        ctx.insert("root", ROOT_MARK);
         let mut html: [String; 2] = Default::default();
         for (out, heading) in html.iter_mut().zip(["h2", "h3"]) {
-            ctx.insert("heading", heading);
-            *out = self.theme.tera.render("card.html", &ctx).map_err(|e| crate::diagnostics::error_chain(&e))?.trim().to_string();
+            *out = self.render_part("card.html", &[("item", json!(self.cards[i])), ("heading", json!(heading))])?.trim().to_string();
         }
         Ok(html)
+    }
+
+    /// A part shared by many pages (a card, the menu, the footer), rendered once from
+    /// `template` with `vars` and [`ROOT_MARK`] as `root`.
+    fn render_part(&self, template: &str, vars: &[(&str, Value)]) -> Result<String, String> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("root", ROOT_MARK);
+        for (name, value) in vars {
+            ctx.insert(*name, value);
+        }
+        self.theme.tera.render(template, &ctx).map_err(|e| crate::diagnostics::error_chain(&e))
     }
 
     /// The items of one collection, in order.
@@ -882,22 +889,19 @@ impl<'a> Renderer<'a> {
     /// the root. Rendered once per section rather than once per page: on every page they
     /// were a twelfth of a build's CPU.
     fn chrome(&self, section: &str, current: bool) -> Result<(Arc<str>, Arc<str>), (String, String)> {
-        let render = |template: &str, ctx: &tera::Context| -> Result<Arc<str>, (String, String)> {
-            self.theme.tera.render(template, ctx).map(Arc::from).map_err(|e| (template.to_string(), crate::diagnostics::error_chain(&e)))
+        let render = |template: &str, vars: &[(&str, Value)]| -> Chrome {
+            self.render_part(template, vars).map(Arc::from).map_err(|message| (template.to_string(), message))
         };
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", &self.site_context);
-        ctx.insert("root", ROOT_MARK);
-        let footer = self.footer.get_or_init(|| render("footer.html", &ctx)).clone()?;
-        let key = (section.to_string(), current);
-        if let Some(nav) = self.navs.lock().expect("not poisoned").get(&key) {
-            return Ok((nav.clone()?, footer));
-        }
-        ctx.insert("section", section);
-        ctx.insert("current", &current);
-        let nav = render("nav.html", &ctx);
-        self.navs.lock().expect("not poisoned").insert(key, nav.clone());
-        Ok((nav?, footer))
+        let footer = self.footer.get_or_init(|| render("footer.html", &[("site", self.site_context.clone())])).clone()?;
+        // Held while a section's menu is rendered the first time: a few dozen times a build.
+        let nav = self
+            .navs
+            .lock()
+            .expect("not poisoned")
+            .entry((section.to_string(), current))
+            .or_insert_with(|| render("nav.html", &[("site", self.site_context.clone()), ("section", json!(section)), ("current", json!(current))]))
+            .clone()?;
+        Ok((nav, footer))
     }
 
     fn make_site_context(&self) -> Value {
@@ -927,11 +931,9 @@ impl<'a> Renderer<'a> {
         (!base.is_empty()).then(|| urls::absolute(base, path))
     }
 
-    /// Items of a term or region page (at `base/index.html`), grouped by collection; a
-    /// collection with more than a page of items shows the first page and links to its
-    /// own list (see [`Renderer::sub_lists`]).
-    /// The sections of a term or region page at `path`: a page of each collection's
-    /// cards, and a link to the whole list when there are more.
+    /// Items of the term or region page at `path`, grouped by collection; a collection
+    /// with more than a page of items shows the first page and links to its own list (see
+    /// [`Renderer::sub_lists`]).
     fn sections(&self, path: &str, items: &[usize]) -> Result<Vec<Value>, RenderError> {
         let per = self.site.config.paginate;
         let base = path.trim_end_matches("/index.html");

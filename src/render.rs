@@ -468,7 +468,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("root", ROOT_MARK);
         for (name, value) in vars {
-            ctx.insert(*name, value);
+            ctx.insert(name.to_string(), value);
         }
         self.theme.tera.render(template, &ctx).map_err(|e| crate::diagnostics::error_chain(&e))
     }
@@ -873,7 +873,10 @@ impl<'a> Renderer<'a> {
         obj.insert("site".into(), self.site_context.clone());
         obj.insert("section".into(), json!(path.split('/').next().unwrap_or("")));
         obj.insert("today".into(), json!(site.today.to_string()));
-        let tera_ctx = tera::Context::from_value(ctx).map_err(|e| RenderError { page: path.into(), template: template.into(), message: e.to_string() })?;
+        let mut tera_ctx = tera::Context::new();
+        for (k, v) in obj_take(ctx) {
+            tera_ctx.insert_value(k, tera::Value::from_serializable(&v));
+        }
         // Straight into bytes: `render` would check the whole page is UTF-8 again.
         let mut bytes = Vec::with_capacity(16 * 1024);
         self.theme.tera.render_to(template, &tera_ctx, &mut bytes).map_err(|e| RenderError {
@@ -1137,6 +1140,13 @@ fn with_root(html: &str, root: &str) -> String {
 }
 
 /// `v` with `key` set to `value`. (`json!` would serialise an existing value again.)
+fn obj_take(v: Value) -> serde_json::Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("page contexts are objects"),
+    }
+}
+
 fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
     v.as_object_mut().expect("an object").insert(key.to_string(), value.into());
     v

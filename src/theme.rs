@@ -32,7 +32,7 @@ macro_rules! embed {
 /// The default theme, as shipped. `tests/theme.rs` checks this list against the folder.
 pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/base.html",
-    "templates/macros.html",
+    "templates/components.html",
     "templates/card.html",
     "templates/nav.html",
     "templates/footer.html",
@@ -111,10 +111,18 @@ impl Theme {
             .collect();
         let stamp = crate::model::fingerprint(&(&templates, files));
         let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| ThemeError(format!("テンプレートを読み込めません: {}", crate::diagnostics::error_chain(&e))))?;
+        tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(write_escaped);
+        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+            let mut message = format!("テンプレートを読み込めません:\n{e}");
+            // Themes written for tera 1 (before kyoso moved to tera 2) fail on their macros.
+            if let Some((name, _)) = templates.iter().find(|(_, t)| t.contains("{% macro ") || t.contains("{% import ")) {
+                message.push_str(&format!(
+                    "\n{name} は古い書き方（macro / import）です。macro は component に、呼び出し {{{{ m::cards(items=x) }}}} は {{{{<cards items={{x}} />}}}} に書き換えてください（既定テーマの components.html が見本です）。"
+                ));
+            }
+            ThemeError(message)
+        })?;
         Ok(Theme { tera, statics, stamp })
     }
 }
@@ -147,26 +155,32 @@ fn collect(dir: &Path, templates: &mut BTreeMap<String, String>, statics: &mut B
 /// Escapes what can break out of text or a quoted attribute. Unlike tera's default it
 /// leaves `/` alone, so URLs stay readable in the output and in link checkers.
 pub fn escape_html(input: &str) -> String {
+    let mut out = Vec::with_capacity(input.len() + 8);
+    write_escaped(input, &mut out).expect("writing to a Vec");
+    String::from_utf8(out).expect("runs of a str and ASCII entities")
+}
+
+/// [`escape_html`] straight into the template's output (tera's escape hook).
+fn write_escaped(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // The five characters are ASCII, and ASCII bytes never occur inside a multi-byte
     // UTF-8 character, so scanning bytes and copying the runs between them is safe (and
     // several times faster on Japanese text than decoding and re-encoding every char).
-    let mut out = String::with_capacity(input.len() + 8);
+    let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&input[start..i]);
-        out.push_str(entity);
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
         start = i + 1;
     }
-    out.push_str(&input[start..]);
-    out
+    out.write_all(&bytes[start..])
 }
 
 

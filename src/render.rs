@@ -16,10 +16,22 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 /// A rendered part of every page, or the template and the error that stopped it.
-type Chrome = Result<Arc<str>, (String, String)>;
+/// The menu and the footer of a page, or the template that failed and why.
+type Chrome = Result<(tera::Value, tera::Value), (String, String)>;
+
+/// A page's template variables, in the order they are set. tera values share their
+/// contents (cloning one is a reference count), so what many pages show — the site, a
+/// card, the menu — is made once and handed to each page as it is.
+type Vars = Vec<(&'static str, tera::Value)>;
+
+/// `vars!({"name": value, ...})`: [`Vars`] from anything serialisable; tera values inside
+/// are taken over as they are, not copied.
+macro_rules! vars {
+    ({ $($k:literal : $v:expr),* $(,)? }) => { vec![$(($k, tera::Value::from_serializable(&$v))),*] };
+}
 
 /// One file to write.
 pub struct Output {
@@ -99,9 +111,12 @@ pub struct Renderer<'a> {
     /// time a list shows it (a card appears in several lists; rendering it once per
     /// document instead of once per list was a sixth of a build's CPU).
     card_html: Vec<OnceLock<Result<[String; 2], String>>>,
-    /// The main menu per (section, the page is its index) and the footer; see [`Renderer::chrome`].
-    navs: Mutex<HashMap<(String, bool), Chrome>>,
-    footer: OnceLock<Chrome>,
+    /// Each card as a list item (`h2`, `h3`) for pages at depth 0, 1, 2, 3 below the root
+    /// (nearly every page), made the first time a page at that depth shows it.
+    card_items: Vec<[OnceLock<tera::Value>; CARD_DEPTHS]>,
+    /// The main menu and the footer per (section, the page is its index, way back to the
+    /// root); see [`Renderer::chrome`].
+    chrome: Mutex<HashMap<(String, bool, String), Chrome>>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
     related_index: crate::site::RelatedIndex<'a>,
@@ -110,6 +125,8 @@ pub struct Renderer<'a> {
     wide: HashMap<&'a str, Vec<usize>>,
     /// What every page shows of the site (title, menus, footer pages), made once.
     site_context: Value,
+    /// The same as a tera value, handed to every page.
+    site_value: tera::Value,
     /// Per document: a fingerprint of what other pages show of it (front matter, summary),
     /// and of everything (with the body). See [`Renderer::fingerprint`].
     stamps: Vec<(u64, u64)>,
@@ -155,8 +172,8 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             card_html: cards.iter().map(|_| OnceLock::new()).collect(),
-            navs: Mutex::default(),
-            footer: OnceLock::new(),
+            card_items: cards.iter().map(|_| Default::default()).collect(),
+            chrome: Mutex::default(),
             cards,
             bodies,
             related_index: site.related_index(),
@@ -166,8 +183,10 @@ impl<'a> Renderer<'a> {
             list_filters: HashMap::new(),
             related: None,
             site_context: Value::Null,
+            site_value: tera::Value::none(),
         };
         r.site_context = r.make_site_context();
+        r.site_value = tera::Value::from_serializable(&r.site_context);
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
     }
@@ -433,10 +452,11 @@ impl<'a> Renderer<'a> {
         items.iter().map(|&i| &self.cards[i]).collect()
     }
 
-    /// A card list for the page at `path` (the `cards` macro): per item its HTML, with
+    /// A card list for the page at `path` (the `cards` component): per item its HTML, with
     /// the page's links, as `h2` and `h3`.
-    fn card_list(&self, path: &str, items: &[usize]) -> Result<Value, RenderError> {
+    fn card_list(&self, path: &str, items: &[usize]) -> Result<tera::Value, RenderError> {
         let root = urls::root_prefix(path);
+        let depth = root.len() / "../".len();
         let mut list = Vec::with_capacity(items.len());
         for &i in items {
             let [h2, h3] = self.card_html[i].get_or_init(|| self.render_card(i)).as_ref().map_err(|message| RenderError {
@@ -444,12 +464,13 @@ impl<'a> Renderer<'a> {
                 template: "card.html".into(),
                 message: message.clone(),
             })?;
-            let mut item = serde_json::Map::new();
-            item.insert("h2".into(), Value::String(with_root(h2, &root)));
-            item.insert("h3".into(), Value::String(with_root(h3, &root)));
-            list.push(Value::Object(item));
+            let item = || tera::Value::from(HashMap::from([("h2", with_root(h2, &root)), ("h3", with_root(h3, &root))]));
+            list.push(match self.card_items[i].get(depth) {
+                Some(cell) => cell.get_or_init(item).clone(),
+                None => item(),
+            });
         }
-        Ok(Value::Array(list))
+        Ok(tera::Value::from(list))
     }
 
     /// Document `i`'s card from `card.html`, with an h2 and an h3 title and
@@ -463,7 +484,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A part shared by many pages (a card, the menu, the footer), rendered once from
-    /// `template` with `vars` and [`ROOT_MARK`] as `root`.
+    /// `template` with `vars` and [`ROOT_MARK`] as `root` unless `vars` sets it.
     fn render_part(&self, template: &str, vars: &[(&str, Value)]) -> Result<String, String> {
         let mut ctx = tera::Context::new();
         ctx.insert("root", ROOT_MARK);
@@ -480,7 +501,7 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, path: &str, plan: &Plan) -> Result<Output, RenderError> {
         let site = self.site;
-        let (template, title, crumbs, mut extra): (&str, String, Vec<(String, String)>, Value) = match plan {
+        let (template, title, crumbs, mut vars): (&str, String, Vec<(String, String)>, Vars) = match plan {
             Plan::Home => {
                 let cases: Vec<usize> = site.of(Collection::Case).map(|(i, _)| i).collect();
                 let mut by_date = cases.clone();
@@ -506,7 +527,7 @@ impl<'a> Renderer<'a> {
                     "index.html",
                     site.config.title.clone(),
                     Vec::new(),
-                    json!({
+                    vars!({
                         "intro": intro,
                         "latest_cases": self.card_list(path, &by_date.into_iter().take(6).collect::<Vec<_>>())?,
                         "upcoming_events": self.card_list(path, &upcoming.into_iter().take(3).collect::<Vec<_>>())?,
@@ -514,11 +535,11 @@ impl<'a> Renderer<'a> {
                         "guides": self.card_list(path, &guides)?,
                         "domains": domains,
                         "regions": regions,
-                        "counts": {
+                        "counts": json!({
                             "cases": site.of(Collection::Case).count(),
                             "actors": site.of(Collection::Actor).count(),
                             "events": site.of(Collection::Event).count(),
-                        },
+                        }),
                     }),
                 )
             }
@@ -543,7 +564,7 @@ impl<'a> Renderer<'a> {
                     "guide_print.html",
                     format!("{}（印刷用・全章）", d.common.title),
                     vec![("ガイドブック".into(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
-                    json!({"guide": self.cards[*i], "chapters": chapters, "intro": prefix_ids(&self.bodies[*i].html, "c0-")}),
+                    vars!({"guide": self.cards[*i], "chapters": chapters, "intro": prefix_ids(&self.bodies[*i].html, "c0-")}),
                 )
             }
             Plan::List { collection, items, page, pages } => {
@@ -565,12 +586,12 @@ impl<'a> Renderer<'a> {
                     "list.html",
                     title,
                     crumbs,
-                    with(json!({"heading": label, "total": total, "pager": pager, "collection": collection, "filters": filters}), "items", self.card_list(path, items)?),
+                    with(vars!({"heading": label, "total": total, "pager": pager, "collection": collection, "filters": filters}), "items", self.card_list(path, items)?),
                 )
             }
             Plan::Events => {
                 let (upcoming, past) = self.split_events();
-                ("events.html", "イベント・研修".into(), Vec::new(), json!({"upcoming": self.card_list(path, &upcoming)?, "past": self.card_list(path, &past)?}))
+                ("events.html", "イベント・研修".into(), Vec::new(), vars!({"upcoming": self.card_list(path, &upcoming)?, "past": self.card_list(path, &past)?}))
             }
             Plan::Policies => {
                 let mut years: Vec<(String, Vec<usize>)> = Vec::new();
@@ -583,15 +604,15 @@ impl<'a> Renderer<'a> {
                         None => years.push((y, vec![i])),
                     }
                 }
-                let groups = years.iter().map(|(y, v)| Ok(with(json!({"name": y}), "items", self.card_list(path, v)?))).collect::<Result<Vec<Value>, RenderError>>()?;
-                ("policies.html", "施策・予算".into(), Vec::new(), json!({"groups": groups}))
+                let groups = years.iter().map(|(y, v)| Ok(map(with(vars!({"name": y}), "items", self.card_list(path, v)?)))).collect::<Result<Vec<_>, RenderError>>()?;
+                ("policies.html", "施策・予算".into(), Vec::new(), vars!({"groups": groups}))
             }
             Plan::Guides => {
                 let guides: Vec<Value> = site
                     .of(Collection::Guide)
                     .map(|(i, d)| json!({"card": self.cards[i], "chapters": self.cards(&site.chapters(&d.slug))}))
                     .collect();
-                ("guides.html", "ガイドブック".into(), Vec::new(), json!({"guides": guides}))
+                ("guides.html", "ガイドブック".into(), Vec::new(), vars!({"guides": guides}))
             }
             Plan::DomainIndex => {
                 let by = site.by_domain();
@@ -606,7 +627,7 @@ impl<'a> Renderer<'a> {
                                "actors": self.of_collection(items, Collection::Actor).count()})
                     })
                     .collect();
-                ("terms.html", "分野から探す".into(), Vec::new(), json!({"terms": terms}))
+                ("terms.html", "分野から探す".into(), Vec::new(), vars!({"terms": terms}))
             }
             Plan::Domain { name, items } => {
                 let TermPage { title, crumbs, .. } = term_page(plan).expect("term page");
@@ -615,7 +636,7 @@ impl<'a> Renderer<'a> {
                 title,
                 crumbs,
                 with(
-                    json!({"term": name, "partners": [{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]}),
+                    vars!({"term": name, "partners": json!([{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}])}),
                     "sections",
                     self.sections(path, items)?,
                 ),
@@ -630,7 +651,7 @@ impl<'a> Renderer<'a> {
                                "children": munis.iter().map(|(m, v)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&p), urls::encode_segment(m)), "count": v.len()})).collect::<Vec<_>>()})
                     })
                     .collect();
-                ("regions.html", "地域から探す".into(), Vec::new(), json!({"regions": regions}))
+                ("regions.html", "地域から探す".into(), Vec::new(), vars!({"regions": regions}))
             }
             Plan::Region { prefecture, municipality, items, children } => {
                 let TermPage { title: page_title, crumbs, .. } = term_page(plan).expect("term page");
@@ -664,7 +685,7 @@ impl<'a> Renderer<'a> {
                     crumbs,
                     with(
                         with(
-                            json!({"region": title, "prefecture": prefecture, "municipality": municipality, "children": children, "partners": partners}),
+                            vars!({"region": title, "prefecture": prefecture, "municipality": municipality, "children": children, "partners": partners}),
                             "sections",
                             self.sections(path, items)?,
                         ),
@@ -675,7 +696,7 @@ impl<'a> Renderer<'a> {
             }
             Plan::Kind { items, .. } | Plan::Relation { items, .. } => {
                 let TermPage { title, name, crumbs, .. } = term_page(plan).expect("term page");
-                ("term.html", title, crumbs, with(json!({"term": name}), "sections", self.sections(path, items)?))
+                ("term.html", title, crumbs, with(vars!({"term": name}), "sections", self.sections(path, items)?))
             }
             Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
                 let mut crumbs = crumbs.clone();
@@ -690,7 +711,7 @@ impl<'a> Renderer<'a> {
                     title,
                     crumbs,
                     with(
-                        json!({"heading": heading, "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages), "collection": collection, "filters": []}),
+                        vars!({"heading": heading, "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages), "collection": collection, "filters": json!([])}),
                         "items",
                         self.card_list(path, items)?,
                     ),
@@ -706,9 +727,9 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 let groups: Vec<Value> = groups.iter().map(|(c, v)| json!({"name": c, "links": v})).collect();
-                ("links.html", "関連リンク".into(), Vec::new(), json!({"groups": groups}))
+                ("links.html", "関連リンク".into(), Vec::new(), vars!({"groups": groups}))
             }
-            Plan::Search => ("search.html", "サイト内検索".into(), Vec::new(), json!({})),
+            Plan::Search => ("search.html", "サイト内検索".into(), Vec::new(), Vars::new()),
             Plan::Map => {
                 let actors: Vec<usize> = site.of(Collection::Actor).map(|(i, _)| i).collect();
                 let located: Vec<Value> = actors
@@ -721,9 +742,9 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 let kinds: Vec<&str> = vocab::ACTOR_KINDS.iter().copied().filter(|k| site.of(Collection::Actor).any(|(_, d)| d.actor().is_some_and(|a| a.kind == *k))).collect();
-                ("map.html", "地図から探す".into(), Vec::new(), json!({"actors": located, "kinds": kinds, "domains": site.domains}))
+                ("map.html", "地図から探す".into(), Vec::new(), vars!({"actors": located, "kinds": kinds, "domains": site.domains}))
             }
-            Plan::Partners => ("partners.html", "協力できる主体を探す".into(), Vec::new(), json!({"domains": site.domains, "prefectures": vocab::PREFECTURES})),
+            Plan::Partners => ("partners.html", "協力できる主体を探す".into(), Vec::new(), vars!({"domains": site.domains, "prefectures": vocab::PREFECTURES})),
             Plan::Apply => {
                 let fields: Vec<Value> = crate::schema::COMMON[..2]
                     .iter()
@@ -743,17 +764,16 @@ impl<'a> Renderer<'a> {
                     })
                     .collect();
                 let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
-                ("apply.html", "掲載の申し込み".into(), Vec::new(), json!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
+                ("apply.html", "掲載の申し込み".into(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
             }
-            Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), json!({})),
+            Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), Vars::new()),
             Plan::Alias { target } => {
                 let d = &site.docs[*target];
-                ("alias.html", d.common.title.clone(), Vec::new(), json!({"target": urls::relative(path, &d.url), "canonical": self.canonical(&d.url)}))
+                ("alias.html", d.common.title.clone(), Vec::new(), vars!({"target": urls::relative(path, &d.url), "canonical": self.canonical(&d.url)}))
             }
         };
-        let obj = extra.as_object_mut().expect("object");
-        obj.insert("title".into(), json!(title));
-        self.finish(path, template, crumbs, extra)
+        vars.push(("title", title.into()));
+        self.finish(path, template, crumbs, vars)
     }
 
     fn render_doc(&self, path: &str, i: usize) -> Result<Output, RenderError> {
@@ -774,7 +794,7 @@ impl<'a> Renderer<'a> {
         if let Some((l, u)) = section {
             crumbs.push((l.into(), u.into()));
         }
-        let page = json!({
+        let page = map(vars!({
             "title": d.common.title,
             "summary": d.common.summary,
             "content": body.html,
@@ -789,9 +809,8 @@ impl<'a> Renderer<'a> {
             "region_url": card.region_url,
             "meta": d.meta,
             "images": d.common.images.iter().map(|im| json!({"src": urls::relative(&d.url, &urls::normalize(&urls::join(&d.url.rsplit_once('/').map(|x| x.0).unwrap_or(""), &im.src)).unwrap_or_default()), "alt": im.alt})).collect::<Vec<_>>(),
-        });
-        let mut top = serde_json::Map::new();
-        let extra = &mut top;
+        }));
+        let mut extra = Vars::new();
         let template = match &d.meta {
             Meta::Case(c) => {
                 let actor_details: Vec<Value> = c
@@ -800,38 +819,37 @@ impl<'a> Renderer<'a> {
                     .filter_map(|a| site.get(Collection::Actor, a))
                     .map(|a| json!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
                     .collect();
-                extra.insert("actors".into(), json!(actor_details));
-                extra.insert("relation_label".into(), json!(c.business_relation.as_deref().and_then(vocab::relation_label)));
-                extra.insert("steps".into(), json!(c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>()));
-                extra.insert("started".into(), json!(c.started.as_deref().map(started_ja)));
-                extra.insert("related".into(), self.card_list(path, &self.related(i))?);
+                extra.extend(vars!({
+                    "actors": actor_details,
+                    "relation_label": c.business_relation.as_deref().and_then(vocab::relation_label),
+                    "steps": c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>(),
+                    "started": c.started.as_deref().map(started_ja),
+                    "related": self.card_list(path, &self.related(i))?,
+                }));
                 "case.html"
             }
             Meta::Actor(a) => {
-                extra.insert("cases".into(), self.card_list(path, site.cases_of_actor(&d.slug))?);
-                extra.insert("scale_label".into(), json!(a.scale.as_deref().and_then(vocab::scale_label)));
-                extra.insert("kind_url".into(), json!(term_url("kinds", &a.kind)));
-                extra.insert("map_url".into(), json!(format!("map/index.html?kind={}", urls::encode_segment(&a.kind))));
-                extra.insert("registered".into(), json!(a.registered.as_deref().map(date_ja)));
-                extra.insert(
-                    "municipality_links".into(),
-                    json!(a.municipalities.iter().map(|m| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>()),
-                );
+                extra.extend(vars!({
+                    "cases": self.card_list(path, site.cases_of_actor(&d.slug))?,
+                    "scale_label": a.scale.as_deref().and_then(vocab::scale_label),
+                    "kind_url": term_url("kinds", &a.kind),
+                    "map_url": format!("map/index.html?kind={}", urls::encode_segment(&a.kind)),
+                    "registered": a.registered.as_deref().map(date_ja),
+                    "municipality_links": a.municipalities.iter().map(|m| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>(),
+                }));
                 "actor.html"
             }
             Meta::Event(e) => {
-                extra.insert("when".into(), json!(event_when(&e.start, e.end.as_deref())));
                 let upcoming = event_day(&e.end.clone().unwrap_or_else(|| e.start.clone())).is_some_and(|day| day >= site.today);
-                extra.insert("upcoming".into(), json!(upcoming));
+                extra.extend(vars!({"when": event_when(&e.start, e.end.as_deref()), "upcoming": upcoming}));
                 "event.html"
             }
             Meta::Policy(p) => {
-                extra.insert("fiscal_year_label".into(), json!(p.fiscal_year.as_deref().map(fiscal_year_label)));
+                extra.extend(vars!({"fiscal_year_label": p.fiscal_year.as_deref().map(fiscal_year_label)}));
                 "policy.html"
             }
             Meta::Guide(_) => {
-                extra.insert("chapters".into(), json!(self.cards(&site.chapters(&d.slug))));
-                extra.insert("print_url".into(), json!(format!("guides/{}/print/index.html", d.slug)));
+                extra.extend(vars!({"chapters": self.cards(&site.chapters(&d.slug)), "print_url": format!("guides/{}/print/index.html", d.slug)}));
                 "guide.html"
             }
             Meta::Plain {} if d.collection == Collection::Chapter => {
@@ -840,46 +858,48 @@ impl<'a> Renderer<'a> {
                 let pos = chapters.iter().position(|&c| c == i).unwrap_or(0);
                 if let Some(g) = site.get(Collection::Guide, guide_slug) {
                     crumbs.push((g.common.title.clone(), g.url.clone()));
-                    extra.insert("guide".into(), json!({"title": g.common.title, "url": g.url, "print_url": format!("guides/{}/print/index.html", g.slug)}));
+                    extra.extend(vars!({"guide": json!({"title": g.common.title, "url": g.url, "print_url": format!("guides/{}/print/index.html", g.slug)})}));
                 }
-                extra.insert("chapters".into(), json!(chapters.iter().enumerate().map(|(n, &c)| json!({"number": n + 1, "title": site.docs[c].common.title, "url": site.docs[c].url, "current": c == i})).collect::<Vec<_>>()));
-                extra.insert("number".into(), json!(pos + 1));
-                extra.insert("prev".into(), json!(pos.checked_sub(1).map(|p| &self.cards[chapters[p]])));
-                extra.insert("next".into(), json!(chapters.get(pos + 1).map(|&n| &self.cards[n])));
+                extra.extend(vars!({
+                    "chapters": chapters.iter().enumerate().map(|(n, &c)| json!({"number": n + 1, "title": site.docs[c].common.title, "url": site.docs[c].url, "current": c == i})).collect::<Vec<_>>(),
+                    "number": pos + 1,
+                    "prev": pos.checked_sub(1).map(|p| &self.cards[chapters[p]]),
+                    "next": chapters.get(pos + 1).map(|&n| &self.cards[n]),
+                }));
                 "chapter.html"
             }
             Meta::Plain {} => "page.html",
         };
-        top.insert("jsonld".into(), json!(json_ld(site, d).map(|v| script_json(&v))));
-        top.insert("page".into(), page);
-        top.insert("title".into(), json!(d.common.title));
-        let ctx = Value::Object(top);
-        self.finish(path, template, crumbs, ctx)
+        extra.extend(vars!({"jsonld": json_ld(site, d).map(|v| script_json(&v)), "page": page, "title": d.common.title}));
+        self.finish(path, template, crumbs, extra)
     }
 
-    fn finish(&self, path: &str, template: &str, crumbs: Vec<(String, String)>, mut ctx: Value) -> Result<Output, RenderError> {
+    fn finish(&self, path: &str, template: &str, crumbs: Vec<(String, String)>, vars: Vars) -> Result<Output, RenderError> {
         let site = self.site;
         let root = urls::root_prefix(path);
         let section = path.split('/').next().unwrap_or("");
         let current = path.strip_prefix(section) == Some("/index.html");
-        let (nav, footer) = self.chrome(section, current).map_err(|(template, message)| RenderError { page: path.into(), template, message })?;
-        let obj = ctx.as_object_mut().expect("object");
-        obj.insert("nav".into(), Value::String(with_root(&nav, &root)));
-        obj.insert("footer".into(), Value::String(with_root(&footer, &root)));
-        obj.insert("root".into(), Value::String(root));
-        obj.insert("path".into(), json!(path));
-        obj.insert("canonical".into(), json!(self.canonical(path)));
-        obj.insert("breadcrumbs".into(), json!(crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>()));
-        obj.insert("site".into(), self.site_context.clone());
-        obj.insert("section".into(), json!(path.split('/').next().unwrap_or("")));
-        obj.insert("today".into(), json!(site.today.to_string()));
-        let mut tera_ctx = tera::Context::new();
-        for (k, v) in obj_take(ctx) {
-            tera_ctx.insert_value(k, tera::Value::from_serializable(&v));
+        let (nav, footer) = self.chrome(section, current, &root).map_err(|(template, message)| RenderError { page: path.into(), template, message })?;
+        let mut ctx = tera::Context::new();
+        for (k, v) in vars {
+            ctx.insert_value(k, v);
+        }
+        for (k, v) in vars!({
+            "nav": nav,
+            "footer": footer,
+            "root": root,
+            "path": path,
+            "canonical": self.canonical(path),
+            "breadcrumbs": crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>(),
+            "site": self.site_value,
+            "section": section,
+            "today": site.today.to_string(),
+        }) {
+            ctx.insert_value(k, v);
         }
         // Straight into bytes: `render` would check the whole page is UTF-8 again.
         let mut bytes = Vec::with_capacity(16 * 1024);
-        self.theme.tera.render_to(template, &tera_ctx, &mut bytes).map_err(|e| RenderError {
+        self.theme.tera.render_to(template, &ctx, &mut bytes).map_err(|e| RenderError {
             page: path.into(),
             template: template.into(),
             message: crate::diagnostics::error_chain(&e),
@@ -888,23 +908,27 @@ impl<'a> Renderer<'a> {
     }
 
     /// The main menu of `section` (`current`: the page is the section's own index) and the
-    /// footer, from `nav.html` and `footer.html`, with [`ROOT_MARK`] for the way back to
-    /// the root. Rendered once per section rather than once per page: on every page they
-    /// were a twelfth of a build's CPU.
-    fn chrome(&self, section: &str, current: bool) -> Result<(Arc<str>, Arc<str>), (String, String)> {
-        let render = |template: &str, vars: &[(&str, Value)]| -> Chrome {
-            self.render_part(template, vars).map(Arc::from).map_err(|message| (template.to_string(), message))
-        };
-        let footer = self.footer.get_or_init(|| render("footer.html", &[("site", self.site_context.clone())])).clone()?;
-        // Held while a section's menu is rendered the first time: a few dozen times a build.
-        let nav = self
-            .navs
+    /// footer, from `nav.html` and `footer.html`, for pages whose way back to the root is
+    /// `root`. Rendered once per (section, depth) rather than once per page: on every
+    /// page they were a twelfth of a build's CPU.
+    fn chrome(&self, section: &str, current: bool, root: &str) -> Chrome {
+        // Held while a combination is rendered the first time: a few dozen times a build.
+        self.chrome
             .lock()
             .expect("not poisoned")
-            .entry((section.to_string(), current))
-            .or_insert_with(|| render("nav.html", &[("site", self.site_context.clone()), ("section", json!(section)), ("current", json!(current))]))
-            .clone()?;
-        Ok((nav, footer))
+            .entry((section.to_string(), current, root.to_string()))
+            .or_insert_with(|| {
+                let render = |template: &str, vars: &[(&str, Value)]| {
+                    self.render_part(template, vars).map(tera::Value::from).map_err(|message| (template.to_string(), message))
+                };
+                let site = ("site", self.site_context.clone());
+                let root = ("root", json!(root));
+                Ok((
+                    render("nav.html", &[site.clone(), root.clone(), ("section", json!(section)), ("current", json!(current))])?,
+                    render("footer.html", &[site, root])?,
+                ))
+            })
+            .clone()
     }
 
     fn make_site_context(&self) -> Value {
@@ -937,7 +961,7 @@ impl<'a> Renderer<'a> {
     /// Items of the term or region page at `path`, grouped by collection; a collection
     /// with more than a page of items shows the first page and links to its own list (see
     /// [`Renderer::sub_lists`]).
-    fn sections(&self, path: &str, items: &[usize]) -> Result<Vec<Value>, RenderError> {
+    fn sections(&self, path: &str, items: &[usize]) -> Result<tera::Value, RenderError> {
         let per = self.site.config.paginate;
         let base = path.trim_end_matches("/index.html");
         let mut sections = Vec::new();
@@ -948,9 +972,9 @@ impl<'a> Renderer<'a> {
             }
             let more = (items.len() > per)
                 .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": items.len()}));
-            sections.push(with(json!({"collection": c, "label": c.label(), "more": more}), "items", self.card_list(path, &items[..items.len().min(per)])?));
+            sections.push(map(with(vars!({"collection": c, "label": c.label(), "more": more}), "items", self.card_list(path, &items[..items.len().min(per)])?)));
         }
-        Ok(sections)
+        Ok(sections.into())
     }
 
     /// Paginated lists of each collection of a term or region page that has more than
@@ -1117,6 +1141,9 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
     (cut, false)
 }
 
+/// Page depths whose card items are kept (see `Renderer::card_items`).
+const CARD_DEPTHS: usize = 4;
+
 /// Stands for the page's way back to the site root in [`Renderer::card_list`]'s cards,
 /// which are rendered once for pages at every depth.
 const ROOT_MARK: &str = "\u{1}root\u{1}";
@@ -1139,17 +1166,15 @@ fn with_root(html: &str, root: &str) -> String {
     out
 }
 
-/// `v` with `key` set to `value`. (`json!` would serialise an existing value again.)
-fn obj_take(v: Value) -> serde_json::Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        _ => unreachable!("page contexts are objects"),
-    }
+/// `vars` with `key` set to `value`.
+fn with(mut vars: Vars, key: &'static str, value: tera::Value) -> Vars {
+    vars.push((key, value));
+    vars
 }
 
-fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
-    v.as_object_mut().expect("an object").insert(key.to_string(), value.into());
-    v
+/// [`Vars`] as one map value (a list entry, a section).
+fn map(vars: Vars) -> tera::Value {
+    tera::Value::from(vars.into_iter().collect::<HashMap<_, _>>())
 }
 
 pub fn term_url(kind: &str, term: &str) -> String {

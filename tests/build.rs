@@ -302,6 +302,19 @@ fn a_broken_card_template_fails_the_build_naming_it() {
     let before = snapshot(&dir.path().join("public"));
     let message = errors(build(dir.path()));
     assert!(message.contains("card.html"), "{message}");
+    // Where: the template, its line and column, the field.
+    assert!(message.contains("card.html:1:13") && message.contains("no_such_field"), "{message}");
+    assert_eq!(snapshot(&dir.path().join("public")), before);
+}
+
+#[test]
+fn a_theme_still_written_with_tera_1_macros_is_told_how_to_rewrite_them() {
+    let dir = full_site();
+    write(dir.path(), "templates/macros.html", "{% macro badge(text) %}<span>{{ text }}</span>{% endmacro badge %}");
+    let before = snapshot(&dir.path().join("public"));
+    let message = errors(build(dir.path()));
+    assert!(message.contains("macros.html:1:4"), "{message}");
+    assert!(message.contains("component") && message.contains("components.html"), "{message}");
     assert_eq!(snapshot(&dir.path().join("public")), before);
 }
 

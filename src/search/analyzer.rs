@@ -58,9 +58,10 @@ pub struct Analyzer {
     /// character, looked up by binary search (a few dozen entries, probed once per
     /// character of every indexed text).
     folds: Vec<(char, Vec<(String, String)>)>,
-    /// Bit `c % 128` is set for every first character in `folds`: most characters are
-    /// ruled out by one AND before the binary search.
-    first_mask: u128,
+    /// Bit `c` is set for every first character in `folds` (bit `c % 65536` for the few
+    /// outside the Basic Multilingual Plane): all other characters are ruled out by one
+    /// look-up in 8 KB before the binary search.
+    first_bits: Vec<u64>,
     /// The groups as normalised surface forms, for highlighting in the browser.
     pub groups: Vec<Vec<String>>,
 }
@@ -89,7 +90,11 @@ impl Analyzer {
         }
         a.folds = folds.into_iter().collect();
         a.folds.sort_by_key(|(c, _)| *c);
-        a.first_mask = a.folds.iter().fold(0, |m, (c, _)| m | 1 << (*c as u32 % 128));
+        a.first_bits = vec![0; 1 << 10];
+        for (c, _) in &a.folds {
+            let bit = *c as usize % (1 << 16);
+            a.first_bits[bit / 64] |= 1 << (bit % 64);
+        }
         a
     }
 
@@ -109,7 +114,8 @@ impl Analyzer {
         let mut out = String::with_capacity(norm.len());
         let (mut copied, mut skip_to) = (0, 0);
         for (i, c) in norm.char_indices() {
-            if i < skip_to || self.first_mask & 1 << (c as u32 % 128) == 0 {
+            let bit = c as usize % (1 << 16);
+            if i < skip_to || self.first_bits[bit / 64] & 1 << (bit % 64) == 0 {
                 continue;
             }
             let Ok(k) = self.folds.binary_search_by_key(&c, |(first, _)| *first) else { continue };
@@ -224,15 +230,26 @@ pub fn normalize(text: &str) -> String {
         return normalize_fully(text);
     }
     let mut out = String::with_capacity(text.len());
-    // Where the last plain character starts in `text` and in `out`.
+    // `text[..copied]` is in `out`; characters after it that stay as they are (most) are
+    // copied in runs, when one that changes comes or at the end.
+    let mut copied = 0;
+    // Where the last plain character starts in `text` and in `out` (once copied).
     let mut last_plain: Option<(usize, usize)> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if is_plain(c) {
-            last_plain = Some((i, out.len()));
-            out.push(kata_to_hira(c.to_ascii_lowercase()));
+            let mapped = kata_to_hira(c.to_ascii_lowercase());
+            if mapped == c {
+                last_plain = Some((i, out.len() + (i - copied)));
+            } else {
+                out.push_str(&text[copied..i]);
+                last_plain = Some((i, out.len()));
+                out.push(mapped);
+                copied = i + c.len_utf8();
+            }
             continue;
         }
+        out.push_str(&text[copied..i]);
         let (from, cut) = last_plain.take().unwrap_or((i, out.len()));
         let mut end = text.len();
         while let Some(&(j, d)) = chars.peek() {
@@ -244,7 +261,9 @@ pub fn normalize(text: &str) -> String {
         }
         out.truncate(cut);
         out.push_str(&normalize_fully(&text[from..end]));
+        copied = end;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -297,7 +316,13 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_cjk(c) && c.is_alphabetic())
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_japanese_punctuation(c) && !is_cjk(c) && c.is_alphabetic())
+}
+
+/// 、。「」・ and the like: not letters, ruled out before the Unicode tables (which cost
+/// more than all the rest of tokenising Japanese prose).
+fn is_japanese_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x3004 | 0x3008..=0x3020 | 0x30FB)
 }
 
 enum Run {
@@ -439,6 +464,13 @@ mod tests {
             i += 1;
         }
         out
+    }
+
+    #[test]
+    fn japanese_punctuation_has_no_letters() {
+        for c in (0x3000..=0x3004).chain(0x3008..=0x3020).chain([0x30FB]).filter_map(char::from_u32) {
+            assert!(super::is_japanese_punctuation(c) && !c.is_alphabetic(), "{c:?}");
+        }
     }
 
     #[test]

@@ -158,16 +158,25 @@ where
     for doc in start..end {
         for (fi, text) in fields(doc).into_iter().enumerate() {
             let folded = analyzer.fold(text.as_ref());
+            let ranges = index_token_ranges(&folded);
+            // Tokens of up to 8 bytes (CJK bigrams, short words: nearly all) are counted
+            // under their bytes as one number, which hashes and compares without a
+            // `memcmp`; the count keeps where the token is, to name it afterwards.
+            let mut short: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::with_capacity_and_hasher(ranges.len() / 2, Default::default());
             let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
             let mut tokens = 0u32;
-            for (a, b) in index_token_ranges(&folded) {
+            for (a, b) in ranges {
                 if b - a > MAX_TOKEN_LEN {
                     continue;
                 }
-                *counts.entry(&folded[a..b]).or_insert(0) += 1;
+                match pack(&folded.as_bytes()[a..b]) {
+                    Some(key) => short.entry(key).or_insert((0, a as u32, b as u32)).0 += 1,
+                    None => *counts.entry(&folded[a..b]).or_insert(0) += 1,
+                }
                 tokens += 1;
             }
             lengths[fi].push(tokens);
+            counts.extend(short.into_values().map(|(tf, a, b)| (&folded[a as usize..b as usize], tf)));
             let field = &mut terms[fi];
             for (&term, &tf) in &counts {
                 match field.get_mut(term) {
@@ -187,6 +196,18 @@ where
         }
     }
     Chunk { partitions, lengths }
+}
+
+/// A token of at most 8 bytes as one number: its bytes, zero-padded. Tokens never hold a
+/// NUL (it is neither a CJK nor a word character), so two tokens get the same number
+/// only if they are the same.
+fn pack(bytes: &[u8]) -> Option<u64> {
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    key[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(key))
 }
 
 /// The export encoding of one term over all its fields.

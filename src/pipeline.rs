@@ -324,7 +324,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     staging.commit().map_err(io_error(&out_dir))?;
     timings.push(("write", t.elapsed()));
     diags.sort();
-    Ok(BuildReport { pages: pages.len(), files, diagnostics: diags, timings, output: out_dir })
+    let pages_written = pages.len();
+    drop(page_paths);
+    drop(renderer);
+    free_later((site, bodies, theme, pages));
+    Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir })
 }
 
 enum Failure {
@@ -360,6 +364,12 @@ pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<V
     files.extend(crate::opendata::exports(site));
     files.extend(crate::feeds::feeds(site, page_paths));
     Ok(files)
+}
+
+/// Frees `v` on a thread of its own: at 10,000 documents freeing what a build made takes
+/// 20 ms on one core after the last file is written, and `kyoso build` need not wait.
+fn free_later<T: Send + 'static>(v: T) {
+    std::thread::spawn(move || drop(v));
 }
 
 /// `kyoso search`: the same index the browser gets, queried from the terminal.

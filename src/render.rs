@@ -111,8 +111,8 @@ pub struct Renderer<'a> {
     /// time a list shows it (a card appears in several lists; rendering it once per
     /// document instead of once per list was a sixth of a build's CPU).
     card_html: Vec<OnceLock<Result<[String; 2], String>>>,
-    /// Each card as a list item (`h2`, `h3`) for pages at depth 0, 1, 2, 3 below the root
-    /// (nearly every page), made the first time a page at that depth shows it.
+    /// Each card as a list item (`h2`, `h3`) per depth of the page below the root, made
+    /// the first time a page at that depth shows it.
     card_items: Vec<[OnceLock<tera::Value>; CARD_DEPTHS]>,
     /// The main menu and the footer per (section, the page is its index, way back to the
     /// root); see [`Renderer::chrome`].
@@ -1141,8 +1141,9 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
     (cut, false)
 }
 
-/// Page depths whose card items are kept (see `Renderer::card_items`).
-const CARD_DEPTHS: usize = 4;
+/// Page depths whose card items are kept (see `Renderer::card_items`); the deepest
+/// pages, a municipality's paginated list, are 6 folders down.
+const CARD_DEPTHS: usize = 8;
 
 /// Stands for the page's way back to the site root in [`Renderer::card_list`]'s cards,
 /// which are rendered once for pages at every depth.

@@ -153,49 +153,88 @@ where
     I: IntoIterator,
     I::Item: AsRef<str>,
 {
-    let mut terms: Vec<FxHashMap<String, Run>> = (0..num_fields).map(|_| FxHashMap::default()).collect();
+    // The chunk's terms, numbered in the order they are first seen.
+    let mut short_ids: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut long_ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    // Per field: (term number, document, frequency), appended in document order. One flat
+    // list written front to back, where a growing buffer per term was written all over
+    // memory (the indexer waited on memory more than it computed).
+    let mut postings: Vec<Vec<(u32, u32, u32)>> = (0..num_fields).map(|_| Vec::new()).collect();
     let mut lengths = vec![Vec::with_capacity(end - start); num_fields];
+    // Tokens of up to 8 bytes (CJK bigrams, short words: nearly all) are counted under
+    // their bytes as one number, which hashes and compares without a `memcmp`; the count
+    // keeps where the token is, to name it when it is new to the chunk.
+    let mut short: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::default();
     for doc in start..end {
+        let doc_id = doc as u32;
         for (fi, text) in fields(doc).into_iter().enumerate() {
             let folded = analyzer.fold(text.as_ref());
-            let ranges = index_token_ranges(&folded);
-            // Tokens of up to 8 bytes (CJK bigrams, short words: nearly all) are counted
-            // under their bytes as one number, which hashes and compares without a
-            // `memcmp`; the count keeps where the token is, to name it afterwards.
-            let mut short: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::with_capacity_and_hasher(ranges.len() / 2, Default::default());
-            let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
+            let mut long: FxHashMap<&str, u32> = FxHashMap::default();
             let mut tokens = 0u32;
-            for (a, b) in ranges {
+            for (a, b) in index_token_ranges(&folded) {
                 if b - a > MAX_TOKEN_LEN {
                     continue;
                 }
                 match pack(&folded.as_bytes()[a..b]) {
                     Some(key) => short.entry(key).or_insert((0, a as u32, b as u32)).0 += 1,
-                    None => *counts.entry(&folded[a..b]).or_insert(0) += 1,
+                    None => *long.entry(&folded[a..b]).or_insert(0) += 1,
                 }
                 tokens += 1;
             }
             lengths[fi].push(tokens);
-            counts.extend(short.into_values().map(|(tf, a, b)| (&folded[a as usize..b as usize], tf)));
-            let field = &mut terms[fi];
-            for (&term, &tf) in &counts {
-                match field.get_mut(term) {
-                    Some(run) => run.push(doc as u32, tf),
+            let list = &mut postings[fi];
+            for (key, (tf, a, b)) in short.drain() {
+                let id = *short_ids.entry(key).or_insert_with(|| number(&mut names, &folded[a as usize..b as usize]));
+                list.push((id, doc_id, tf));
+            }
+            for (term, tf) in long {
+                let id = match long_ids.get(term) {
+                    Some(&id) => id,
                     None => {
-                        field.insert(term.to_string(), Run::new(doc as u32, tf));
+                        let id = number(&mut names, term);
+                        long_ids.insert(term.to_string(), id);
+                        id
                     }
-                }
+                };
+                list.push((id, doc_id, tf));
             }
         }
     }
+    // Each term's postings together, still in document order: a counting sort by term.
     let hasher = FxBuildHasher;
+    let part_of: Vec<usize> = names.iter().map(|term| hasher.hash_one(term.as_str()) as usize % PARTITIONS).collect();
     let mut partitions: Vec<Part> = (0..PARTITIONS).map(|_| (0..num_fields).map(|_| Vec::new()).collect()).collect();
-    for (fi, field) in terms.into_iter().enumerate() {
-        for (term, run) in field {
-            partitions[hasher.hash_one(term.as_str()) as usize % PARTITIONS][fi].push((term, run));
+    for (fi, list) in postings.into_iter().enumerate() {
+        let mut starts = vec![0usize; names.len() + 1];
+        for &(id, _, _) in &list {
+            starts[id as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut sorted = vec![(0u32, 0u32); list.len()];
+        for (id, doc, tf) in list {
+            sorted[next[id as usize]] = (doc, tf);
+            next[id as usize] += 1;
+        }
+        for (id, name) in names.iter().enumerate() {
+            let Some((&(doc, tf), rest)) = sorted[starts[id]..starts[id + 1]].split_first() else { continue };
+            let mut run = Run::new(doc, tf);
+            for &(doc, tf) in rest {
+                run.push(doc, tf);
+            }
+            partitions[part_of[id]][fi].push((name.clone(), run));
         }
     }
     Chunk { partitions, lengths }
+}
+
+/// Numbers a term new to the chunk.
+fn number(names: &mut Vec<String>, term: &str) -> u32 {
+    names.push(term.to_string());
+    (names.len() - 1) as u32
 }
 
 /// A token of at most 8 bytes as one number: its bytes, zero-padded. Tokens never hold a

@@ -123,9 +123,8 @@ pub struct Renderer<'a> {
     /// Documents per collection, and actors serving a whole prefecture.
     counts: HashMap<Collection, usize>,
     wide: HashMap<&'a str, Vec<usize>>,
-    /// What every page shows of the site (title, menus, footer pages), made once.
-    site_context: Value,
-    /// The same as a tera value, handed to every page.
+    /// What every page shows of the site (title, menus, footer pages), made once and
+    /// handed to every page.
     site_value: tera::Value,
     /// Per document: a fingerprint of what other pages show of it (front matter, summary),
     /// and of everything (with the body). See [`Renderer::fingerprint`].
@@ -182,11 +181,9 @@ impl<'a> Renderer<'a> {
             stamps,
             list_filters: HashMap::new(),
             related: None,
-            site_context: Value::Null,
             site_value: tera::Value::none(),
         };
-        r.site_context = r.make_site_context();
-        r.site_value = tera::Value::from_serializable(&r.site_context);
+        r.site_value = tera::Value::from_serializable(&r.make_site_context());
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
     }
@@ -476,20 +473,21 @@ impl<'a> Renderer<'a> {
     /// Document `i`'s card from `card.html`, with an h2 and an h3 title and
     /// [`ROOT_MARK`] where the page's way back to the root goes.
     fn render_card(&self, i: usize) -> Result<[String; 2], String> {
+        let item = tera::Value::from_serializable(&self.cards[i]);
         let mut html: [String; 2] = Default::default();
         for (out, heading) in html.iter_mut().zip(["h2", "h3"]) {
-            *out = self.render_part("card.html", &[("item", json!(self.cards[i])), ("heading", json!(heading))])?.trim().to_string();
+            *out = self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())])?.trim().to_string();
         }
         Ok(html)
     }
 
     /// A part shared by many pages (a card, the menu, the footer), rendered once from
     /// `template` with `vars` and [`ROOT_MARK`] as `root` unless `vars` sets it.
-    fn render_part(&self, template: &str, vars: &[(&str, Value)]) -> Result<String, String> {
+    fn render_part(&self, template: &str, vars: Vars) -> Result<String, String> {
         let mut ctx = tera::Context::new();
         ctx.insert("root", ROOT_MARK);
         for (name, value) in vars {
-            ctx.insert(name.to_string(), value);
+            ctx.insert_value(name, value);
         }
         self.theme.tera.render(template, &ctx).map_err(|e| crate::diagnostics::error_chain(&e))
     }
@@ -918,14 +916,12 @@ impl<'a> Renderer<'a> {
             .expect("not poisoned")
             .entry((section.to_string(), current, root.to_string()))
             .or_insert_with(|| {
-                let render = |template: &str, vars: &[(&str, Value)]| {
+                let render = |template: &str, vars: Vars| {
                     self.render_part(template, vars).map(tera::Value::from).map_err(|message| (template.to_string(), message))
                 };
-                let site = ("site", self.site_context.clone());
-                let root = ("root", json!(root));
                 Ok((
-                    render("nav.html", &[site.clone(), root.clone(), ("section", json!(section)), ("current", json!(current))])?,
-                    render("footer.html", &[site, root])?,
+                    render("nav.html", vars!({"site": self.site_value, "root": root, "section": section, "current": current}))?,
+                    render("footer.html", vars!({"site": self.site_value, "root": root}))?,
                 ))
             })
             .clone()

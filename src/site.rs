@@ -8,6 +8,7 @@ use crate::model::{CaseMeta, Doc, Link};
 use crate::schema::Collection;
 use crate::vocab;
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -174,7 +175,7 @@ impl Site {
     /// [`RelatedIndex`].
     pub fn related_cases(&self, index: usize, limit: usize, related: &RelatedIndex) -> Vec<usize> {
         let Some(me) = self.docs[index].case() else { return Vec::new() };
-        let mask = related.mask(&me.domains);
+        let mask = related.masks[index];
         let mut candidates: Vec<usize> = Vec::new();
         for key in RelatedIndex::keys(mask, me) {
             if let Some(list) = related.groups.get(&key) {
@@ -185,7 +186,7 @@ impl Site {
         candidates.dedup();
         let score = |j: usize| {
             let Some(c) = self.docs[j].case() else { return 0 };
-            let mut s = 2 * (related.mask(&c.domains) & mask).count_ones();
+            let mut s = 2 * (related.masks[j] & mask).count_ones();
             if c.prefecture == me.prefecture {
                 s += 1;
                 if c.municipality.is_some() && c.municipality == me.municipality {
@@ -202,10 +203,16 @@ impl Site {
     /// The groups [`Site::related_cases`] draws candidates from.
     pub fn related_index(&self) -> RelatedIndex<'_> {
         let bits: HashMap<&str, u32> = self.domains.iter().take(64).enumerate().map(|(i, d)| (d.as_str(), i as u32)).collect();
-        let mut index = RelatedIndex { bits, groups: HashMap::new() };
+        // 分野 as bits (a site with more than 64 分野 relates cases by the first 64).
+        let masks = self
+            .docs
+            .iter()
+            .map(|d| d.case().map_or(0, |c| c.domains.iter().filter_map(|t| bits.get(t.as_str())).fold(0, |m, &b| m | (1u64 << b))))
+            .collect();
+        let mut index = RelatedIndex { masks, groups: FxHashMap::default() };
         for (j, d) in self.of(Collection::Case) {
             let c = d.case().expect("case");
-            for key in RelatedIndex::keys(index.mask(&c.domains), c) {
+            for key in RelatedIndex::keys(index.masks[j], c) {
                 index.groups.entry(key).or_default().push(j);
             }
         }
@@ -222,8 +229,10 @@ impl Site {
 /// the top `k`, in O(2^分野 × places × k) per case instead of a scan of every case
 /// sharing a 分野 (quadratic: 100 s at 100,000 documents).
 pub struct RelatedIndex<'a> {
-    bits: HashMap<&'a str, u32>,
-    groups: HashMap<(u64, Place<'a>), Vec<usize>>,
+    /// Per document: its 分野 as bits (0 for all but cases), worked out once, not per
+    /// candidate of every case.
+    masks: Vec<u64>,
+    groups: FxHashMap<(u64, Place<'a>), Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -234,11 +243,6 @@ enum Place<'a> {
 }
 
 impl<'a> RelatedIndex<'a> {
-    /// 分野 as bits (a site with more than 64 分野 relates cases by the first 64).
-    fn mask(&self, domains: &[String]) -> u64 {
-        domains.iter().filter_map(|d| self.bits.get(d.as_str())).fold(0, |m, &b| m | (1u64 << b))
-    }
-
     /// The groups a case with these 分野 and this place belongs to: every non-empty subset
     /// of its 分野, anywhere, in its prefecture and in its municipality.
     fn keys(mask: u64, case: &'a CaseMeta) -> Vec<(u64, Place<'a>)> {

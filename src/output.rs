@@ -23,7 +23,7 @@ pub struct Staging {
     target: PathBuf,
     /// The output folder did not exist when the build started.
     fresh: bool,
-    /// Every file of the new output (relative, `/`-separated).
+    /// Every file of the new output (relative, `/`-separated), unless `fresh`.
     files: Mutex<HashSet<String>>,
     /// The files that differ from the current output and wait in `dir`.
     changed: Mutex<Vec<String>>,
@@ -58,8 +58,9 @@ impl Staging {
     /// is new or differs from the current output, otherwise only noted as kept. The current
     /// output is only read here.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files.lock().expect("not poisoned").insert(rel.to_string());
+        // Into a fresh output the staging folder is moved whole: no list needed.
         if !self.fresh {
+            self.files.lock().expect("not poisoned").insert(rel.to_string());
             let old = self.target.join(rel);
             let same = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
                 && std::fs::read(&old).is_ok_and(|b| b == bytes);

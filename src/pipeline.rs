@@ -54,8 +54,24 @@ impl std::fmt::Display for BuildError {
             BuildError::Content(d) => write!(f, "内容に {} 件のエラーがあります", d.count(crate::diagnostics::Severity::Error)),
             BuildError::Theme(e) => write!(f, "{e}"),
             BuildError::Render(_, errors) => {
-                for e in errors.iter().take(20) {
+                // One broken template usually breaks many pages the same way: each error is
+                // shown once, with its first page and how many more it broke.
+                let mut groups: Vec<(&RenderError, usize)> = Vec::new();
+                let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+                for e in errors {
+                    match seen.get(&(e.template.as_str(), e.message.as_str())) {
+                        Some(&g) => groups[g].1 += 1,
+                        None => {
+                            seen.insert((&e.template, &e.message), groups.len());
+                            groups.push((e, 1));
+                        }
+                    }
+                }
+                for (e, n) in groups.iter().take(20) {
                     writeln!(f, "{e}")?;
+                    if *n > 1 {
+                        writeln!(f, "（同じエラーがほかに {} ページ）", n - 1)?;
+                    }
                 }
                 write!(f, "{} ページの生成に失敗しました", errors.len())
             }

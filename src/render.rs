@@ -48,7 +48,12 @@ pub struct RenderError {
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} の生成に失敗しました（テンプレート {}）: {}", self.page, self.template, self.message)
+        write!(f, "{} の生成に失敗しました（テンプレート {}）: {}", self.page, self.template, self.message)?;
+        // tera's messages are in English; the common one gets a plain hint.
+        if self.message.contains("is not defined") {
+            write!(f, "\n→ テンプレートが使っている項目（^ の位置）が、このページにはありません。綴りを確かめるか、{{% if 項目 %}} … {{% endif %}} で囲んでください。")?;
+        }
+        Ok(())
     }
 }
 

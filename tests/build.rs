@@ -304,6 +304,9 @@ fn a_broken_card_template_fails_the_build_naming_it() {
     assert!(message.contains("card.html"), "{message}");
     // Where: the template, its line and column, the field.
     assert!(message.contains("card.html:1:13") && message.contains("no_such_field"), "{message}");
+    // Said once, in Japanese too, with the number of other pages it broke.
+    assert_eq!(message.matches("no_such_field` is not defined").count(), 1, "{message}");
+    assert!(message.contains("綴りを確かめる") && message.contains("同じエラーがほかに"), "{message}");
     assert_eq!(snapshot(&dir.path().join("public")), before);
 }
 

@@ -372,13 +372,23 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 /// Every file besides the pages, as (output path, bytes): the search index
 /// (`search/…`), the data exports and the feeds.
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let analyzer = Analyzer::new(&site.config.search.synonyms);
-    let docs = doc_infos(site, bodies);
-    let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]));
-    let search = export(&analyzer, &docs, inverted);
+    // The exports and feeds are made beside the search index, not after it: this side of
+    // the build is the longer one, and its last steps would otherwise run on one core.
+    let (search, other) = rayon::join(
+        || {
+            let analyzer = Analyzer::new(&site.config.search.synonyms);
+            let docs = doc_infos(site, bodies);
+            let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]));
+            export(&analyzer, &docs, inverted)
+        },
+        || {
+            let mut files = crate::opendata::exports(site);
+            files.extend(crate::feeds::feeds(site, page_paths));
+            files
+        },
+    );
     let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
-    files.extend(crate::opendata::exports(site));
-    files.extend(crate::feeds::feeds(site, page_paths));
+    files.extend(other);
     Ok(files)
 }
 

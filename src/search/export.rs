@@ -81,33 +81,30 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<Sea
     // Shards in UTF-16 order, the order JavaScript compares strings in.
     let mut sorted = index.terms;
     sorted.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    let mut shard_firsts: Vec<String> = Vec::new();
-    let mut shard: serde_json::Map<String, Value> = serde_json::Map::new();
-    let mut size = 0;
-    let flush = |shard: &mut serde_json::Map<String, Value>, files: &mut Vec<SearchFile>| {
-        let n = files.iter().filter(|f| f.path.starts_with("t/")).count();
-        files.push(SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &Value::Object(std::mem::take(shard))) });
-    };
-    for (term, postings) in sorted {
+    // Cut into shards first, then write them on every core.
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (k, (term, postings)) in sorted.iter().enumerate() {
         // A very common term gets a shard of its own, so a query for it does not also
         // download a shard's worth of unrelated terms.
-        if !shard.is_empty() && postings.len() >= SHARD_CHARS / 2 {
-            flush(&mut shard, &mut files);
-            size = 0;
-        }
-        if shard.is_empty() {
-            shard_firsts.push(term.clone());
+        if k > start && postings.len() >= SHARD_CHARS / 2 {
+            cuts.push(start..k);
+            (start, size) = (k, 0);
         }
         size += term.len() + postings.len() + 6;
-        shard.insert(term, Value::String(postings));
         if size >= SHARD_CHARS {
-            flush(&mut shard, &mut files);
-            size = 0;
+            cuts.push(start..k + 1);
+            (start, size) = (k + 1, 0);
         }
     }
-    if !shard.is_empty() {
-        flush(&mut shard, &mut files);
+    if start < sorted.len() {
+        cuts.push(start..sorted.len());
     }
+    let shard_firsts: Vec<&str> = cuts.iter().map(|r| sorted[r.start].0.as_str()).collect();
+    files.par_extend(cuts.par_iter().enumerate().map(|(n, r)| {
+        let shard: serde_json::Map<String, Value> = sorted[r.clone()].iter().map(|(t, p)| (t.clone(), Value::String(p.clone()))).collect();
+        SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &Value::Object(shard)) }
+    }));
 
     // Facet vocabularies and each document's values, as indexes into them.
     let collections: Vec<Collection> = Collection::ALL.to_vec();
@@ -147,7 +144,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<Sea
 
     // Result records in files of DOC_CHUNK, so a site of 10,000 documents has 1,000 small
     // files rather than 10,000 tiny ones (each file costs the writer and the web server).
-    for (c, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(c, chunk)| {
         let records: Vec<Value> = chunk
             .iter()
             .map(|d| {
@@ -164,8 +161,8 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<Sea
                 record
             })
             .collect();
-        files.push(SearchFile { path: format!("d/{c}.js"), text: script(&format!("d/{c}"), &Value::Array(records)) });
-    }
+        SearchFile { path: format!("d/{c}.js"), text: script(&format!("d/{c}"), &Value::Array(records)) }
+    }));
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let manifest = json!({

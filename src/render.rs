@@ -124,7 +124,8 @@ pub struct Renderer<'a> {
     chrome: Mutex<HashMap<(String, bool, String), Chrome>>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
-    related_index: crate::site::RelatedIndex<'a>,
+    /// Made when first needed: `serve` mostly reuses its table of related cases.
+    related_index: OnceLock<crate::site::RelatedIndex<'a>>,
     /// Documents per collection, and actors serving a whole prefecture.
     counts: HashMap<Collection, usize>,
     wide: HashMap<&'a str, Vec<usize>>,
@@ -180,7 +181,7 @@ impl<'a> Renderer<'a> {
             chrome: Mutex::default(),
             cards,
             bodies,
-            related_index: site.related_index(),
+            related_index: OnceLock::new(),
             counts,
             wide,
             stamps,
@@ -206,7 +207,8 @@ impl<'a> Renderer<'a> {
 
     /// The related cases of every document (empty for other collections).
     pub fn related_table(&self) -> Vec<Vec<usize>> {
-        (0..self.site.docs.len()).into_par_iter().map(|i| self.site.related_cases(i, RELATED, &self.related_index)).collect()
+        let index = self.related_index();
+        (0..self.site.docs.len()).into_par_iter().map(|i| self.site.related_cases(i, RELATED, index)).collect()
     }
 
     /// Uses a table made by [`Renderer::related_table`] for a site with the same signature.
@@ -218,8 +220,12 @@ impl<'a> Renderer<'a> {
     fn related(&self, i: usize) -> Vec<usize> {
         match &self.related {
             Some(t) => t[i].clone(),
-            None => self.site.related_cases(i, RELATED, &self.related_index),
+            None => self.site.related_cases(i, RELATED, self.related_index()),
         }
+    }
+
+    fn related_index(&self) -> &crate::site::RelatedIndex<'a> {
+        self.related_index.get_or_init(|| self.site.related_index())
     }
 
     pub fn render_page(&self, page: &Page) -> Result<Output, RenderError> {

@@ -18,7 +18,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-/// A rendered part of every page, or the template and the error that stopped it.
 /// The menu and the footer of a page, or the template that failed and why.
 type Chrome = Result<(tera::Value, tera::Value), (String, String)>;
 

@@ -143,6 +143,12 @@ fn collect(dir: &Path, templates: &mut BTreeMap<String, String>, statics: &mut B
             if is_template {
                 let text = std::fs::read_to_string(entry.path())
                     .map_err(|e| ThemeError(format!("{} を読めません: {e}", entry.path().display())))?;
+                // Notepad's "UTF-8 (BOM 付き)": the mark would come before `{% extends %}`,
+                // which tera requires to be the first thing in a template.
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_string(),
+                    None => text,
+                };
                 templates.insert(rel, text);
             } else {
                 statics.insert(rel, StaticSource::File(entry.path().to_path_buf()));

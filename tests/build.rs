@@ -188,7 +188,8 @@ fn pagination_splits_long_lists() {
 fn site_templates_and_static_files_override_the_theme() {
     let dir = full_site();
     write(dir.path(), "templates/news.html", "unused");
-    write(dir.path(), "templates/page.html", "{% extends \"base.html\" %}{% block content %}<p>独自テンプレート {{ page.title }}</p>{% endblock content %}");
+    // As Windows Notepad saves it: a byte order mark and CRLF line ends.
+    write(dir.path(), "templates/page.html", "\u{feff}{% extends \"base.html\" %}\r\n{% block content %}<p>独自テンプレート {{ page.title }}</p>\r\n{% endblock content %}\r\n");
     write(dir.path(), "static/css/print.css", "/* site print */");
     write(dir.path(), "static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
     build(dir.path()).unwrap();

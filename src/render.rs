@@ -1042,7 +1042,9 @@ pub type BodyCache = HashMap<std::path::PathBuf, (u64, Body)>;
 /// build's bodies.
 pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
     let source_of = |d: &Doc| d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/");
-    let pages: HashMap<String, String> = site.docs.iter().map(|d| (source_of(d), d.url.clone())).collect();
+    // Only needed for documents rendered again: after an edit in `serve`, one.
+    let pages: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let pages = || pages.get_or_init(|| site.docs.iter().map(|d| (source_of(d), d.url.clone())).collect());
     let addresses = fingerprint(&site.docs.iter().map(|d| (&d.source, &d.url)).collect::<Vec<_>>());
     let key = |d: &Doc| fingerprint(&(d.stamp.body, &d.url, addresses));
     let old = cache.as_deref();
@@ -1057,7 +1059,7 @@ pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
             }
             let source = source_of(d);
             let source_dir = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
-            std::sync::Arc::new(markdown::render(&d.body, &LinkContext { source_dir, page_url: &d.url, pages: &pages }))
+            std::sync::Arc::new(markdown::render(&d.body, &LinkContext { source_dir, page_url: &d.url, pages: pages() }))
         })
         .collect();
     if let Some(cache) = cache {

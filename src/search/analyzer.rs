@@ -109,15 +109,17 @@ impl Analyzer {
     /// copied whole; a variant is replaced where it starts (longest first) unless it is an
     /// ASCII key inside a longer ASCII word.
     pub fn fold(&self, text: &str) -> String {
-        let norm = normalize(text);
+        let (norm, candidates) = normalize_marking(text, Some(&self.first_bits));
         let bytes = norm.as_bytes();
         let mut out = String::with_capacity(norm.len());
         let (mut copied, mut skip_to) = (0, 0);
-        for (i, c) in norm.char_indices() {
-            let bit = c as usize % (1 << 16);
-            if i < skip_to || self.first_bits[bit / 64] & 1 << (bit % 64) == 0 {
+        // Only where a variant can start: `normalize_marking` noted those positions while
+        // it wrote the text, so the text is not read a second time.
+        for i in candidates {
+            if i < skip_to {
                 continue;
             }
+            let c = norm[i..].chars().next().expect("a character starts here");
             let Ok(k) = self.folds.binary_search_by_key(&c, |(first, _)| *first) else { continue };
             for (key, canonical) in &self.folds[k].1 {
                 if norm[i..].starts_with(key.as_str()) && word_boundary_ok(key, bytes, i) {
@@ -226,8 +228,24 @@ fn cover(chars: &[char]) -> Vec<String> {
 /// comes after it from the stretch, since the stretch starts with it. Lower-casing is
 /// per character except for a final Σ, so text with Σ takes the full steps whole.
 pub fn normalize(text: &str) -> String {
+    normalize_marking(text, None).0
+}
+
+/// [`normalize`], also noting (ascending) where in the result a character whose bit is set
+/// in `bits` starts (see `Analyzer::first_bits`).
+fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
+    let marked = |c: char| bits.is_some_and(|b| {
+        let bit = c as usize % (1 << 16);
+        b[bit / 64] & 1 << (bit % 64) != 0
+    });
+    let mut marks = Vec::new();
+    let mark_all = |s: &str, offset: usize, marks: &mut Vec<usize>| {
+        marks.extend(s.char_indices().filter(|&(_, c)| marked(c)).map(|(i, _)| offset + i));
+    };
     if text.contains('Σ') {
-        return normalize_fully(text);
+        let out = normalize_fully(text);
+        mark_all(&out, 0, &mut marks);
+        return (out, marks);
     }
     let mut out = String::with_capacity(text.len());
     // `text[..copied]` is in `out`; characters after it that stay as they are (most) are
@@ -239,13 +257,18 @@ pub fn normalize(text: &str) -> String {
     while let Some((i, c)) = chars.next() {
         if is_plain(c) {
             let mapped = kata_to_hira(c.to_ascii_lowercase());
-            if mapped == c {
-                last_plain = Some((i, out.len() + (i - copied)));
+            let at = if mapped == c {
+                out.len() + (i - copied)
             } else {
                 out.push_str(&text[copied..i]);
-                last_plain = Some((i, out.len()));
+                let at = out.len();
                 out.push(mapped);
                 copied = i + c.len_utf8();
+                at
+            };
+            last_plain = Some((i, at));
+            if marked(mapped) {
+                marks.push(at);
             }
             continue;
         }
@@ -260,11 +283,16 @@ pub fn normalize(text: &str) -> String {
             chars.next();
         }
         out.truncate(cut);
+        while marks.last().is_some_and(|&m| m >= cut) {
+            marks.pop();
+        }
+        let start = out.len();
         out.push_str(&normalize_fully(&text[from..end]));
+        mark_all(&out[start..], start, &mut marks);
         copied = end;
     }
     out.push_str(&text[copied..]);
-    out
+    (out, marks)
 }
 
 /// The three steps as defined, skipping NFKC and lower-casing when a quick check says

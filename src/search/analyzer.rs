@@ -337,10 +337,43 @@ fn word_boundary_ok(key: &str, text: &[u8], start: usize) -> bool {
         && (!last_ascii || end >= text.len() || !text[end].is_ascii_alphanumeric())
 }
 
+/// Characters indexed as bigrams: 々〆〇, hiragana, katakana, the CJK ideographs (with
+/// extension A, the compatibility block and the supplementary planes 2).
+const CJK_RANGES: [(u32, u32); 8] = [
+    (0x3005, 0x3007),
+    (0x3041, 0x309F),
+    (0x30A1, 0x30FA),
+    (0x30FC, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2FFFF),
+];
+
+/// [`CJK_RANGES`] in the Basic Multilingual Plane as a bitset (8 KB), made at compile
+/// time: one look-up per character of every indexed text instead of a chain of range
+/// tests (which was 2.5 % of a build's instructions).
+static CJK_BMP: [u64; 1024] = {
+    let mut table = [0u64; 1024];
+    let mut r = 0;
+    while r < CJK_RANGES.len() {
+        let (mut c, last) = CJK_RANGES[r];
+        while c <= last && c < 0x10000 {
+            table[(c / 64) as usize] |= 1 << (c % 64);
+            c += 1;
+        }
+        r += 1;
+    }
+    table
+};
+
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3007 | 0x3041..=0x309F | 0x30A1..=0x30FA | 0x30FC..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+    let c = c as u32;
+    if c < 0x10000 {
+        CJK_BMP[(c / 64) as usize] >> (c % 64) & 1 != 0
+    } else {
+        (0x20000..=0x2FFFF).contains(&c)
+    }
 }
 
 fn is_word(c: char) -> bool {
@@ -492,6 +525,14 @@ mod tests {
             i += 1;
         }
         out
+    }
+
+    #[test]
+    fn the_cjk_table_is_the_ranges() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let in_ranges = super::CJK_RANGES.iter().any(|&(a, b)| (a..=b).contains(&(c as u32)));
+            assert_eq!(super::is_cjk(c), in_ranges, "{c:?}");
+        }
     }
 
     #[test]

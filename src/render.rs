@@ -114,7 +114,7 @@ pub struct Renderer<'a> {
     /// Each card's HTML from `card.html` with a title of level h2 and h3, made the first
     /// time a list shows it (a card appears in several lists; rendering it once per
     /// document instead of once per list was a sixth of a build's CPU).
-    card_html: Vec<OnceLock<Result<[String; 2], String>>>,
+    card_html: Vec<OnceLock<Result<[Rooted; 2], String>>>,
     /// The main menu and the footer per (section, the page is its index, way back to the
     /// root); see [`Renderer::chrome`].
     chrome: Mutex<HashMap<(String, bool, String), Chrome>>,
@@ -468,20 +468,17 @@ impl<'a> Renderer<'a> {
             })?;
             // Filled in per page rather than kept per depth: keeping them cost a tenth of
             // the peak memory (300 MB at 100,000 documents) for no measurable time.
-            list.push(tera::Value::from(HashMap::from([("h2", with_root(h2, &root)), ("h3", with_root(h3, &root))])));
+            list.push(tera::Value::from(HashMap::from([("h2", h2.with_root(&root)), ("h3", h3.with_root(&root))])));
         }
         Ok(tera::Value::from(list))
     }
 
     /// Document `i`'s card from `card.html`, with an h2 and an h3 title and
     /// [`ROOT_MARK`] where the page's way back to the root goes.
-    fn render_card(&self, i: usize) -> Result<[String; 2], String> {
+    fn render_card(&self, i: usize) -> Result<[Rooted; 2], String> {
         let item = tera::Value::from_serializable(&self.cards[i]);
-        let mut html: [String; 2] = Default::default();
-        for (out, heading) in html.iter_mut().zip(["h2", "h3"]) {
-            *out = self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())])?.trim().to_string();
-        }
-        Ok(html)
+        let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]).map(|html| Rooted::new(html.trim()));
+        Ok([render("h2")?, render("h3")?])
     }
 
     /// A part shared by many pages (a card, the menu, the footer), rendered once from
@@ -1146,22 +1143,27 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
 /// which are rendered once for pages at every depth.
 const ROOT_MARK: &str = "\u{1}root\u{1}";
 
-/// `html` with each [`ROOT_MARK`] replaced by `root`.
-fn with_root(html: &str, root: &str) -> String {
-    let mut out = String::with_capacity(html.len() + 4 * root.len());
-    let mut rest = html;
-    while let Some(k) = rest.find('\u{1}') {
-        if rest[k..].starts_with(ROOT_MARK) {
-            out.push_str(&rest[..k]);
-            out.push_str(root);
-            rest = &rest[k + ROOT_MARK.len()..];
-        } else {
-            out.push_str(&rest[..=k]);
-            rest = &rest[k + 1..];
-        }
+/// HTML with [`ROOT_MARK`]s, cut at them once, so that each page only joins the pieces
+/// with its own way back to the root (no search through the HTML per page).
+struct Rooted(Vec<Box<str>>);
+
+impl Rooted {
+    fn new(html: &str) -> Rooted {
+        Rooted(html.split(ROOT_MARK).map(Box::from).collect())
     }
-    out.push_str(rest);
-    out
+
+    /// The HTML with each [`ROOT_MARK`] replaced by `root`.
+    fn with_root(&self, root: &str) -> String {
+        let len = self.0.iter().map(|p| p.len()).sum::<usize>() + (self.0.len() - 1) * root.len();
+        let mut out = String::with_capacity(len);
+        for (k, piece) in self.0.iter().enumerate() {
+            if k > 0 {
+                out.push_str(root);
+            }
+            out.push_str(piece);
+        }
+        out
+    }
 }
 
 /// `vars` with `key` set to `value`.
@@ -1445,9 +1447,10 @@ mod tests {
     #[test]
     fn the_root_placeholder_is_filled_in_and_other_control_characters_kept() {
         let html = format!("<a href=\"{ROOT_MARK}cases/a/index.html\">\u{1}x</a>{ROOT_MARK}");
-        assert_eq!(with_root(&html, "../../"), "<a href=\"../../cases/a/index.html\">\u{1}x</a>../../");
-        assert_eq!(with_root(&html, ""), "<a href=\"cases/a/index.html\">\u{1}x</a>");
-        assert_eq!(with_root("見守り", "../"), "見守り");
+        assert_eq!(Rooted::new(&html).with_root("../../"), "<a href=\"../../cases/a/index.html\">\u{1}x</a>../../");
+        assert_eq!(Rooted::new(&html).with_root(""), "<a href=\"cases/a/index.html\">\u{1}x</a>");
+        assert_eq!(Rooted::new("見守り").with_root("../"), "見守り");
+        assert_eq!(Rooted::new("").with_root("../"), "");
     }
 
     #[test]

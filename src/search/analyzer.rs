@@ -338,7 +338,7 @@ fn word_boundary_ok(key: &str, text: &[u8], start: usize) -> bool {
 }
 
 /// Characters indexed as bigrams: 々〆〇, hiragana, katakana, the CJK ideographs (with
-/// extension A, the compatibility block and the supplementary planes 2).
+/// extension A, the compatibility block and plane 2, the supplementary ideographs).
 const CJK_RANGES: [(u32, u32); 8] = [
     (0x3005, 0x3007),
     (0x3041, 0x309F),
@@ -372,7 +372,7 @@ pub fn is_cjk(c: char) -> bool {
     if c < 0x10000 {
         CJK_BMP[(c / 64) as usize] >> (c % 64) & 1 != 0
     } else {
-        (0x20000..=0x2FFFF).contains(&c)
+        CJK_RANGES.iter().any(|&(first, last)| (first..=last).contains(&c))
     }
 }
 

@@ -119,7 +119,7 @@ impl Engine {
 
         let page_paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
         let written = outputs.len();
-        drop(renderer);
+        pipeline::free_later(renderer.into_owned());
         self.side.submit(site, bodies, page_paths);
         diags.sort();
         Ok(Update { pages: pages.len(), written, removed, diagnostics: diags, timings })

@@ -296,32 +296,6 @@ fn a_card_template_of_the_site_shapes_every_list_at_every_depth() {
     assert!(depths.len() >= 3, "cards were seen at depths {depths:?} only");
 }
 
-#[test]
-fn a_broken_card_template_fails_the_build_naming_it() {
-    let dir = full_site();
-    write(dir.path(), "templates/card.html", "<li>{{ item.no_such_field.below }}</li>");
-    let before = snapshot(&dir.path().join("public"));
-    let message = errors(build(dir.path()));
-    assert!(message.contains("card.html"), "{message}");
-    // Where: the template, its line and column, the field.
-    assert!(message.contains("card.html:1:13") && message.contains("no_such_field"), "{message}");
-    // Said once, in Japanese too, with the number of other pages it broke.
-    assert_eq!(message.matches("no_such_field` is not defined").count(), 1, "{message}");
-    assert!(message.contains("綴りを確かめる") && message.contains("同じエラーがほかに"), "{message}");
-    assert_eq!(snapshot(&dir.path().join("public")), before);
-}
-
-#[test]
-fn a_theme_still_written_with_tera_1_macros_is_told_how_to_rewrite_them() {
-    let dir = full_site();
-    write(dir.path(), "templates/macros.html", "{% macro badge(text) %}<span>{{ text }}</span>{% endmacro badge %}");
-    let before = snapshot(&dir.path().join("public"));
-    let message = errors(build(dir.path()));
-    assert!(message.contains("macros.html:1:4"), "{message}");
-    assert!(message.contains("component") && message.contains("components.html"), "{message}");
-    assert_eq!(snapshot(&dir.path().join("public")), before);
-}
-
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8().unwrap().into_owned()
 }

@@ -126,3 +126,21 @@ fn init_creates_a_site_that_builds() {
     assert!(report.diagnostics.iter().all(|d| !d.is_error()));
     assert!(kyoso::scaffold::init(&site).is_err(), "init refuses to overwrite");
 }
+
+#[test]
+fn a_broken_card_template_fails_the_build_naming_it() {
+    let message = broken("templates/card.html", b"<li>{{ item.no_such_field.below }}</li>");
+    assert!(message.contains("card.html"), "{message}");
+    // Where: the template, its line and column, the field.
+    assert!(message.contains("card.html:1:13") && message.contains("no_such_field"), "{message}");
+    // Said once, in Japanese too, with the number of other pages it broke.
+    assert_eq!(message.matches("no_such_field` is not defined").count(), 1, "{message}");
+    assert!(message.contains("綴りを確かめる") && message.contains("同じエラーがほかに"), "{message}");
+}
+
+#[test]
+fn a_theme_still_written_with_tera_1_macros_is_told_how_to_rewrite_them() {
+    let message = broken("templates/macros.html", b"{% macro badge(text) %}<span>{{ text }}</span>{% endmacro badge %}");
+    assert!(message.contains("macros.html:1:4"), "{message}");
+    assert!(message.contains("component") && message.contains("components.html"), "{message}");
+}

@@ -590,7 +590,7 @@ impl<'a> Renderer<'a> {
                     "list.html",
                     title,
                     crumbs,
-                    with(vars!({"heading": label, "total": total, "pager": pager, "collection": collection, "filters": filters}), "items", self.card_list(path, items)?),
+                    vars!({"heading": label, "total": total, "pager": pager, "collection": collection, "filters": filters, "items": self.card_list(path, items)?}),
                 )
             }
             Plan::Events => {
@@ -608,7 +608,7 @@ impl<'a> Renderer<'a> {
                         None => years.push((y, vec![i])),
                     }
                 }
-                let groups = years.iter().map(|(y, v)| Ok(map(with(vars!({"name": y}), "items", self.card_list(path, v)?)))).collect::<Result<Vec<_>, RenderError>>()?;
+                let groups = years.iter().map(|(y, v)| Ok(map(vars!({"name": y, "items": self.card_list(path, v)?})))).collect::<Result<Vec<_>, RenderError>>()?;
                 ("policies.html", "施策・予算".into(), Vec::new(), vars!({"groups": groups}))
             }
             Plan::Guides => {
@@ -639,11 +639,11 @@ impl<'a> Renderer<'a> {
                 "term.html",
                 title,
                 crumbs,
-                with(
-                    vars!({"term": name, "partners": json!([{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}])}),
-                    "sections",
-                    self.sections(path, items)?,
-                ),
+                vars!({
+                    "term": name,
+                    "partners": json!([{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]),
+                    "sections": self.sections(path, items)?,
+                }),
                 )
             }
             Plan::RegionIndex => {
@@ -687,20 +687,20 @@ impl<'a> Renderer<'a> {
                     "region.html",
                     page_title,
                     crumbs,
-                    with(
-                        with(
-                            vars!({"region": title, "prefecture": prefecture, "municipality": municipality, "children": children, "partners": partners}),
-                            "sections",
-                            self.sections(path, items)?,
-                        ),
-                        "wide_actors",
-                        self.card_list(path, &wide)?,
-                    ),
+                    vars!({
+                        "region": title,
+                        "prefecture": prefecture,
+                        "municipality": municipality,
+                        "children": children,
+                        "partners": partners,
+                        "sections": self.sections(path, items)?,
+                        "wide_actors": self.card_list(path, &wide)?,
+                    }),
                 )
             }
             Plan::Kind { items, .. } | Plan::Relation { items, .. } => {
                 let TermPage { title, name, crumbs, .. } = term_page(plan).expect("term page");
-                ("term.html", title, crumbs, with(vars!({"term": name}), "sections", self.sections(path, items)?))
+                ("term.html", title, crumbs, vars!({"term": name, "sections": self.sections(path, items)?}))
             }
             Plan::Sub { folder, heading, crumbs, collection, total, items, page, pages } => {
                 let mut crumbs = crumbs.clone();
@@ -714,11 +714,14 @@ impl<'a> Renderer<'a> {
                     "list.html",
                     title,
                     crumbs,
-                    with(
-                        vars!({"heading": heading, "total": total, "pager": pager(&urls::encode_path(folder), *page, *pages), "collection": collection, "filters": json!([])}),
-                        "items",
-                        self.card_list(path, items)?,
-                    ),
+                    vars!({
+                        "heading": heading,
+                        "total": total,
+                        "pager": pager(&urls::encode_path(folder), *page, *pages),
+                        "collection": collection,
+                        "filters": json!([]),
+                        "items": self.card_list(path, items)?,
+                    }),
                 )
             }
             Plan::Links => {
@@ -885,10 +888,7 @@ impl<'a> Renderer<'a> {
         let current = path.strip_prefix(section) == Some("/index.html");
         let (nav, footer) = self.chrome(section, current, &root).map_err(|(template, message)| RenderError { page: path.into(), template, message })?;
         let mut ctx = tera::Context::new();
-        for (k, v) in vars {
-            ctx.insert_value(k, v);
-        }
-        for (k, v) in vars!({
+        for (k, v) in vars.into_iter().chain(vars!({
             "nav": nav,
             "footer": footer,
             "root": root,
@@ -898,7 +898,7 @@ impl<'a> Renderer<'a> {
             "site": self.site_value,
             "section": section,
             "today": site.today.to_string(),
-        }) {
+        })) {
             ctx.insert_value(k, v);
         }
         // Straight into bytes: `render` would check the whole page is UTF-8 again. Room for
@@ -976,7 +976,7 @@ impl<'a> Renderer<'a> {
             }
             let more = (items.len() > per)
                 .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": items.len()}));
-            sections.push(map(with(vars!({"collection": c, "label": c.label(), "more": more}), "items", self.card_list(path, &items[..items.len().min(per)])?)));
+            sections.push(map(vars!({"collection": c, "label": c.label(), "more": more, "items": self.card_list(path, &items[..items.len().min(per)])?})));
         }
         Ok(sections.into())
     }
@@ -1172,12 +1172,6 @@ impl Rooted {
         }
         out
     }
-}
-
-/// `vars` with `key` set to `value`.
-fn with(mut vars: Vars, key: &'static str, value: tera::Value) -> Vars {
-    vars.push((key, value));
-    vars
 }
 
 /// [`Vars`] as one map value (a list entry, a section).

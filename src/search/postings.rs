@@ -1,11 +1,12 @@
 //! The inverted index the browser files are cut from, built on every core.
 //!
 //! tantivy indexes on one thread and spends most of it appending each token to its
-//! postings (at 10,000 generated documents, 16 million tokens, mostly CJK bigrams). The browser only needs what
-//! tantivy's index holds in the end: per field, each term's documents with their term
-//! frequency, each document's field-norm id and the field's token total. This module
-//! computes exactly those, with the same analyzer and the same tantivy rules (tokens over
-//! [`MAX_TOKEN_LEN`] bytes dropped, `fieldnorm_to_id` for lengths), in three steps:
+//! postings (at 10,000 generated documents, 16 million tokens, mostly CJK bigrams). The
+//! browser only needs what tantivy's index holds in the end: per field, each term's
+//! documents with their term frequency, each document's field-norm id and the field's
+//! token total. This module computes exactly those, with the same analyzer and the same
+//! tantivy rules (tokens over [`MAX_TOKEN_LEN`] bytes dropped, `fieldnorm_to_id` for
+//! lengths), in three steps:
 //!
 //! 1. documents in chunks, in parallel: each document's tokens are counted in a small
 //!    map first, so a chunk's postings grow once per (term, document), not per token;

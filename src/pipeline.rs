@@ -9,7 +9,7 @@ use crate::site::{jst, Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
 use crate::search::export::export;
 use crate::search::analyzer::Analyzer;
-use crate::search::index::{doc_infos, field_texts, DocInfo, Filters, Hit, SearchIndex, FIELDS};
+use crate::search::index::{doc_infos, field_pieces, DocInfo, Filters, Hit, SearchIndex, FIELDS};
 use crate::search::postings::Inverted;
 use crate::validate;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
@@ -378,7 +378,7 @@ pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<V
         || {
             let analyzer = Analyzer::new(&site.config.search.synonyms);
             let docs = doc_infos(site, bodies);
-            let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]));
+            let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
             export(&analyzer, &docs, inverted)
         },
         || {

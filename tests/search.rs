@@ -187,7 +187,7 @@ fn tantivy_postings(index: &kyoso::search::index::SearchIndex) -> (Vec<u64>, Vec
 
 #[test]
 fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
-    use kyoso::search::index::{field_texts, SearchIndex, FIELDS};
+    use kyoso::search::index::{field_pieces, SearchIndex, FIELDS};
     use kyoso::search::postings::Inverted;
     // A site of every collection, plus documents that stress the edges: an empty body, a term repeated
     // in one document, more documents than one wave of chunks holds (so chunks and waves are merged), mixed
@@ -211,7 +211,7 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     let bodies = kyoso::render::render_bodies(&site, None);
     let reference = SearchIndex::build(&site, &bodies).unwrap();
     let (totals, norms, terms) = tantivy_postings(&reference);
-    let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_texts(&site.docs[i], &bodies[i]));
+    let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
     assert_eq!(ours.total_tokens, totals);
     assert_eq!(ours.norm_ids, norms);
     let ours: std::collections::BTreeMap<String, String> = ours.terms.into_iter().collect();

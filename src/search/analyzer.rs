@@ -62,6 +62,12 @@ pub struct Analyzer {
     /// outside the Basic Multilingual Plane): all other characters are ruled out by one
     /// look-up in 8 KB before the binary search.
     first_bits: Vec<u64>,
+    /// The first two characters of every variant, packed as by [`pair_at`], sorted: most
+    /// places where a variant's first character occurs (か, 地, s) start none, and the
+    /// pair rules them out before the variants are compared.
+    pairs: Vec<u64>,
+    /// Some variant is a single character, so the pairs rule nothing out.
+    single: bool,
     /// The groups as normalised surface forms, for highlighting in the browser.
     pub groups: Vec<Vec<String>>,
 }
@@ -79,6 +85,10 @@ impl Analyzer {
                 // The canonical form maps to itself so that a variant that is part of it
                 // (見守 in 見守り) does not fold it twice.
                 let first = form.chars().next().expect("non-empty");
+                match pair_at(form.as_bytes(), 0) {
+                    Some(pair) => a.pairs.push(pair),
+                    None => a.single = true,
+                }
                 let entries = folds.entry(first).or_default();
                 entries.retain(|(k, _)| k != form);
                 entries.push((form.clone(), canonical.clone()));
@@ -88,6 +98,8 @@ impl Analyzer {
         for entries in folds.values_mut() {
             entries.sort_by(|x, y| y.0.chars().count().cmp(&x.0.chars().count()).then(x.0.cmp(&y.0)));
         }
+        a.pairs.sort_unstable();
+        a.pairs.dedup();
         a.folds = folds.into_iter().collect();
         a.folds.sort_by_key(|(c, _)| *c);
         a.first_bits = vec![0; 1 << 10];
@@ -111,18 +123,22 @@ impl Analyzer {
     pub fn fold(&self, text: &str) -> String {
         let (norm, candidates) = normalize_marking(text, Some(&self.first_bits));
         let bytes = norm.as_bytes();
-        let mut out = String::with_capacity(norm.len());
+        // Made at the first variant: most texts have none and are returned as normalised.
+        let mut out = String::new();
         let (mut copied, mut skip_to) = (0, 0);
         // Only where a variant can start: `normalize_marking` noted those positions while
         // it wrote the text, so the text is not read a second time.
         for i in candidates {
-            if i < skip_to {
+            if i < skip_to || !(self.single || pair_at(bytes, i).is_some_and(|p| self.pairs.binary_search(&p).is_ok())) {
                 continue;
             }
             let c = norm[i..].chars().next().expect("a character starts here");
             let Ok(k) = self.folds.binary_search_by_key(&c, |(first, _)| *first) else { continue };
             for (key, canonical) in &self.folds[k].1 {
                 if norm[i..].starts_with(key.as_str()) && word_boundary_ok(key, bytes, i) {
+                    if copied == 0 {
+                        out.reserve(norm.len() + 16);
+                    }
                     out.push_str(&norm[copied..i]);
                     out.push_str(canonical);
                     copied = i + key.len();
@@ -130,6 +146,9 @@ impl Analyzer {
                     break;
                 }
             }
+        }
+        if copied == 0 {
+            return norm;
         }
         out.push_str(&norm[copied..]);
         out
@@ -160,29 +179,55 @@ impl Analyzer {
     }
 }
 
+/// The two characters starting at byte `i` of UTF-8 text, their bytes as one number
+/// (zero-padded); `None` at the last character.
+fn pair_at(text: &[u8], i: usize) -> Option<u64> {
+    let len = |b: u8| match b {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    };
+    let second = i + len(text[i]);
+    let end = second + len(*text.get(second)?);
+    let mut key = [0u8; 8];
+    key[..end - i].copy_from_slice(&text[i..end]);
+    Some(u64::from_le_bytes(key))
+}
+
 /// Index tokens as byte ranges of the folded text: every token (a bigram, a run's last
 /// character, a word) is a contiguous slice of it, so the indexer needs no allocation per
 /// token. Same rules as `runs`.
 pub fn index_token_ranges(folded: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(folded.len() / 2);
-    let mut prev_cjk: Option<usize> = None; // byte offset of the previous CJK character
+    for_each_token(folded, |a, b| out.push((a, b)));
+    out
+}
+
+/// Calls `token(start, end)` for each index token of the folded text, in order (the
+/// indexer counts them as they come, with no list of ranges in between).
+#[inline]
+pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize)) {
+    let mut prev_cjk: Option<(usize, usize)> = None; // the previous CJK character
     let mut word: Option<(usize, usize, usize)> = None; // (start, end, chars)
-    let flush_word = |word: &mut Option<(usize, usize, usize)>, out: &mut Vec<(usize, usize)>| {
-        if let Some((a, b, _)) = word.take() {
-            out.push((a, b));
-        }
-    };
+    macro_rules! flush_word {
+        () => {
+            if let Some((a, b, _)) = word.take() {
+                token(a, b);
+            }
+        };
+    }
     for (i, c) in folded.char_indices() {
         let end = i + c.len_utf8();
         if is_cjk(c) {
-            flush_word(&mut word, &mut out);
-            if let Some(p) = prev_cjk {
-                out.push((p, end));
+            flush_word!();
+            if let Some((p, _)) = prev_cjk {
+                token(p, end);
             }
-            prev_cjk = Some(i);
+            prev_cjk = Some((i, end));
         } else {
-            if let Some(p) = prev_cjk.take() {
-                out.push((p, folded[p..].chars().next().map_or(p, |c| p + c.len_utf8())));
+            if let Some((p, q)) = prev_cjk.take() {
+                token(p, q);
             }
             if is_word(c) {
                 word = match word {
@@ -191,15 +236,14 @@ pub fn index_token_ranges(folded: &str) -> Vec<(usize, usize)> {
                     None => Some((i, end, 1)),
                 };
             } else {
-                flush_word(&mut word, &mut out);
+                flush_word!();
             }
         }
     }
-    if let Some(p) = prev_cjk {
-        out.push((p, folded[p..].chars().next().map_or(p, |c| p + c.len_utf8())));
+    if let Some((p, q)) = prev_cjk {
+        token(p, q);
     }
-    flush_word(&mut word, &mut out);
-    out
+    flush_word!();
 }
 
 /// The bigrams a query needs: a non-overlapping cover of the run (every character in at

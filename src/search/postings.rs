@@ -18,7 +18,8 @@
 //! requires the same statistics and postings, and the browser parity test requires the
 //! same results.
 
-use super::analyzer::{index_token_ranges, Analyzer};
+use super::analyzer::{for_each_token, Analyzer};
+use std::borrow::Cow;
 use super::export::push_varint;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -100,12 +101,12 @@ struct Chunk {
 }
 
 impl Inverted {
-    /// `fields(i)` gives document `i`'s text per field, in field order.
-    pub fn build<F, I>(analyzer: &Analyzer, n: usize, num_fields: usize, fields: F) -> Inverted
+    /// `fields(i)` gives document `i`'s texts as (field number, text), in field order; a
+    /// field may come in several pieces, indexed as if joined by a line break.
+    pub fn build<'d, F, I>(analyzer: &Analyzer, n: usize, num_fields: usize, fields: F) -> Inverted
     where
         F: Fn(usize) -> I + Sync,
-        I: IntoIterator,
-        I::Item: AsRef<str>,
+        I: IntoIterator<Item = (usize, Cow<'d, str>)>,
     {
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
         let mut total_tokens = vec![0u64; num_fields];
@@ -146,62 +147,69 @@ impl Inverted {
     }
 }
 
-/// Documents `start..end`: each document's tokens counted first, so the chunk's postings
-/// grow once per (term, document), not once per token.
-fn chunk<F, I>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F) -> Chunk
+/// Documents `start..end`: each (document, field)'s tokens counted as they come, so the
+/// chunk's postings grow once per (term, document), not once per token.
+fn chunk<'d, F, I>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F) -> Chunk
 where
     F: Fn(usize) -> I + Sync,
-    I: IntoIterator,
-    I::Item: AsRef<str>,
+    I: IntoIterator<Item = (usize, Cow<'d, str>)>,
 {
-    // The chunk's terms, numbered in the order they are first seen.
-    let mut short_ids: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut long_ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut names: Vec<String> = Vec::new();
+    let mut terms = Terms::default();
     // Per field: (term number, document, frequency), appended in document order. One flat
     // list written front to back, where a growing buffer per term was written all over
     // memory (the indexer waited on memory more than it computed).
     let mut postings: Vec<Vec<(u32, u32, u32)>> = (0..num_fields).map(|_| Vec::new()).collect();
-    let mut lengths = vec![Vec::with_capacity(end - start); num_fields];
-    // Tokens of up to 8 bytes (CJK bigrams, short words: nearly all) are counted under
-    // their bytes as one number, which hashes and compares without a `memcmp`; the count
-    // keeps where the token is, to name it when it is new to the chunk.
-    let mut short: FxHashMap<u64, (u32, u32, u32)> = FxHashMap::default();
+    let mut lengths = vec![vec![0u32; end - start]; num_fields];
+    // Per term: the (document, field) it was last counted in (numbered from 1) and its
+    // count there; the terms counted in the current one, in the order first seen.
+    let mut stamp: Vec<u32> = Vec::new();
+    let mut tf: Vec<u32> = Vec::new();
+    let mut seen: Vec<u32> = Vec::new();
+    let mut current = (usize::MAX, usize::MAX);
+    let mut round = 0u32;
+    let flush = |seen: &mut Vec<u32>, tf: &[u32], list: &mut Vec<(u32, u32, u32)>, doc: u32| {
+        list.extend(seen.drain(..).map(|id| (id, doc, tf[id as usize])));
+    };
     for doc in start..end {
-        let doc_id = doc as u32;
-        for (fi, text) in fields(doc).into_iter().enumerate() {
-            let folded = analyzer.fold(text.as_ref());
-            let mut long: FxHashMap<&str, u32> = FxHashMap::default();
-            let mut tokens = 0u32;
-            for (a, b) in index_token_ranges(&folded) {
-                if b - a > MAX_TOKEN_LEN {
-                    continue;
+        for (fi, text) in fields(doc) {
+            if text.is_empty() {
+                continue;
+            }
+            // A field may come in pieces; its counts run on until the next field starts.
+            if current != (doc, fi) {
+                if current.0 != usize::MAX {
+                    flush(&mut seen, &tf, &mut postings[current.1], current.0 as u32);
                 }
-                match pack(&folded.as_bytes()[a..b]) {
-                    Some(key) => short.entry(key).or_insert((0, a as u32, b as u32)).0 += 1,
-                    None => *long.entry(&folded[a..b]).or_insert(0) += 1,
+                current = (doc, fi);
+                round += 1;
+            }
+            let folded = analyzer.fold(&text);
+            let bytes = folded.as_bytes();
+            let mut tokens = 0u32;
+            for_each_token(&folded, |a, b| {
+                if b - a > MAX_TOKEN_LEN {
+                    return;
                 }
                 tokens += 1;
-            }
-            lengths[fi].push(tokens);
-            let list = &mut postings[fi];
-            for (key, (tf, a, b)) in short.drain() {
-                let id = *short_ids.entry(key).or_insert_with(|| number(&mut names, &folded[a as usize..b as usize]));
-                list.push((id, doc_id, tf));
-            }
-            for (term, tf) in long {
-                let id = match long_ids.get(term) {
-                    Some(&id) => id,
-                    None => {
-                        let id = number(&mut names, term);
-                        long_ids.insert(term.to_string(), id);
-                        id
-                    }
-                };
-                list.push((id, doc_id, tf));
-            }
+                let id = terms.id(bytes, a, b) as usize;
+                if id == stamp.len() {
+                    stamp.push(0);
+                    tf.push(0);
+                }
+                if stamp[id] != round {
+                    stamp[id] = round;
+                    tf[id] = 0;
+                    seen.push(id as u32);
+                }
+                tf[id] += 1;
+            });
+            lengths[fi][doc - start] += tokens;
         }
     }
+    if current.0 != usize::MAX {
+        flush(&mut seen, &tf, &mut postings[current.1], current.0 as u32);
+    }
+    let names = terms.names;
     // Each term's postings together, still in document order: a counting sort by term.
     let hasher = FxBuildHasher;
     let part_of: Vec<usize> = names.iter().map(|term| hasher.hash_one(term.as_str()) as usize % PARTITIONS).collect();
@@ -232,21 +240,91 @@ where
     Chunk { partitions, lengths }
 }
 
-/// Numbers a term new to the chunk.
-fn number(names: &mut Vec<String>, term: &str) -> u32 {
-    names.push(term.to_string());
-    (names.len() - 1) as u32
+/// A chunk's terms, numbered in the order they are first seen. Tokens of up to 8 bytes
+/// (CJK bigrams, short words: nearly all) are looked up by their bytes as one number in
+/// an open-addressing table: one multiply to hash, one compare, no `memcmp`.
+#[derive(Default)]
+struct Terms {
+    /// (packed token, number + 1); 0 is an empty slot. The length is a power of two.
+    slots: Vec<(u64, u32)>,
+    used: usize,
+    long: FxHashMap<String, u32>,
+    names: Vec<String>,
 }
 
-/// A token of at most 8 bytes as one number: its bytes, zero-padded. Tokens never hold a
-/// NUL (it is neither a CJK nor a word character), so two tokens get the same number
-/// only if they are the same.
-fn pack(bytes: &[u8]) -> Option<u64> {
-    if bytes.len() > 8 {
+impl Terms {
+    /// The number of the token `bytes[a..b]`, given one if it is new.
+    #[inline]
+    fn id(&mut self, bytes: &[u8], a: usize, b: usize) -> u32 {
+        let Some(key) = pack(bytes, a, b) else {
+            let term = std::str::from_utf8(&bytes[a..b]).expect("tokens are whole characters");
+            if let Some(&id) = self.long.get(term) {
+                return id;
+            }
+            let id = self.name(term);
+            self.long.insert(term.to_string(), id);
+            return id;
+        };
+        if self.used * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            let (k, v) = self.slots[i];
+            if k == key {
+                return v - 1;
+            }
+            if k == 0 {
+                let id = self.name(std::str::from_utf8(&bytes[a..b]).expect("tokens are whole characters"));
+                self.slots[i] = (key, id + 1);
+                self.used += 1;
+                return id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn name(&mut self, term: &str) -> u32 {
+        self.names.push(term.to_string());
+        (self.names.len() - 1) as u32
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(4096);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = self.slots.len() - 1;
+        for (k, v) in old.into_iter().filter(|&(k, _)| k != 0) {
+            let mut i = slot_of(k, mask);
+            while self.slots[i].0 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (k, v);
+        }
+    }
+}
+
+#[inline]
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+}
+
+/// The token `bytes[a..b]` of at most 8 bytes as one number: its bytes, zero-padded.
+/// Tokens never hold a NUL (it is neither a CJK nor a word character), so two tokens get
+/// the same number only if they are the same, and no token is 0.
+#[inline]
+fn pack(bytes: &[u8], a: usize, b: usize) -> Option<u64> {
+    let len = b - a;
+    if len > 8 {
         return None;
     }
+    if let Some(word) = bytes.get(a..a + 8) {
+        // One load and a mask instead of a copy of `len` bytes.
+        let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        return Some(word & (u64::MAX >> (64 - 8 * len)));
+    }
     let mut key = [0u8; 8];
-    key[..bytes.len()].copy_from_slice(bytes);
+    key[..len].copy_from_slice(&bytes[a..b]);
     Some(u64::from_le_bytes(key))
 }
 

@@ -1408,8 +1408,21 @@ fn json_ld(site: &Site, d: &Doc) -> Option<Value> {
 
 /// JSON safe inside a `<script>` element: `<`, `>` and `&` are written as escapes, so a
 /// title containing `</script>` cannot end the element.
-pub fn script_json(v: &Value) -> String {
-    serde_json::to_string(v).expect("json").replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+pub fn script_json<T: Serialize + ?Sized>(v: &T) -> String {
+    let json = serde_json::to_string(v).expect("json");
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Prefixes every id and in-page link of rendered Markdown (text cannot contain the

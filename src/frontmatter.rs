@@ -174,6 +174,13 @@ pub struct Locator {
     fm_first_line: usize,
 }
 
+impl Locator {
+    /// The front matter as written, without its `---` or `+++` lines.
+    pub fn text(&self) -> &str {
+        &self.fm_text
+    }
+}
+
 impl Parsed {
     pub fn locate(&self, key: &str) -> (usize, usize) {
         self.locator.locate(key)

@@ -142,10 +142,12 @@ pub struct Stamp {
 }
 
 /// A 64-bit fingerprint of anything hashable (not stable across kyoso versions; only
-/// compared within one running process).
+/// compared within one running process). FxHash, not SipHash: nothing here needs to
+/// resist chosen collisions, and every build hashes every Markdown body (130 MB at
+/// 10,000 documents), which SipHash took 90 ms of a core for.
 pub fn fingerprint<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     value.hash(&mut h);
     h.finish()
 }

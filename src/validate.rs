@@ -94,7 +94,8 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
         return (None, diags);
     }
     let stamp = crate::model::Stamp {
-        front: crate::model::fingerprint(&serde_json::to_string(&raw.parsed.fields).unwrap_or_default()),
+        // The front matter as written: the same text gives the same fields.
+        front: crate::model::fingerprint(raw.parsed.locator.text()),
         body: crate::model::fingerprint(&raw.parsed.body),
     };
     let doc = Doc {

@@ -3,10 +3,9 @@
 //! `data/actors.json` and `data/cases.json` (versioned, documented in
 //! `docs/data-format.md`). Only published items and public fields are exported.
 
-use crate::model::Doc;
+use crate::model::{Doc, Location};
 use crate::schema::Collection;
 use crate::site::Site;
-use crate::model::Location;
 use serde::Serialize;
 
 /// Format version of the JSON exports.
@@ -131,24 +130,19 @@ pub fn case_json<'a>(site: &Site, d: &'a Doc) -> CaseJson<'a> {
 
 /// (path, bytes) of every export.
 pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let generated = site.today.to_string();
-    let wrap = |format: &str, items| {
-        let site_json = SiteJson { base_url: &site.config.base_url, prefecture: &site.config.prefecture, title: &site.config.title };
-        serde_json::to_vec_pretty(&Export { format, generated: &generated, items, site: site_json, version: DATA_VERSION }).expect("json")
-    };
     vec![
         ("data/places.js".into(), places_script(site)),
-        ("data/actors.json".into(), wrap("kyoso-actors", site.of(Collection::Actor).map(|(_, d)| Item::Actor(actor_json(site, d))).collect())),
-        ("data/cases.json".into(), wrap("kyoso-cases", site.of(Collection::Case).map(|(_, d)| Item::Case(case_json(site, d))).collect())),
+        ("data/actors.json".into(), wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
+        ("data/cases.json".into(), wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
         ("data/actors.csv".into(), actors_csv(site)),
     ]
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Item<'a> {
-    Actor(ActorJson<'a>),
-    Case(CaseJson<'a>),
+/// A JSON export: its items with the format, version, date and site around them.
+fn wrap<T: Serialize>(site: &Site, format: &str, items: Vec<T>) -> Vec<u8> {
+    let site_json = SiteJson { base_url: &site.config.base_url, prefecture: &site.config.prefecture, title: &site.config.title };
+    let generated = site.today.to_string();
+    serde_json::to_vec_pretty(&Export { format, generated: &generated, items, site: site_json, version: DATA_VERSION }).expect("json")
 }
 
 fn actors_csv(site: &Site) -> Vec<u8> {

@@ -19,10 +19,10 @@
 //! same results.
 
 use super::analyzer::{for_each_token, Analyzer};
-use std::borrow::Cow;
 use super::export::push_varint;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::borrow::Cow;
 use std::hash::BuildHasher;
 
 /// tantivy drops tokens longer than this (bytes); so do we, so lengths agree.
@@ -165,7 +165,8 @@ where
     let mut stamp: Vec<u32> = Vec::new();
     let mut tf: Vec<u32> = Vec::new();
     let mut seen: Vec<u32> = Vec::new();
-    let mut current = (usize::MAX, usize::MAX);
+    // The (document, field) being counted.
+    let mut current: Option<(usize, usize)> = None;
     let mut round = 0u32;
     let flush = |seen: &mut Vec<u32>, tf: &[u32], list: &mut Vec<(u32, u32, u32)>, doc: u32| {
         list.extend(seen.drain(..).map(|id| (id, doc, tf[id as usize])));
@@ -176,22 +177,21 @@ where
                 continue;
             }
             // A field may come in pieces; its counts run on until the next field starts.
-            if current != (doc, fi) {
-                if current.0 != usize::MAX {
-                    flush(&mut seen, &tf, &mut postings[current.1], current.0 as u32);
+            if current != Some((doc, fi)) {
+                if let Some((d, f)) = current {
+                    flush(&mut seen, &tf, &mut postings[f], d as u32);
                 }
-                current = (doc, fi);
+                current = Some((doc, fi));
                 round += 1;
             }
             let folded = analyzer.fold(&text);
-            let bytes = folded.as_bytes();
             let mut tokens = 0u32;
             for_each_token(&folded, |a, b| {
                 if b - a > MAX_TOKEN_LEN {
                     return;
                 }
                 tokens += 1;
-                let id = terms.id(bytes, a, b) as usize;
+                let id = terms.id(&folded, a, b) as usize;
                 if id == stamp.len() {
                     stamp.push(0);
                     tf.push(0);
@@ -206,8 +206,8 @@ where
             lengths[fi][doc - start] += tokens;
         }
     }
-    if current.0 != usize::MAX {
-        flush(&mut seen, &tf, &mut postings[current.1], current.0 as u32);
+    if let Some((d, f)) = current {
+        flush(&mut seen, &tf, &mut postings[f], d as u32);
     }
     let names = terms.names;
     // Each term's postings together, still in document order: a counting sort by term.
@@ -253,11 +253,11 @@ struct Terms {
 }
 
 impl Terms {
-    /// The number of the token `bytes[a..b]`, given one if it is new.
+    /// The number of the token `text[a..b]`, given one if it is new.
     #[inline]
-    fn id(&mut self, bytes: &[u8], a: usize, b: usize) -> u32 {
-        let Some(key) = pack(bytes, a, b) else {
-            let term = std::str::from_utf8(&bytes[a..b]).expect("tokens are whole characters");
+    fn id(&mut self, text: &str, a: usize, b: usize) -> u32 {
+        let Some(key) = pack(text.as_bytes(), a, b) else {
+            let term = &text[a..b];
             if let Some(&id) = self.long.get(term) {
                 return id;
             }
@@ -276,7 +276,7 @@ impl Terms {
                 return v - 1;
             }
             if k == 0 {
-                let id = self.name(std::str::from_utf8(&bytes[a..b]).expect("tokens are whole characters"));
+                let id = self.name(&text[a..b]);
                 self.slots[i] = (key, id + 1);
                 self.used += 1;
                 return id;

@@ -5,6 +5,8 @@
 //! encoding it looks like), splits YAML `---` or TOML `+++` front matter from the body, parses
 //! it into a JSON map, and keeps enough of the raw text to point at the line of any field.
 
+mod flat;
+
 use crate::diagnostics::Diagnostic;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -121,6 +123,9 @@ fn first_line_is(text: &str, fence: &str) -> bool {
 fn parse_yaml(path: &Path, fm: &str) -> Result<Map<String, Value>, Diagnostic> {
     if fm.trim().is_empty() {
         return Ok(Map::new());
+    }
+    if let Some(fields) = flat::parse(fm) {
+        return Ok(fields);
     }
     let value: Value = serde_yaml_ng::from_str(fm).map_err(|e| {
         let (line, col) = e.location().map_or((0, 0), |l| (l.line() + 1, l.column()));

@@ -212,21 +212,22 @@ impl SideWorker {
                     job = newer;
                 }
                 let paths: Vec<&str> = job.pages.iter().map(String::as_str).collect();
-                let result = pipeline::side_files(&job.site, &job.bodies, &paths).map_err(|e| e.to_string()).and_then(|files| {
-                    let mut fresh = HashMap::with_capacity(files.len());
-                    for (rel, bytes) in files {
-                        let f = fingerprint(&bytes);
-                        if written.get(&rel) != Some(&f) {
-                            write_file(&out, &rel, &bytes).map_err(|e| e.to_string())?;
-                        }
-                        fresh.insert(rel, f);
+                let files = pipeline::side_files(&job.site, &job.bodies, &paths);
+                let mut fresh = HashMap::with_capacity(files.len());
+                let result = files.into_iter().try_for_each(|(rel, bytes)| {
+                    let f = fingerprint(&bytes);
+                    if written.get(&rel) != Some(&f) {
+                        write_file(&out, &rel, &bytes).map_err(|e| e.to_string())?;
                     }
+                    fresh.insert(rel, f);
+                    Ok(())
+                });
+                if result.is_ok() {
                     for old in written.keys().filter(|k| !fresh.contains_key(*k)) {
                         let _ = std::fs::remove_file(out.join(old));
                     }
                     written = fresh;
-                    Ok(())
-                });
+                }
                 let (lock, cvar) = &*signal;
                 *lock.lock().expect("side worker state") = (job.generation, result.err());
                 cvar.notify_all();

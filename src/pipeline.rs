@@ -277,55 +277,68 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     timings.push(("markdown", t.elapsed()));
     let t = Instant::now();
     let renderer = Renderer::new(&site, &theme, &bodies);
-    let pages = renderer.pages();
-    timings.push(("plan", t.elapsed()));
-    let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let cards_time = t.elapsed();
 
     let out_dir = opts.output_dir();
     let staging = Staging::new(&out_dir).map_err(io_error(&out_dir))?;
-    // Pages go to disk as they are rendered, on every core. Beside them the search index,
-    // the data exports and the feeds are made and written, with the theme's static files
-    // and the content's assets, so only the final move is left after the last page.
+    let write_all = |files: &[(String, Vec<u8>)]| {
+        files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))
+    };
+    // Pages are planned and go to disk as they are rendered, on every core; the feeds,
+    // which list the pages, are made beside them. On the other side the search index and
+    // the data exports are made and written, with the theme's static files and the
+    // content's assets, so only the final move is left after the last page. The index
+    // needs no page list: it starts while the pages are still being planned.
     let (rendered, side) = rayon::join(
         || {
             let t = Instant::now();
-            // In jobs of a few pages: rayon splits a list only as often as work is stolen,
-            // and the core that comes back from the index side found the rest of the pages
-            // in a few long jobs already started, one of which then ran alone for a
-            // quarter of the build.
-            let failures: Vec<Failure> = pages
-                .par_iter()
-                .with_max_len(PAGES_PER_JOB)
-                .filter_map(|p| match renderer.render_page(p) {
-                    Ok(o) => staging.write(&o.path, &o.bytes).err().map(|e| Failure::Io(staging.dir().join(&o.path), e)),
-                    Err(e) => Some(Failure::Render(e)),
-                })
-                .collect();
-            (failures, t.elapsed())
+            let pages = renderer.pages();
+            let plan_time = cards_time + t.elapsed();
+            let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+            let t = Instant::now();
+            let (failures, feeds) = rayon::join(
+                || {
+                    // In jobs of a few pages: rayon splits a list only as often as work
+                    // is stolen, and the core that comes back from the index side found
+                    // the rest of the pages in a few long jobs already started, one of
+                    // which then ran alone for a quarter of the build.
+                    pages
+                        .par_iter()
+                        .with_max_len(PAGES_PER_JOB)
+                        .filter_map(|p| match renderer.render_page(p) {
+                            Ok(o) => staging.write(&o.path, &o.bytes).err().map(|e| Failure::Io(staging.dir().join(&o.path), e)),
+                            Err(e) => Some(Failure::Render(e)),
+                        })
+                        .collect::<Vec<Failure>>()
+                },
+                || {
+                    let feeds = crate::feeds::feeds(&site, &page_paths);
+                    write_all(&feeds).map(|()| feeds.len())
+                },
+            );
+            (pages, failures, feeds, plan_time, t.elapsed())
         },
         || {
             let t = Instant::now();
-            let files = side_files(&site, &bodies, &page_paths);
+            let files = search_and_exports(&site, &bodies);
             let index_time = t.elapsed();
-            let written = files.and_then(|files| {
-                files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))?;
-                for (rel, src) in &theme.statics {
-                    match src {
-                        StaticSource::Embedded(bytes) => staging.write(rel, bytes),
-                        StaticSource::File(p) => staging.copy(rel, p),
-                    }
-                    .map_err(io_error(&staging.dir().join(rel)))?;
+            write_all(&files)?;
+            for (rel, src) in &theme.statics {
+                match src {
+                    StaticSource::Embedded(bytes) => staging.write(rel, bytes),
+                    StaticSource::File(p) => staging.copy(rel, p),
                 }
-                site.assets.par_iter().try_for_each(|a| {
-                    let rel = a.to_string_lossy().replace('\\', "/");
-                    staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
-                })?;
-                Ok(files.len() + theme.statics.len() + site.assets.len())
-            });
-            (written, index_time)
+                .map_err(io_error(&staging.dir().join(rel)))?;
+            }
+            site.assets.par_iter().try_for_each(|a| {
+                let rel = a.to_string_lossy().replace('\\', "/");
+                staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
+            })?;
+            Ok((files.len() + theme.statics.len() + site.assets.len(), index_time))
         },
     );
-    let (failures, render_time) = rendered;
+    let (pages, failures, feeds, plan_time, render_time) = rendered;
+    timings.push(("plan", plan_time));
     let mut render_errors = Vec::new();
     for f in failures {
         match f {
@@ -337,16 +350,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Render(diags, render_errors));
     }
     timings.push(("render", render_time));
-    let other_files = side.0?;
-    timings.push(("index", side.1));
+    let (other_files, index_time) = side?;
+    timings.push(("index", index_time));
 
     let t = Instant::now();
-    let files = pages.len() + other_files;
+    let files = pages.len() + feeds? + other_files;
     staging.commit().map_err(io_error(&out_dir))?;
     timings.push(("write", t.elapsed()));
     diags.sort();
     let pages_written = pages.len();
-    drop(page_paths);
     free_later(renderer.into_owned());
     free_later((site, bodies, theme, pages));
     Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir })
@@ -379,25 +391,29 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 
 /// Every file besides the pages, as (output path, bytes): the search index
 /// (`search/…`), the data exports and the feeds.
-pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    // The exports and feeds are made beside the search index, not after it: this side of
-    // the build is the longer one, and its last steps would otherwise run on one core.
-    let (search, other) = rayon::join(
+pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies), || crate::feeds::feeds(site, page_paths));
+    files.extend(feeds);
+    files
+}
+
+/// The search index (`search/…`) and the data exports: every file besides the pages
+/// that does not list the pages.
+fn search_and_exports(site: &Site, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
+    // The exports are made beside the search index, not after it: this side of the build
+    // is the longer one, and its last steps would otherwise run on one core.
+    let (search, exports) = rayon::join(
         || {
             let analyzer = Analyzer::new(&site.config.search.synonyms);
             let docs = doc_infos(site, bodies);
             let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
             export(&analyzer, &docs, inverted)
         },
-        || {
-            let mut files = crate::opendata::exports(site);
-            files.extend(crate::feeds::feeds(site, page_paths));
-            files
-        },
+        || crate::opendata::exports(site),
     );
     let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
-    files.extend(other);
-    Ok(files)
+    files.extend(exports);
+    files
 }
 
 /// Frees `v` on a thread of its own: at 10,000 documents freeing what a build made takes

@@ -114,7 +114,7 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                     source: Path::new(&label).to_path_buf(),
                     common: Common { title, summary: s("summary"), date: s("date").filter(|d| crate::validate::parse_date(d).is_some()), ..Default::default() },
                     meta,
-                    body: "".into(),
+                    body: Default::default(),
                     body_first_line: 0,
                     locator: crate::frontmatter::Locator::empty(),
                     url,

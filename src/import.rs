@@ -185,7 +185,7 @@ pub fn plan(
         let text = markdown(collection, &values, source_name, row_no);
         // The same checks as the build, on the file as it would be written.
         let rel = PathBuf::from(format!("content/{}/{slug}.md", collection.folder()));
-        let parsed = match crate::frontmatter::parse(&rel, &text) {
+        let parsed = match crate::frontmatter::parse(&rel, text.clone()) {
             Ok(p) => p,
             Err(d) => {
                 out.skipped.push(at(d.message));

@@ -167,14 +167,14 @@ fn classify(rel: &Path) -> Kind {
 fn read_doc(root: &Path, source: &Path) -> Result<Parsed, Diagnostic> {
     let bytes = std::fs::read(root.join(source))
         .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
-    let text = frontmatter::decode(source, &bytes)?;
-    frontmatter::parse(source, &text)
+    let text = frontmatter::decode(source, bytes)?;
+    frontmatter::parse(source, text)
 }
 
 fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
     let bytes = std::fs::read(root.join(source))
         .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
-    let text = frontmatter::decode(source, &bytes)?;
+    let text = frontmatter::decode(source, bytes)?;
     let is_toml = source.extension().is_some_and(|e| e == "toml");
     if is_toml {
         #[derive(serde::Deserialize)]

@@ -121,7 +121,9 @@ pub struct Doc {
     pub common: Common,
     pub meta: Meta,
     /// Markdown; shared, so copies of a document (the cache of `serve`) do not copy it.
-    pub body: std::sync::Arc<str>,
+    /// A `String` behind the `Arc` (not `Arc<str>`): the text stays in the buffer it was
+    /// read into instead of being copied into the `Arc`'s own allocation.
+    pub body: std::sync::Arc<String>,
     pub body_first_line: usize,
     /// Where each front-matter field is written, for messages about the item.
     pub locator: crate::frontmatter::Locator,

@@ -271,7 +271,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The Markdown sources are not read again; at 100,000 documents they are half a
     // gigabyte of the peak memory.
     for d in &mut site.docs {
-        d.body = "".into();
+        d.body = Default::default();
     }
     link_warnings(&site, &bodies, &mut diags);
     timings.push(("markdown", t.elapsed()));

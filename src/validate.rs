@@ -107,7 +107,7 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
         source: raw.source,
         common,
         meta,
-        body: raw.parsed.body.into(),
+        body: std::sync::Arc::new(raw.parsed.body),
         body_first_line: raw.parsed.body_first_line,
         locator: raw.parsed.locator,
         external: None,

@@ -170,7 +170,7 @@ mod tests {
         let (mut fast, mut all) = (0, 0);
         for entry in walkdir::WalkDir::new(content).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "md")) {
             let text = std::fs::read_to_string(entry.path()).expect("utf-8");
-            let parsed = crate::frontmatter::parse(entry.path(), &text).expect("front matter");
+            let parsed = crate::frontmatter::parse(entry.path(), text.clone()).expect("front matter");
             if !parsed.locator.text().trim().is_empty() && crate::frontmatter::first_line_is(&text, "---") {
                 all += 1;
                 assert_eq!(parsed.fields, yaml(parsed.locator.text()), "{}", entry.path().display());

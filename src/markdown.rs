@@ -87,55 +87,59 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
         i += 1;
     }
 
-    let mut rewritten = Vec::with_capacity(events.len() + 8);
+    // Links, images and tables rewritten on the way to the HTML writer, the plain text
+    // taken on the way: no second list of events. Both strings are sized from the source
+    // up front (the HTML is a little longer than the Markdown), not grown by copies.
     let mut has_raw_html = false;
-    for event in events {
-        match event {
+    out.text.reserve(markdown.len());
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 4 + 64);
+    let (text, broken, internal) = (&mut out.text, &mut out.broken, &mut out.internal);
+    let rewritten = events.into_iter().flat_map(|event| {
+        let (first, second) = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, &mut out.broken, &mut out.internal);
-                rewritten.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                let dest = resolve(&dest_url, cx, broken, internal);
+                (Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }), None)
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, &mut out.broken, &mut out.internal);
-                rewritten.push(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }));
+                let dest = resolve(&dest_url, cx, broken, internal);
+                (Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }), None)
             }
-            Event::Start(Tag::Table(a)) => {
-                // Wide tables scroll inside their own box (keyboard-focusable) instead of
-                // making the whole page scroll sideways on a phone.
-                rewritten.push(Event::Html(CowStr::from(
+            // Wide tables scroll inside their own box (keyboard-focusable) instead of
+            // making the whole page scroll sideways on a phone.
+            Event::Start(Tag::Table(a)) => (
+                Event::Html(CowStr::from(
                     "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表（横にスクロールできます）\">",
-                )));
-                rewritten.push(Event::Start(Tag::Table(a)));
-            }
-            Event::End(TagEnd::Table) => {
-                rewritten.push(Event::End(TagEnd::Table));
-                rewritten.push(Event::Html(CowStr::from("</div>")));
-            }
+                )),
+                Some(Event::Start(Tag::Table(a))),
+            ),
+            Event::End(TagEnd::Table) => (Event::End(TagEnd::Table), Some(Event::Html(CowStr::from("</div>")))),
             // Raw HTML is kept for now and the whole page is sanitised below.
             Event::Html(h) | Event::InlineHtml(h) => {
                 has_raw_html = true;
-                rewritten.push(Event::Html(h));
+                (Event::Html(h), None)
             }
             Event::Text(t) => {
-                out.text.push_str(&t);
-                rewritten.push(Event::Text(t));
+                text.push_str(&t);
+                (Event::Text(t), None)
             }
             Event::Code(t) => {
-                out.text.push_str(&t);
-                rewritten.push(Event::Code(t));
+                text.push_str(&t);
+                (Event::Code(t), None)
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
-                out.text.push('\n');
-                rewritten.push(event);
+                text.push('\n');
+                (event, None)
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                rewritten.push(event);
+                text.push(' ');
+                (event, None)
             }
-            e => rewritten.push(e),
-        }
-    }
-    pulldown_cmark::html::push_html(&mut out.html, rewritten.into_iter());
+            e => (e, None),
+        };
+        std::iter::once(first).chain(second)
+    });
+    pulldown_cmark::html::push_html(&mut html, rewritten);
+    out.html = html;
     if has_raw_html {
         // Contributed content may carry HTML: only an allowlist of content elements and
         // attributes survives, and no script, event handler, style or script URL.

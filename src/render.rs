@@ -115,6 +115,10 @@ pub struct Renderer<'a> {
     /// time a list shows it (a card appears in several lists; rendering it once per
     /// document instead of once per list was a sixth of a build's CPU).
     card_html: Vec<OnceLock<Result<[Rooted; 2], String>>>,
+    /// Whether `card.html` only writes `heading` out, so that each card is rendered once
+    /// with [`HEADING_MARK`] and both levels are cut from it; see
+    /// [`Renderer::heading_is_only_written`].
+    heading_by_mark: OnceLock<bool>,
     /// The main menu and the footer per (section, the page is its index, way back to the
     /// root); see [`Renderer::chrome`].
     chrome: Mutex<HashMap<(String, bool, String), Chrome>>,
@@ -173,6 +177,7 @@ impl<'a> Renderer<'a> {
             site,
             theme,
             card_html: cards.iter().map(|_| OnceLock::new()).collect(),
+            heading_by_mark: OnceLock::new(),
             chrome: Mutex::default(),
             cards,
             bodies,
@@ -486,8 +491,30 @@ impl<'a> Renderer<'a> {
     /// [`ROOT_MARK`] where the page's way back to the root goes.
     fn render_card(&self, i: usize) -> Result<[Rooted; 2], String> {
         let item = tera::Value::from_serializable(&self.cards[i]);
-        let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]).map(|html| Rooted::new(html.trim()));
-        Ok([render("h2")?, render("h3")?])
+        let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]);
+        if *self.heading_by_mark.get_or_init(|| self.heading_is_only_written()) {
+            let html = render(HEADING_MARK)?;
+            Ok(["h2", "h3"].map(|level| Rooted::new(html.replace(HEADING_MARK, level).trim())))
+        } else {
+            Ok([Rooted::new(render("h2")?.trim()), Rooted::new(render("h3")?.trim())])
+        }
+    }
+
+    /// Whether `card.html` renders the same with `heading` set to [`HEADING_MARK`] and the
+    /// mark then replaced by the level, as it does when it only writes the level out (the
+    /// default theme: `<{{ heading }} …>`). Tried on the first card of every collection; a
+    /// theme that does more with `heading` (compares it, say) gets each level rendered on
+    /// its own. Rendering once halves the cards' share of a build.
+    fn heading_is_only_written(&self) -> bool {
+        let mut tried = Vec::new();
+        self.cards.iter().filter(|c| !tried.contains(&c.collection) && { tried.push(c.collection); true }).all(|card| {
+            let item = tera::Value::from_serializable(card);
+            let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]).ok();
+            match (render(HEADING_MARK), render("h2"), render("h3")) {
+                (Some(marked), Some(h2), Some(h3)) => marked.replace(HEADING_MARK, "h2") == h2 && marked.replace(HEADING_MARK, "h3") == h3,
+                _ => false,
+            }
+        })
     }
 
     /// A part shared by many pages (a card, the menu, the footer), rendered once from
@@ -1153,6 +1180,10 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
 /// Stands for the page's way back to the site root in [`Renderer::card_list`]'s cards,
 /// which are rendered once for pages at every depth.
 const ROOT_MARK: &str = "\u{1}root\u{1}";
+
+/// Stands for the title's level (`h2`, `h3`) in a card rendered once for both; see
+/// [`Renderer::heading_is_only_written`].
+const HEADING_MARK: &str = "\u{1}heading\u{1}";
 
 /// HTML with [`ROOT_MARK`]s, cut at them once, so that each page only joins the pieces
 /// with its own way back to the root (no search through the HTML per page).

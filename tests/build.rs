@@ -200,6 +200,24 @@ fn site_templates_and_static_files_override_the_theme() {
 }
 
 #[test]
+fn a_card_template_that_compares_its_heading_level_still_gets_both_levels() {
+    // Cards are rendered once with a mark for the level when card.html only writes
+    // `heading` out; this one branches on it, so each level must be rendered on its own.
+    let dir = full_site();
+    write(
+        dir.path(),
+        "templates/card.html",
+        "<li>{% if heading == \"h2\" %}<h2 class=\"big\">{{ item.title }}</h2>{% else %}<{{ heading }} class=\"small\">{{ item.title }}</{{ heading }}>{% endif %}</li>",
+    );
+    build(dir.path()).unwrap();
+    // list.html shows cards as h2, a case's related cases are h3.
+    let list = read(dir.path(), "cases/index.html");
+    assert!(list.contains("<h2 class=\"big\">商店街の御用聞き</h2>"), "{list}");
+    let home = read(dir.path(), "index.html");
+    assert!(home.contains("<h3 class=\"small\">商店街の御用聞き</h3>"), "{home}");
+}
+
+#[test]
 fn aliases_redirect_with_relative_links() {
     let dir = full_site();
     write(dir.path(), "content/pages/about.md", "---\ntitle: このサイトについて\naliases: [/old/about.html, /kyu/gaiyou/]\n---\n説明\n");

@@ -480,8 +480,8 @@ impl<'a> Renderer<'a> {
             // Filled in per page rather than kept per depth: keeping them cost a tenth of
             // the peak memory (300 MB at 100,000 documents) for no measurable time.
             let mut item = tera::Map::default();
-            item.insert("h2".into(), h2.with_root(&root).into());
-            item.insert("h3".into(), h3.with_root(&root).into());
+            item.insert("h2".into(), h2.value_with_root(&root));
+            item.insert("h3".into(), h3.value_with_root(&root));
             list.push(tera::Value::from(item));
         }
         Ok(tera::Value::from(list))
@@ -1187,24 +1187,57 @@ const HEADING_MARK: &str = "\u{1}heading\u{1}";
 
 /// HTML with [`ROOT_MARK`]s, cut at them once, so that each page only joins the pieces
 /// with its own way back to the root (no search through the HTML per page).
-struct Rooted(Vec<Box<str>>);
+struct Rooted {
+    /// The HTML without the marks, in one piece (a list page reads dozens of cards; the
+    /// pieces of each in one allocation keep those reads together).
+    html: Box<str>,
+    /// Where each mark was, in `html`.
+    cuts: Box<[u32]>,
+}
 
 impl Rooted {
     fn new(html: &str) -> Rooted {
-        Rooted(html.split(ROOT_MARK).map(Box::from).collect())
+        let mut joined = String::with_capacity(html.len());
+        let mut cuts = Vec::new();
+        for (k, piece) in html.split(ROOT_MARK).enumerate() {
+            if k > 0 {
+                cuts.push(joined.len() as u32);
+            }
+            joined.push_str(piece);
+        }
+        Rooted { html: joined.into(), cuts: cuts.into() }
     }
 
-    /// The HTML with each [`ROOT_MARK`] replaced by `root`.
-    fn with_root(&self, root: &str) -> String {
-        let len = self.0.iter().map(|p| p.len()).sum::<usize>() + (self.0.len() - 1) * root.len();
-        let mut out = String::with_capacity(len);
-        for (k, piece) in self.0.iter().enumerate() {
-            if k > 0 {
-                out.push_str(root);
-            }
-            out.push_str(piece);
+    /// The HTML with each [`ROOT_MARK`] replaced by `root`, written to `out`.
+    fn write_with_root(&self, root: &str, out: &mut String) {
+        out.reserve(self.html.len() + self.cuts.len() * root.len());
+        let mut from = 0;
+        for &cut in self.cuts.iter() {
+            out.push_str(&self.html[from..cut as usize]);
+            out.push_str(root);
+            from = cut as usize;
         }
+        out.push_str(&self.html[from..]);
+    }
+
+    #[cfg(test)]
+    fn with_root(&self, root: &str) -> String {
+        let mut out = String::new();
+        self.write_with_root(root, &mut out);
         out
+    }
+
+    /// [`Rooted::write_with_root`] as a template value. The text is put together in a
+    /// buffer kept per thread: the value makes its own copy anyway.
+    fn value_with_root(&self, root: &str) -> tera::Value {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            self.write_with_root(root, buffer);
+            tera::Value::from(buffer.as_str())
+        })
     }
 }
 

@@ -56,7 +56,20 @@ pub fn push_varint(out: &mut String, mut n: u64) {
 /// A script that hands `payload` to the runtime. `<` is written as `\u003c`, so no
 /// content can ever form `</script>` or `<!--`, even if a page inlines the file.
 fn script(name: &str, payload: &Value) -> String {
-    format!("kyosoSearch.data({},{});\n", json!(name), payload).replace('<', "\\u003c")
+    // Serialised into one buffer (through `format!` the payload was written in thousands
+    // of small pieces, the buffer growing and copied as it went).
+    let mut out = Vec::with_capacity(4096);
+    out.extend_from_slice(b"kyosoSearch.data(");
+    serde_json::to_writer(&mut out, name).expect("json");
+    out.push(b',');
+    serde_json::to_writer(&mut out, payload).expect("json");
+    out.extend_from_slice(b");\n");
+    let text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    if text.contains('<') {
+        text.replace('<', "\\u003c")
+    } else {
+        text
+    }
 }
 
 /// The browser's files for `docs`, from their inverted index.

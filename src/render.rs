@@ -1153,7 +1153,8 @@ pub fn excerpt(text: &str, n: usize) -> String {
 /// `split_whitespace().join(" ")` would give), and whether more text follows. Only the
 /// start of the text is read, however long it is.
 pub fn flat_start(text: &str, n: usize) -> (String, bool) {
-    let mut cut = String::new();
+    // Room for `n` kana or kanji: the cut is not grown and copied as it is written.
+    let mut cut = String::with_capacity(text.len().min(n * 3));
     let mut count = 0;
     let mut space = false;
     for c in text.chars() {

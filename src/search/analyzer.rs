@@ -286,7 +286,7 @@ fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
     let mark_all = |s: &str, offset: usize, marks: &mut Vec<usize>| {
         marks.extend(s.char_indices().filter(|&(_, c)| marked(c)).map(|(i, _)| offset + i));
     };
-    if text.contains('Σ') {
+    if memchr::memmem::find(text.as_bytes(), "Σ".as_bytes()).is_some() {
         let out = normalize_fully(text);
         mark_all(&out, 0, &mut marks);
         return (out, marks);

@@ -14,6 +14,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod feeds;
+pub mod folder;
 pub mod frontmatter;
 pub mod gitdates;
 pub mod import;

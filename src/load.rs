@@ -97,13 +97,20 @@ fn walk(root: &Path) -> (Vec<PathBuf>, Diagnostics) {
 /// Reads the given files (relative to `root/content`).
 pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Sync)) -> Loaded {
     let mut loaded = Loaded::default();
+    // Sources are opened relative to the site folder, held open (see `Folder`); if it
+    // cannot be opened, every file says so below.
+    let folder = crate::folder::Folder::open(root);
+    let read_doc = |source: &Path| match &folder {
+        Ok(folder) => read_doc(folder, source),
+        Err(e) => Err(Diagnostic::error(source, format!("ファイルを読めません（{e}）"))),
+    };
     let results: Vec<_> = files
         .par_iter()
         .map(|rel| {
             let source = Path::new(CONTENT_DIR).join(rel);
             match classify(rel) {
                 Kind::Doc(..) if reuse(&source) => Ok(Item::Reused(source)),
-                Kind::Doc(collection, guide) => read_doc(root, &source).map(|parsed| {
+                Kind::Doc(collection, guide) => read_doc(&source).map(|parsed| {
                     let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
                     let collection = if collection == Collection::Guide && stem != "_index" {
                         Collection::Chapter
@@ -112,7 +119,7 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
                     };
                     Item::Doc(RawDoc { collection, source, stem, guide, parsed })
                 }),
-                Kind::Home => read_doc(root, &source).map(Item::Home),
+                Kind::Home => read_doc(&source).map(Item::Home),
                 Kind::Links => read_links(root, &source).map(Item::Links),
                 Kind::Asset => Ok(Item::Asset(rel.clone())),
                 Kind::Ignored => Ok(Item::Warning(
@@ -164,8 +171,9 @@ fn classify(rel: &Path) -> Kind {
     }
 }
 
-fn read_doc(root: &Path, source: &Path) -> Result<Parsed, Diagnostic> {
-    let bytes = std::fs::read(root.join(source))
+fn read_doc(folder: &crate::folder::Folder, source: &Path) -> Result<Parsed, Diagnostic> {
+    let bytes = folder
+        .read(source)
         .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
     let text = frontmatter::decode(source, bytes)?;
     frontmatter::parse(source, text)

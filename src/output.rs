@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use crate::folder::Folder;
 use walkdir::WalkDir;
 
 /// A build directory next to the final output, removed again if the build does not finish.
@@ -113,93 +114,6 @@ impl Staging {
         std::fs::remove_dir_all(&self.dir)?;
         self.done = true;
         Ok(())
-    }
-}
-
-/// A folder that files are made in by paths relative to it. On Unix it is held open and
-/// the files are made with `openat`/`mkdirat`: the kernel then walks only the path inside
-/// it, not the whole absolute path again for each of 14,000 files and their folders
-/// (path walks were a quarter of the system time of writing them).
-#[cfg(unix)]
-struct Folder(std::os::fd::OwnedFd);
-
-#[cfg(unix)]
-impl Folder {
-    fn open(dir: &Path) -> io::Result<Folder> {
-        use std::os::fd::FromRawFd;
-        use std::os::unix::ffi::OsStrExt;
-        let path = std::ffi::CString::new(dir.as_os_str().as_bytes())?;
-        // SAFETY: a NUL-terminated path; the descriptor returned is owned here alone.
-        let fd = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is a new, valid descriptor that nothing else owns.
-        Ok(Folder(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }))
-    }
-
-    /// `mkdir -p` of `rel` (`/`-separated) inside the folder; an existing one is fine.
-    fn create_dir_all(&self, rel: &str) -> io::Result<()> {
-        use std::os::fd::AsRawFd;
-        let path = std::ffi::CString::new(rel)?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
-        if unsafe { libc::mkdirat(self.0.as_raw_fd(), path.as_ptr(), 0o777) } == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        match e.raw_os_error() {
-            Some(libc::EEXIST) => Ok(()),
-            Some(libc::ENOENT) => match rel.rsplit_once('/') {
-                Some((parent, _)) => {
-                    self.create_dir_all(parent)?;
-                    // SAFETY: as above.
-                    match unsafe { libc::mkdirat(self.0.as_raw_fd(), path.as_ptr(), 0o777) } {
-                        0 => Ok(()),
-                        _ => match io::Error::last_os_error() {
-                            e if e.raw_os_error() == Some(libc::EEXIST) => Ok(()),
-                            e => Err(e),
-                        },
-                    }
-                }
-                None => Err(e),
-            },
-            _ => Err(e),
-        }
-    }
-
-    /// Creates (or truncates) the file `rel` inside the folder with `bytes`.
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        use std::io::Write;
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let path = std::ffi::CString::new(rel)?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
-        let fd = unsafe {
-            libc::openat(self.0.as_raw_fd(), path.as_ptr(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC, 0o666 as libc::c_uint)
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is a new, valid descriptor that nothing else owns.
-        std::fs::File::from(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }).write_all(bytes)
-    }
-}
-
-/// Elsewhere, the same with absolute paths.
-#[cfg(not(unix))]
-struct Folder(PathBuf);
-
-#[cfg(not(unix))]
-impl Folder {
-    fn open(dir: &Path) -> io::Result<Folder> {
-        Ok(Folder(dir.to_path_buf()))
-    }
-
-    fn create_dir_all(&self, rel: &str) -> io::Result<()> {
-        std::fs::create_dir_all(self.0.join(rel))
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.0.join(rel), bytes)
     }
 }
 

@@ -230,7 +230,10 @@ pub fn load_site_cached(
         }
     };
     // Reused and re-read documents arrive in different orders; checks report in one.
-    docs.sort_unstable_by(|a, b| a.source.as_os_str().cmp(b.source.as_os_str()));
+    // Usually in that order already (the walk is sorted): then nothing is moved.
+    if !docs.is_sorted_by(|a, b| a.source.as_os_str() <= b.source.as_os_str()) {
+        docs.sort_unstable_by(|a, b| a.source.as_os_str().cmp(b.source.as_os_str()));
+    }
     for d in docs.iter_mut().filter(|d| d.common.updated.is_none()) {
         d.common.updated = dates.get(&d.source).cloned();
     }
@@ -269,10 +272,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (bodies, theme) = rayon::join(|| crate::render::render_bodies(&site, None), || Theme::load(&opts.root, &site.config.theme));
     let theme = theme.map_err(BuildError::Theme)?;
     // The Markdown sources are not read again; at 100,000 documents they are half a
-    // gigabyte of the peak memory.
-    for d in &mut site.docs {
-        d.body = Default::default();
-    }
+    // gigabyte of the peak memory. Freed on a thread of their own (5 ms at 10,000).
+    free_later(site.docs.iter_mut().map(|d| std::mem::take(&mut d.body)).collect::<Vec<_>>());
     link_warnings(&site, &bodies, &mut diags);
     timings.push(("markdown", t.elapsed()));
     let t = Instant::now();

@@ -29,9 +29,10 @@ pub struct Site {
     pub home_intro: Option<String>,
     /// Files under `content/` that are not Markdown, relative to `content/`.
     pub assets: Vec<PathBuf>,
-    by_slug: HashMap<(Collection, String), usize>,
-    cases_by_actor: HashMap<String, Vec<usize>>,
-    chapters_by_guide: HashMap<String, Vec<usize>>,
+    /// Per collection: slug → position (looked up by `&str`, without a key to build).
+    by_slug: FxHashMap<Collection, FxHashMap<String, usize>>,
+    cases_by_actor: FxHashMap<String, Vec<usize>>,
+    chapters_by_guide: FxHashMap<String, Vec<usize>>,
 }
 
 pub struct Filter {
@@ -69,17 +70,16 @@ impl Site {
         let mut slots: Vec<Option<Doc>> = docs.into_iter().map(Some).collect();
         let docs: Vec<Doc> = order.iter().map(|&i| slots[i].take().expect("each position once")).collect();
 
-        let by_slug: HashMap<(Collection, String), usize> = docs
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.collection != Collection::Chapter)
-            .map(|(i, d)| ((d.collection, d.slug.clone()), i))
-            .collect();
-        let mut cases_by_actor: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_slug: FxHashMap<Collection, FxHashMap<String, usize>> = FxHashMap::default();
+        for (i, d) in docs.iter().enumerate().filter(|(_, d)| d.collection != Collection::Chapter) {
+            by_slug.entry(d.collection).or_default().insert(d.slug.clone(), i);
+        }
+        let actors = by_slug.get(&Collection::Actor);
+        let mut cases_by_actor: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, d) in docs.iter().enumerate() {
             if let Some(c) = d.case() {
                 for a in &c.actors {
-                    if by_slug.contains_key(&(Collection::Actor, a.clone())) {
+                    if actors.is_some_and(|m| m.contains_key(a.as_str())) {
                         cases_by_actor.entry(a.clone()).or_default().push(i);
                     } else if d.external.is_none() {
                         let (line, col) = d.locator.locate_item("actors", a);
@@ -102,7 +102,7 @@ impl Site {
                 }
             }
         }
-        let mut chapters_by_guide: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut chapters_by_guide: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, d) in docs.iter().enumerate().filter(|(_, d)| d.collection == Collection::Chapter) {
             chapters_by_guide.entry(d.guide.clone().unwrap_or_default()).or_default().push(i);
         }
@@ -132,7 +132,7 @@ impl Site {
     }
 
     pub fn index_of(&self, collection: Collection, slug: &str) -> Option<usize> {
-        self.by_slug.get(&(collection, slug.to_string())).copied()
+        self.by_slug.get(&collection)?.get(slug).copied()
     }
 
     pub fn of(&self, collection: Collection) -> impl Iterator<Item = (usize, &Doc)> {

@@ -1157,12 +1157,21 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
     let mut cut = String::with_capacity(text.len().min(n * 3));
     let mut count = 0;
     let mut space = false;
-    for c in text.chars() {
+    // Where the run of characters not yet copied starts: runs are copied whole, not
+    // character by character.
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices() {
         if c.is_whitespace() {
+            if let Some(start) = run.take() {
+                cut.push_str(&text[start..i]);
+            }
             space = count > 0;
             continue;
         }
         if count == n {
+            if let Some(start) = run {
+                cut.push_str(&text[start..i]);
+            }
             return (cut, true);
         }
         if std::mem::take(&mut space) {
@@ -1172,8 +1181,11 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
                 return (cut, true);
             }
         }
-        cut.push(c);
+        run.get_or_insert(i);
         count += 1;
+    }
+    if let Some(start) = run {
+        cut.push_str(&text[start..]);
     }
     (cut, false)
 }
@@ -1516,6 +1528,26 @@ mod tests {
         assert_eq!(alias_path("old.html").unwrap(), "old.html");
         assert!(alias_path("../../etc").is_none());
         assert!(alias_path("C:\\x").is_none());
+    }
+
+    #[test]
+    fn flat_start_is_the_start_of_the_words_joined() {
+        let pieces = ["あ", "見守り", " ", "\n", "\u{3000}", "ab", "\t", "𠮷", "。", "  "];
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(rng % 12) {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+            }
+            let joined: Vec<char> = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
+            for n in 0..8 {
+                let expected: String = joined.iter().take(n).collect();
+                assert_eq!(flat_start(&text, n), (expected, joined.len() > n), "{text:?} {n}");
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Diagnostics) -> Vec<Doc> {
+    if config.sources.is_empty() {
+        return Vec::new();
+    }
     let domains = config.domains();
     let mut out: Vec<Doc> = Vec::new();
     // Actors already listed, by name and prefecture: duplicates are merged into the first.

@@ -13,7 +13,9 @@ use crate::schema::{self, Collection, FieldSpec, Ty, Vocab};
 use crate::vocab;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 /// Checks one document's fields. Returns the typed document (when its fields are usable)
@@ -537,7 +539,7 @@ pub fn parse_datetime(s: &str) -> Option<String> {
 /// Site-wide checks over all documents: duplicate addresses, references between items,
 /// pages that would collide with the site's own sections.
 pub fn check_site(docs: &[&Doc], diags: &mut Diagnostics) {
-    let mut seen: HashMap<&str, &Doc> = HashMap::new();
+    let mut seen: FxHashMap<&str, &Doc> = FxHashMap::default();
     for &d in docs {
         if let Some(first) = seen.insert(&d.url, d) {
             diags.push(
@@ -547,87 +549,97 @@ pub fn check_site(docs: &[&Doc], diags: &mut Diagnostics) {
             );
         }
     }
-    let actors: HashMap<&str, &Doc> =
+    let actors: FxHashMap<&str, &Doc> =
         docs.iter().filter(|d| d.collection == Collection::Actor).map(|d| (d.slug.as_str(), *d)).collect();
     let actor_slugs: Vec<&str> = actors.keys().copied().collect();
-    for d in docs {
-        if let Some(case) = d.case() {
-            for a in &case.actors {
-                if !actors.contains_key(a.as_str()) {
-                    let hint = match did_you_mean(a, actor_slugs.iter().copied()) {
-                        Some(s) => format!("「{s}」のことですか？ content/actors/{s}.md のファイル名（.md を除く）を書きます。"),
-                        None => "content/actors/ にその主体のファイルを作るか、partners: に名前で書いてください。".into(),
-                    };
-                    let (line, col) = d.locator.locate_item("actors", a);
+    // Each document's references on its own (in parallel: this ran on one core while
+    // the other waited, before anything can be rendered).
+    let per_doc: Vec<Diagnostics> = docs
+        .par_iter()
+        .map(|d| {
+            let mut diags = Diagnostics::default();
+            if let Some(case) = d.case() {
+                for a in &case.actors {
+                    if !actors.contains_key(a.as_str()) {
+                        let hint = match did_you_mean(a, actor_slugs.iter().copied()) {
+                            Some(s) => format!("「{s}」のことですか？ content/actors/{s}.md のファイル名（.md を除く）を書きます。"),
+                            None => "content/actors/ にその主体のファイルを作るか、partners: に名前で書いてください。".into(),
+                        };
+                        let (line, col) = d.locator.locate_item("actors", a);
+                        diags.push(
+                            Diagnostic::error(&d.source, format!("主体「{a}」が content/actors/ にありません"))
+                                .at(line, col)
+                                .field("actors")
+                                .hint(hint),
+                        );
+                    }
+                }
+            }
+            if let Some(e) = d.event() {
+                let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+                if let (Some(start), Some(end)) = (parse(&e.start), e.end.as_deref().and_then(parse)) {
+                    if end < start {
+                        let (line, col) = d.locator.locate("end");
+                        diags.push(
+                            Diagnostic::error(&d.source, "終了日時が開始日時より前になっています")
+                                .at(line, col)
+                                .field("end")
+                                .hint("start と end の日付・時刻を確認してください。"),
+                        );
+                    }
+                }
+            }
+            for image in &d.common.images {
+                let dir = d.url.rsplit_once('/').map_or("", |x| x.0);
+                if image.src.contains(':') || image.src.contains('\\') || crate::urls::normalize(&crate::urls::join(dir, &image.src)).is_none() {
+                    let (line, col) = d.locator.locate_item("images", &image.src);
                     diags.push(
-                        Diagnostic::error(&d.source, format!("主体「{a}」が content/actors/ にありません"))
+                        Diagnostic::error(&d.source, format!("画像「{}」はサイトの外を指しています", image.src))
                             .at(line, col)
-                            .field("actors")
-                            .hint(hint),
+                            .field("images")
+                            .hint("content/ の中の画像を、このファイルからの相対パスで書いてください。"),
                     );
                 }
             }
-        }
-        if let Some(e) = d.event() {
-            let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
-            if let (Some(start), Some(end)) = (parse(&e.start), e.end.as_deref().and_then(parse)) {
-                if end < start {
-                    let (line, col) = d.locator.locate("end");
-                    diags.push(
-                        Diagnostic::error(&d.source, "終了日時が開始日時より前になっています")
-                            .at(line, col)
-                            .field("end")
-                            .hint("start と end の日付・時刻を確認してください。"),
-                    );
-                }
-            }
-        }
-        for image in &d.common.images {
-            let dir = d.url.rsplit_once('/').map_or("", |x| x.0);
-            if image.src.contains(':') || image.src.contains('\\') || crate::urls::normalize(&crate::urls::join(dir, &image.src)).is_none() {
-                let (line, col) = d.locator.locate_item("images", &image.src);
-                diags.push(
-                    Diagnostic::error(&d.source, format!("画像「{}」はサイトの外を指しています", image.src))
-                        .at(line, col)
-                        .field("images")
-                        .hint("content/ の中の画像を、このファイルからの相対パスで書いてください。"),
-                );
-            }
-        }
-        for alias in &d.common.aliases {
-            if let Some(path) = crate::render::alias_path(alias) {
-                let first = path.split('/').next().unwrap_or("");
-                let generated = path == "index.html"
-                    || path == "404.html"
-                    || seen.contains_key(path.as_str())
-                    || (path.split('/').count() == 2 && path.ends_with("/index.html") && RESERVED.contains(&first))
-                    || path.contains("/page/")
-                    || ["domains", "regions", "kinds", "relations", "search", "data", "css", "js"].contains(&first);
-                if generated {
+            for alias in &d.common.aliases {
+                if let Some(path) = crate::render::alias_path(alias) {
+                    let first = path.split('/').next().unwrap_or("");
+                    let generated = path == "index.html"
+                        || path == "404.html"
+                        || seen.contains_key(path.as_str())
+                        || (path.split('/').count() == 2 && path.ends_with("/index.html") && RESERVED.contains(&first))
+                        || path.contains("/page/")
+                        || ["domains", "regions", "kinds", "relations", "search", "data", "css", "js"].contains(&first);
+                    if generated {
+                        let (line, col) = d.locator.locate_item("aliases", alias);
+                        diags.push(
+                            Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトが使うアドレスと重なります"))
+                                .at(line, col)
+                                .field("aliases")
+                                .hint("今はもう使っていない、古いアドレスだけを書いてください。"),
+                        );
+                    }
+                } else {
                     let (line, col) = d.locator.locate_item("aliases", alias);
                     diags.push(
-                        Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトが使うアドレスと重なります"))
+                        Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトの外を指しています"))
                             .at(line, col)
                             .field("aliases")
-                            .hint("今はもう使っていない、古いアドレスだけを書いてください。"),
+                            .hint("サイト内のアドレス（例: /old/page/）を書いてください。.. やドライブ名（C:）は使えません。"),
                     );
                 }
-            } else {
-                let (line, col) = d.locator.locate_item("aliases", alias);
+            }
+            if d.collection == Collection::Page && RESERVED.contains(&d.slug.as_str()) {
                 diags.push(
-                    Diagnostic::error(&d.source, format!("旧アドレス「{alias}」はサイトの外を指しています"))
-                        .at(line, col)
-                        .field("aliases")
-                        .hint("サイト内のアドレス（例: /old/page/）を書いてください。.. やドライブ名（C:）は使えません。"),
+                    Diagnostic::error(&d.source, format!("ページ名「{}」はサイトの決まった場所と重なります", d.slug))
+                        .hint(format!("別のファイル名か slug にしてください（使えない名前: {}）。", RESERVED.join(", "))),
                 );
             }
-        }
-        if d.collection == Collection::Page && RESERVED.contains(&d.slug.as_str()) {
-            diags.push(
-                Diagnostic::error(&d.source, format!("ページ名「{}」はサイトの決まった場所と重なります", d.slug))
-                    .hint(format!("別のファイル名か slug にしてください（使えない名前: {}）。", RESERVED.join(", "))),
-            );
-        }
+            diags
+        })
+        .collect();
+    for d in per_doc {
+        diags.0.extend(d.0);
     }
     let mut guides: HashSet<&str> = HashSet::new();
     for d in docs.iter().filter(|d| d.collection == Collection::Guide) {

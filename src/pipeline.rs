@@ -301,6 +301,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         || {
             let t = Instant::now();
             let pages = renderer.pages();
+            renderer.prepare_related();
             let plan_time = cards_time + t.elapsed();
             let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
             let t = Instant::now();

@@ -24,27 +24,38 @@ extern "C" {
 /// not export it; the test below fails if an upgrade moves it).
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
-/// Two memory settings for a process that allocates a few hundred megabytes quickly:
-///
-/// - freed memory is kept: by default mimalloc returns it to the OS after a second and
-///   later faults it back in, zeroing it again; at 100,000 documents the zeroing alone
-///   took ≈ 15 s of CPU (a fifth of all samples). kyoso runs briefly or, in `serve`, at a
-///   steady size.
-/// - no transparent huge pages (Linux): mimalloc asks for 2 MiB pages, and the kernel then
-///   compacts memory on the spot when free memory is fragmented, as it is on an editor's
-///   machine after other programs ran. Built right after Hugo, 10,000 documents took
-///   1.68 s with huge pages and 1.27 s without (medians of 5; system time 0.97 → 0.43 s).
-///   mimalloc's own switch is read before `main`, so the process opts out instead.
+/// Freed memory is kept: by default mimalloc returns it to the OS after a second and
+/// later faults it back in, zeroing it again; at 100,000 documents the zeroing alone took
+/// ≈ 15 s of CPU (a fifth of all samples). kyoso runs briefly or, in `serve`, at a steady
+/// size.
 fn tune_allocator() {
     // SAFETY: sets one integer option; valid at any time.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    #[cfg(target_os = "linux")]
-    // SAFETY: a flag on this process's memory; no pointers involved. Failure (old kernel)
-    // only leaves huge pages on.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }
+
+/// No transparent huge pages (Linux): mimalloc asks for 2 MiB pages, and the kernel then
+/// compacts memory on the spot when free memory is fragmented, as it is on an editor's
+/// machine after other programs ran. Built right after Hugo, 10,000 documents took 1.68 s
+/// with huge pages and 1.27 s without (medians of 5; system time 0.97 → 0.43 s).
+///
+/// Switched off from the start: mimalloc's first arena is made by the runtime's first
+/// allocation, before `main`, and when `main` switched them off the first two huge
+/// pages had already been faulted in and zeroed (about 10 ms on one core, sampled,
+/// before anything else could start). A constructor of priority 101 runs before the
+/// runtime and before mimalloc's own (unnumbered) constructor.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array.00101"]
+static NO_HUGE_PAGES: extern "C" fn() = {
+    extern "C" fn no_huge_pages() {
+        // SAFETY: a flag on this process's memory; no pointers involved. Failure (old
+        // kernel) only leaves huge pages on.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
+    }
+    no_huge_pages
+};
 
 #[derive(Parser)]
 #[command(name = "kyoso", version, about = "生活支援共創プラットフォームのサイトを作る静的サイトジェネレーター")]

@@ -64,7 +64,11 @@ fn script(name: &str, payload: &Value) -> String {
     out.push(b',');
     serde_json::to_writer(&mut out, payload).expect("json");
     out.extend_from_slice(b");\n");
-    let text = String::from_utf8(out).expect("serde_json writes UTF-8");
+    // serde_json writes UTF-8; checked with simdutf8 (std's check of 13 MB of mostly
+    // Japanese text was half a percent of a build).
+    assert!(simdutf8::basic::from_utf8(&out).is_ok(), "serde_json writes UTF-8");
+    // SAFETY: just checked.
+    let text = unsafe { String::from_utf8_unchecked(out) };
     if text.contains('<') {
         text.replace('<', "\\u003c")
     } else {

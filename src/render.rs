@@ -488,10 +488,7 @@ impl<'a> Renderer<'a> {
             })?;
             // Filled in per page rather than kept per depth: keeping them cost a tenth of
             // the peak memory (300 MB at 100,000 documents) for no measurable time.
-            let mut item = tera::Map::with_capacity_and_hasher(2, map_hasher());
-            item.insert("h2".into(), h2.value_with_root(&root));
-            item.insert("h3".into(), h3.value_with_root(&root));
-            list.push(tera::Value::from(item));
+            list.push(Rooted::item_with_root(h2, h3, &root));
         }
         Ok(tera::Value::from(list))
     }
@@ -1250,33 +1247,46 @@ impl Rooted {
         out
     }
 
-    /// [`Rooted::write_with_root`] as a template value. The text is put together in a
-    /// buffer kept per thread: the value makes its own copy anyway.
-    fn value_with_root(&self, root: &str) -> tera::Value {
+    /// A list item of the `cards` component: `{h2, h3}` with `root` filled in. Both are
+    /// put together in one buffer kept per thread (the value makes its own copies) and
+    /// handed to tera as a struct, so it builds the map once.
+    fn item_with_root(h2: &Rooted, h3: &Rooted, root: &str) -> tera::Value {
+        #[derive(Serialize)]
+        struct Item<'s> {
+            h2: &'s str,
+            h3: &'s str,
+        }
         thread_local! {
             static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
         BUFFER.with_borrow_mut(|buffer| {
             buffer.clear();
-            self.write_with_root(root, buffer);
-            tera::Value::from(buffer.as_str())
+            h2.write_with_root(root, buffer);
+            let mid = buffer.len();
+            h3.write_with_root(root, buffer);
+            tera::Value::from_serializable(&Item { h2: &buffer[..mid], h3: &buffer[mid..] })
         })
     }
 }
 
 /// [`Vars`] as one map value (a list entry, a section).
+///
+/// Made through serde as a struct (the names are `&'static str`): tera then builds the
+/// map once, keyed by the names as they are. Built as a `tera::Map` and converted, it was
+/// built twice (`From` copies every entry into a new map) with an allocated key each.
 fn map(vars: Vars) -> tera::Value {
-    let mut map = tera::Map::with_capacity_and_hasher(vars.len(), map_hasher());
-    map.extend(vars.into_iter().map(|(k, v)| (k.into(), v)));
-    tera::Value::from(map)
-}
-
-/// The hasher of the template maps made here: one state, copied. `tera::Map::default()`
-/// seeds a new ahash state from a thread-local source every time (0.4 % of a build for
-/// 70,000 list items); the maps only ever hold our own keys.
-fn map_hasher() -> ahash::RandomState {
-    static STATE: std::sync::OnceLock<ahash::RandomState> = std::sync::OnceLock::new();
-    STATE.get_or_init(ahash::RandomState::new).clone()
+    struct Fields(Vars);
+    impl Serialize for Fields {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut fields = serializer.serialize_struct("Vars", self.0.len())?;
+            for (name, value) in &self.0 {
+                fields.serialize_field(name, value)?;
+            }
+            fields.end()
+        }
+    }
+    tera::Value::from_serializable(&Fields(vars))
 }
 
 pub fn term_url(kind: &str, term: &str) -> String {

@@ -171,6 +171,12 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 pub fn heading_id(text: &str) -> String {
     let mut id = String::new();
     for c in text.trim().chars() {
+        // Kana and kanji (nearly every character of a Japanese heading) have no case
+        // and are all kept: no Unicode table look-ups for them.
+        if crate::search::analyzer::is_cjk(c) {
+            id.push(c);
+            continue;
+        }
         if c.is_whitespace() || c == '\u{3000}' {
             if !id.ends_with('-') {
                 id.push('-');

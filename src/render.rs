@@ -500,7 +500,7 @@ impl<'a> Renderer<'a> {
         let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]);
         if *self.heading_by_mark.get_or_init(|| self.heading_is_only_written()) {
             let html = render(HEADING_MARK)?;
-            Ok(["h2", "h3"].map(|level| Rooted::new(html.replace(HEADING_MARK, level).trim())))
+            Ok(["h2", "h3"].map(|level| Rooted::with_level(html.trim(), Some(level))))
         } else {
             Ok([Rooted::new(render("h2")?.trim()), Rooted::new(render("h3")?.trim())])
         }
@@ -1217,14 +1217,33 @@ struct Rooted {
 
 impl Rooted {
     fn new(html: &str) -> Rooted {
+        Rooted::with_level(html, None)
+    }
+
+    /// [`Rooted::new`], with each [`HEADING_MARK`] replaced by `level` on the way: one
+    /// pass over the HTML per level (both marks start with the byte 1, found with
+    /// memchr) instead of a replace and a split, each searching it for a string.
+    fn with_level(html: &str, level: Option<&str>) -> Rooted {
         let mut joined = String::with_capacity(html.len());
         let mut cuts = Vec::new();
-        for (k, piece) in html.split(ROOT_MARK).enumerate() {
-            if k > 0 {
-                cuts.push(joined.len() as u32);
+        let mut from = 0;
+        for i in memchr::memchr_iter(1, html.as_bytes()) {
+            // The mark's closing byte 1 comes up too, once the mark is passed.
+            if i < from {
+                continue;
             }
-            joined.push_str(piece);
+            let rest = &html[i..];
+            if rest.starts_with(ROOT_MARK) {
+                joined.push_str(&html[from..i]);
+                cuts.push(joined.len() as u32);
+                from = i + ROOT_MARK.len();
+            } else if let Some(level) = level.filter(|_| rest.starts_with(HEADING_MARK)) {
+                joined.push_str(&html[from..i]);
+                joined.push_str(level);
+                from = i + HEADING_MARK.len();
+            }
         }
+        joined.push_str(&html[from..]);
         Rooted { html: joined.into(), cuts: cuts.into() }
     }
 
@@ -1587,6 +1606,14 @@ mod tests {
         assert_eq!(excerpt("ab  cd ef", 5), "ab cd…");
         assert_eq!(excerpt("ab cd", 3), "ab …");
         assert_eq!(excerpt("", 3), "");
+    }
+
+    #[test]
+    fn heading_marks_become_the_level_and_root_marks_stay_cuts() {
+        let html = format!("<{HEADING_MARK} class=\"t\"><a href=\"{ROOT_MARK}a/index.html\">\u{1}x</a></{HEADING_MARK}>{ROOT_MARK}");
+        let expected = html.replace(HEADING_MARK, "h3");
+        assert_eq!(Rooted::with_level(&html, Some("h3")).with_root("../"), Rooted::new(&expected).with_root("../"));
+        assert_eq!(Rooted::with_level(&html, Some("h3")).with_root("../"), "<h3 class=\"t\"><a href=\"../a/index.html\">\u{1}x</a></h3>../");
     }
 
     #[test]

@@ -158,7 +158,19 @@ where
     // Per field: (term number, document, frequency), appended in document order. One flat
     // list written front to back, where a growing buffer per term was written all over
     // memory (the indexer waited on memory more than it computed).
-    let mut postings: Vec<Vec<(u32, u32, u32)>> = (0..num_fields).map(|_| Vec::new()).collect();
+    //
+    // Sized before the first posting from the chunk's text: a (document, field) has at
+    // most one posting per token, and about one per 4 bytes of Japanese text (a bigram
+    // per 3-byte character, some repeated). Grown by doubling instead, the lists were
+    // copied over and over (5 MB per field and chunk, 0.7 % of a build's instructions);
+    // room reserved and never written costs nothing.
+    let mut text_bytes = vec![0usize; num_fields];
+    for doc in start..end {
+        for (fi, text) in fields(doc) {
+            text_bytes[fi] += text.len();
+        }
+    }
+    let mut postings: Vec<Vec<(u32, u32, u32)>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
     let mut lengths = vec![vec![0u32; end - start]; num_fields];
     // Per term: the (document, field) it was last counted in (numbered from 1) and its
     // count there; the terms counted in the current one, in the order first seen.

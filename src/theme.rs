@@ -113,6 +113,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_escaped);
+        tera.register_filter("safe", safe);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
             let mut message = format!("テンプレートを読み込めません:\n{e}");
             // Themes written for tera 1 (before kyoso moved to tera 2) fail on their macros.
@@ -164,6 +165,18 @@ pub fn escape_html(input: &str) -> String {
     let mut out = Vec::with_capacity(input.len() + 8);
     write_escaped(input, &mut out).expect("writing to a Vec");
     String::from_utf8(out).expect("runs of a str and ASCII entities")
+}
+
+/// tera's `safe` filter, without the copy: tera's makes a new string of the text it is
+/// given, and pages pass their whole body, menus, footer and every card through it
+/// (about 20 KB copied per page). A string is marked safe as it is (its text is shared);
+/// anything else is written out and marked, as tera's does.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
 }
 
 /// [`escape_html`] straight into the template's output (tera's escape hook).

@@ -72,6 +72,7 @@ impl Run {
 
     /// Appends a later chunk's run of the same term and field.
     fn append(&mut self, next: Run) {
+        self.rest.reserve(next.rest.len() + 4);
         encode(&mut self.rest, next.first.0 - self.last, next.first.1);
         self.rest.push_str(&next.rest);
         self.last = next.last;
@@ -243,6 +244,8 @@ where
         for (id, name) in names.iter().enumerate() {
             let Some((&(doc, tf), rest)) = sorted[starts[id]..starts[id + 1]].split_first() else { continue };
             let mut run = Run::new(doc, tf);
+            // Most postings take one or two characters (delta and flag, frequency).
+            run.rest.reserve(rest.len() * 2);
             for &(doc, tf) in rest {
                 run.push(doc, tf);
             }

@@ -32,6 +32,13 @@ macro_rules! vars {
     ({ $($k:literal : $v:expr),* $(,)? }) => { vec![$(($k, tera::Value::from_serializable(&$v))),*] };
 }
 
+/// `obj!({"title": t, "url": u})`: a map of literal names for a template, made straight as
+/// a tera value (see [`map`]). A `json!` object was built with a `String` per name and
+/// then converted into tera's map with another; pages make several each.
+macro_rules! obj {
+    ({ $($k:literal : $v:expr),* $(,)? }) => { map(vars!({ $($k : $v),* })) };
+}
+
 /// One file to write.
 pub struct Output {
     pub path: String,
@@ -862,11 +869,11 @@ impl<'a> Renderer<'a> {
         let mut extra = Vars::new();
         let template = match &d.meta {
             Meta::Case(c) => {
-                let actor_details: Vec<Value> = c
+                let actor_details: Vec<tera::Value> = c
                     .actors
                     .iter()
                     .filter_map(|a| site.get(Collection::Actor, a))
-                    .map(|a| json!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
+                    .map(|a| obj!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
                     .collect();
                 extra.extend(vars!({
                     "actors": actor_details,
@@ -884,7 +891,7 @@ impl<'a> Renderer<'a> {
                     "kind_url": term_url("kinds", &a.kind),
                     "map_url": format!("map/index.html?kind={}", urls::encode_segment(&a.kind)),
                     "registered": a.registered.as_deref().map(date_ja),
-                    "municipality_links": a.municipalities.iter().map(|m| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>(),
+                    "municipality_links": a.municipalities.iter().map(|m| obj!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>(),
                 }));
                 "actor.html"
             }
@@ -936,7 +943,7 @@ impl<'a> Renderer<'a> {
             "root": root,
             "path": path,
             "canonical": self.canonical(path),
-            "breadcrumbs": crumbs.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>(),
+            "breadcrumbs": crumbs.iter().map(|(t, u)| obj!({"title": t, "url": u})).collect::<Vec<_>>(),
             "site": self.site_value,
             "section": section,
             "today": site.today.to_string(),

@@ -1095,6 +1095,18 @@ pub type BodyCache = HashMap<std::path::PathBuf, (u64, Body)>;
 /// taken from it instead of being rendered again; the cache is then replaced by this
 /// build's bodies.
 pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
+    render_all(site, cache, None)
+}
+
+/// [`render_bodies`] for a build: the Markdown is taken out of the documents (`sources`,
+/// in document order) and each source is freed on the core that rendered it, right
+/// after: that memory is then reused for the next documents' HTML instead of fresh pages
+/// being faulted in (the sources are 50 MB at 10,000 documents).
+pub fn render_bodies_taking(site: &Site, sources: Vec<std::sync::Arc<String>>) -> Vec<Body> {
+    render_all(site, None, Some(sources))
+}
+
+fn render_all(site: &Site, cache: Option<&mut BodyCache>, sources: Option<Vec<std::sync::Arc<String>>>) -> Vec<Body> {
     let source_of = |d: &Doc| d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/");
     // Only needed for documents rendered again: after an edit in `serve`, one.
     let pages: OnceLock<HashMap<String, String>> = OnceLock::new();
@@ -1103,10 +1115,13 @@ pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
     let addresses = cache.is_some().then(|| fingerprint(&site.docs.iter().map(|d| (&d.source, &d.url)).collect::<Vec<_>>()));
     let key = |d: &Doc| fingerprint(&(d.stamp.body, &d.url, addresses));
     let old = cache.as_deref();
+    let mut sources: Vec<Option<std::sync::Arc<String>>> = sources.map_or_else(Vec::new, |v| v.into_iter().map(Some).collect());
+    sources.resize(site.docs.len(), None);
     let bodies: Vec<Body> = site
         .docs
         .par_iter()
-        .map(|d| {
+        .zip(sources)
+        .map(|(d, taken)| {
             if let Some((k, b)) = old.and_then(|c| c.get(&d.source)) {
                 if *k == key(d) {
                     return b.clone();
@@ -1114,7 +1129,8 @@ pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
             }
             let source = source_of(d);
             let source_dir = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
-            std::sync::Arc::new(markdown::render(&d.body, &LinkContext { source_dir, page_url: &d.url, pages: pages() }))
+            let markdown = taken.as_deref().unwrap_or(&d.body);
+            std::sync::Arc::new(markdown::render(markdown, &LinkContext { source_dir, page_url: &d.url, pages: pages() }))
         })
         .collect();
     if let Some(cache) = cache {

@@ -24,6 +24,8 @@ pub struct Staging {
     /// `dir`, opened: files and folders are made relative to it.
     handle: Folder,
     target: PathBuf,
+    /// `target`, opened, when it existed: the current files are read relative to it.
+    current: Option<Folder>,
     /// The output folder did not exist when the build started.
     fresh: bool,
     /// Every file of the new output (relative, `/`-separated), unless `fresh`.
@@ -51,7 +53,8 @@ impl Staging {
         std::fs::create_dir_all(&dir)?;
         let handle = Folder::open(&dir)?;
         let fresh = !target.is_dir();
-        Ok(Staging { dir, handle, target: target.to_path_buf(), fresh, files: Mutex::default(), changed: Mutex::default(), done: false })
+        let current = if fresh { None } else { Some(Folder::open(target)?) };
+        Ok(Staging { dir, handle, target: target.to_path_buf(), current, fresh, files: Mutex::default(), changed: Mutex::default(), done: false })
     }
 
     pub fn dir(&self) -> &Path {
@@ -65,9 +68,7 @@ impl Staging {
         // Into a fresh output the staging folder is moved whole: no list needed.
         if !self.fresh {
             self.files.lock().expect("not poisoned").insert(rel.to_string());
-            let old = self.target.join(rel);
-            let same = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                && std::fs::read(&old).is_ok_and(|b| b == bytes);
+            let same = self.current.as_ref().and_then(|c| c.read_file_of_len(rel, bytes.len() as u64)).is_some_and(|b| b == bytes);
             if same {
                 return Ok(());
             }
@@ -92,15 +93,45 @@ impl Staging {
             return Ok(());
         }
         let files = std::mem::take(&mut *self.files.lock().expect("not poisoned"));
-        // Contents first, so a folder is looked at after everything in it has gone.
-        for entry in WalkDir::new(&self.target).min_depth(1).contents_first(true) {
-            let entry = entry.map_err(io::Error::other)?;
-            let rel = entry.path().strip_prefix(&self.target).expect("under target").to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_dir() {
+        // Folders that hold a file of the new output stay; only the others are tried.
+        let mut kept: HashSet<&str> = HashSet::new();
+        for f in &files {
+            let mut rest = f.as_str();
+            while let Some((parent, _)) = rest.rsplit_once('/') {
+                if !kept.insert(parent) {
+                    break;
+                }
+                rest = parent;
+            }
+        }
+        // The current output listed per top-level folder in parallel (listing 14,000 files
+        // and 2,500 folders took 50 ms on one core), each contents first, so a folder is
+        // looked at after everything in it has gone.
+        let top: Vec<walkdir::DirEntry> =
+            WalkDir::new(&self.target).min_depth(1).max_depth(1).into_iter().collect::<Result<_, _>>().map_err(io::Error::other)?;
+        let listed: Vec<Vec<(PathBuf, bool)>> = top
+            .par_iter()
+            .map(|e| -> io::Result<Vec<(PathBuf, bool)>> {
+                if !e.file_type().is_dir() {
+                    return Ok(vec![(e.path().to_path_buf(), false)]);
+                }
+                WalkDir::new(e.path())
+                    .contents_first(true)
+                    .into_iter()
+                    .map(|entry| entry.map(|entry| (entry.path().to_path_buf(), entry.file_type().is_dir())).map_err(io::Error::other))
+                    .collect()
+            })
+            .collect::<io::Result<_>>()?;
+        for (path, is_dir) in listed.into_iter().flatten() {
+            let rel = path.strip_prefix(&self.target).expect("under target").to_string_lossy().replace('\\', "/");
+            if is_dir {
+                if kept.contains(rel.as_str()) {
+                    continue;
+                }
                 // Fails, as it should, unless the folder is now empty.
-                let _ = std::fs::remove_dir(entry.path());
+                let _ = std::fs::remove_dir(&path);
             } else if !files.contains(&rel) {
-                std::fs::remove_file(entry.path())?;
+                std::fs::remove_file(&path)?;
             }
         }
         let changed = std::mem::take(&mut *self.changed.lock().expect("not poisoned"));

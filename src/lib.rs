@@ -35,3 +35,5 @@ pub mod validate;
 pub mod vocab;
 pub mod scaffold;
 pub mod search;
+#[cfg(test)]
+mod testing;

@@ -1611,15 +1611,7 @@ mod tests {
     #[test]
     fn flat_start_is_the_start_of_the_words_joined() {
         let pieces = ["あ", "見守り", " ", "\n", "\u{3000}", "ab", "\t", "𠮷", "。", "  "];
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(rng % 12) {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
-            }
+        for text in crate::testing::random_texts(&pieces, 3000, 12, 0x9E37_79B9_7F4A_7C15) {
             let joined: Vec<char> = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().collect();
             for n in 0..8 {
                 let expected: String = joined.iter().take(n).collect();

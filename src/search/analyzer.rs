@@ -614,15 +614,7 @@ mod tests {
             " ", "、", "々", "𠮷", "é", "e\u{301}", "Ⅻ", "㌔", "～", "ー", "ヴ", "ゔ", "\n",
             "（", "）", "１２", "：", "ﾞ", "\u{3099}", "ｶ", "か", "ǲ", "ΣΑ", "σ", "A\u{30A}", "ﾟ", "ハ",
         ];
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(rng % 7) {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
-            }
+        for text in crate::testing::random_texts(&pieces, 5000, 7, 0x2545_F491_4F6C_DD1D) {
             assert_eq!(a.fold(&text), plain_fold(&a, &text), "{text:?}");
         }
     }

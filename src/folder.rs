@@ -57,19 +57,24 @@ impl Folder {
         }
     }
 
-    /// The bytes of the file `rel` inside the folder.
-    pub fn read(&self, rel: &Path) -> io::Result<Vec<u8>> {
-        use std::io::Read;
+    /// `rel` inside the folder, opened with `flags` (and `mode` when it is created).
+    fn open_at(&self, rel: &[u8], flags: libc::c_int, mode: libc::c_uint) -> io::Result<std::fs::File> {
         use std::os::fd::{AsRawFd, FromRawFd};
-        use std::os::unix::ffi::OsStrExt;
-        let path = std::ffi::CString::new(rel.as_os_str().as_bytes())?;
+        let path = std::ffi::CString::new(rel)?;
         // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
-        let fd = unsafe { libc::openat(self.0.as_raw_fd(), path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        let fd = unsafe { libc::openat(self.0.as_raw_fd(), path.as_ptr(), flags | libc::O_CLOEXEC, mode) };
         if fd < 0 {
             return Err(io::Error::last_os_error());
         }
         // SAFETY: `fd` is a new, valid descriptor that nothing else owns.
-        let mut file = std::fs::File::from(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) });
+        Ok(std::fs::File::from(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// The bytes of the file `rel` inside the folder.
+    pub fn read(&self, rel: &Path) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        use std::os::unix::ffi::OsStrExt;
+        let mut file = self.open_at(rel.as_os_str().as_bytes(), libc::O_RDONLY, 0)?;
         // As std::fs::read: sized from the file's length, so the buffer is not grown.
         let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
         file.read_to_end(&mut bytes)?;
@@ -81,15 +86,7 @@ impl Folder {
     /// rebuild: one open, a size check on the handle and a read.
     pub fn read_file_of_len(&self, rel: &str, len: u64) -> Option<Vec<u8>> {
         use std::io::Read;
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let path = std::ffi::CString::new(rel).ok()?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
-        let fd = unsafe { libc::openat(self.0.as_raw_fd(), path.as_ptr(), libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC) };
-        if fd < 0 {
-            return None;
-        }
-        // SAFETY: `fd` is a new, valid descriptor that nothing else owns.
-        let mut file = std::fs::File::from(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) });
+        let mut file = self.open_at(rel.as_bytes(), libc::O_RDONLY | libc::O_NOFOLLOW, 0).ok()?;
         let meta = file.metadata().ok()?;
         if !meta.is_file() || meta.len() != len {
             return None;
@@ -102,17 +99,7 @@ impl Folder {
     /// Creates (or truncates) the file `rel` inside the folder with `bytes`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write;
-        use std::os::fd::{AsRawFd, FromRawFd};
-        let path = std::ffi::CString::new(rel)?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
-        let fd = unsafe {
-            libc::openat(self.0.as_raw_fd(), path.as_ptr(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC, 0o666 as libc::c_uint)
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is a new, valid descriptor that nothing else owns.
-        std::fs::File::from(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }).write_all(bytes)
+        self.open_at(rel.as_bytes(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC, 0o666)?.write_all(bytes)
     }
 }
 
@@ -146,4 +133,26 @@ impl Folder {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         std::fs::write(self.0.join(rel), bytes)
     }
+}
+
+/// Every entry under `root`, walked per top-level folder in parallel and joined in the
+/// order of the top-level listing: the same entries as one walk made by `walker`, for
+/// trees (`content/`, the output) whose top-level folders are many and large.
+/// `walker(path, max_depth)` makes each walk; a walk of a folder yields the folder
+/// itself too, and so does the walk of `root`.
+pub fn walk_in_parallel<W, I>(root: &Path, walker: W) -> Vec<walkdir::Result<walkdir::DirEntry>>
+where
+    W: Fn(&Path, usize) -> I + Sync,
+    I: Iterator<Item = walkdir::Result<walkdir::DirEntry>>,
+{
+    use rayon::prelude::*;
+    let top: Vec<_> = walker(root, 1).collect();
+    let pieces: Vec<Vec<_>> = top
+        .into_par_iter()
+        .map(|entry| match entry {
+            Ok(e) if e.depth() == 1 && e.file_type().is_dir() => walker(e.path(), usize::MAX).collect(),
+            other => vec![other],
+        })
+        .collect();
+    pieces.into_iter().flatten().collect()
 }

@@ -504,7 +504,7 @@ impl<'a> Renderer<'a> {
     /// [`ROOT_MARK`] where the page's way back to the root goes.
     fn render_card(&self, i: usize) -> Result<[Rooted; 2], String> {
         let item = tera::Value::from_serializable(&self.cards[i]);
-        let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]);
+        let render = |heading: &str| self.card_part(&item, heading);
         if *self.heading_by_mark.get_or_init(|| self.heading_is_only_written()) {
             let html = render(HEADING_MARK)?;
             Ok(["h2", "h3"].map(|level| Rooted::with_level(html.trim(), Some(level))))
@@ -522,12 +522,17 @@ impl<'a> Renderer<'a> {
         let mut tried = Vec::new();
         self.cards.iter().filter(|c| !tried.contains(&c.collection) && { tried.push(c.collection); true }).all(|card| {
             let item = tera::Value::from_serializable(card);
-            let render = |heading: &str| self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())]).ok();
+            let render = |heading: &str| self.card_part(&item, heading).ok();
             match (render(HEADING_MARK), render("h2"), render("h3")) {
                 (Some(marked), Some(h2), Some(h3)) => marked.replace(HEADING_MARK, "h2") == h2 && marked.replace(HEADING_MARK, "h3") == h3,
                 _ => false,
             }
         })
+    }
+
+    /// `card.html` for one card (`item`) with its title at `heading`.
+    fn card_part(&self, item: &tera::Value, heading: &str) -> Result<String, String> {
+        self.render_part("card.html", vec![("item", item.clone()), ("heading", heading.into())])
     }
 
     /// A part shared by many pages (a card, the menu, the footer), rendered once from

@@ -193,12 +193,9 @@ impl SearchIndex {
 
 /// A document's text in each of [`FIELDS`], in order. The body field starts with the
 /// item's 分野, region, kind and tags.
-pub fn field_texts<'d>(d: &'d Doc, body: &Rendered) -> [Cow<'d, str>; 3] {
-    [
-        Cow::Borrowed(d.common.title.as_str()),
-        Cow::Borrowed(d.common.summary.as_deref().unwrap_or("")),
-        Cow::Owned(format!("{}\n{}", meta_text(d), body.text)),
-    ]
+pub fn field_texts<'d>(d: &'d Doc, body: &'d Rendered) -> [Cow<'d, str>; 3] {
+    let [(_, title), (_, summary), (_, meta), (_, text)] = field_pieces(d, body);
+    [title, summary, Cow::Owned(format!("{meta}\n{text}"))]
 }
 
 /// [`field_texts`] as the parallel indexer takes them, as (field number, text): the body

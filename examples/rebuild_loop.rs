@@ -11,7 +11,7 @@ fn main() {
     let root = PathBuf::from(args.next().expect("site folder"));
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let out = std::env::temp_dir().join("kyoso-rebuild-loop");
-    let mut engine = Engine::new(BuildOptions { root: root.clone(), output: Some(out), ..Default::default() });
+    let mut engine = Engine::new(BuildOptions { root: root.clone(), output: Some(out), ..Default::default() }).expect("an empty output folder");
     engine.rebuild(None).expect("first build");
     engine.wait().expect("side files");
     let case = std::fs::read_dir(root.join("content/cases")).unwrap().flatten().map(|e| e.path()).min().unwrap();

@@ -96,10 +96,43 @@ impl Folder {
         Some(bytes)
     }
 
-    /// Creates (or truncates) the file `rel` inside the folder with `bytes`.
+    /// Creates the file `rel` inside the folder with `bytes`, as a new file: one that is
+    /// there already is unlinked first, never written through. (In a staging folder it may
+    /// be a hard link to the published output, which must not change.)
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         use std::io::Write;
-        self.open_at(rel.as_bytes(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC, 0o666)?.write_all(bytes)
+        let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL;
+        let mut file = match self.open_at(rel.as_bytes(), flags, 0o666) {
+            Err(e) if e.raw_os_error() == Some(libc::EEXIST) => {
+                self.unlink(rel)?;
+                self.open_at(rel.as_bytes(), flags, 0o666)?
+            }
+            other => other?,
+        };
+        file.write_all(bytes)
+    }
+
+    fn unlink(&self, rel: &str) -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        let path = std::ffi::CString::new(rel)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated relative path.
+        if unsafe { libc::unlinkat(self.0.as_raw_fd(), path.as_ptr(), 0) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    /// Makes `rel` inside this folder a hard link to `rel` inside `from`.
+    pub fn link_from(&self, from: &Folder, rel: &str) -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        let path = std::ffi::CString::new(rel)?;
+        // SAFETY: two valid directory descriptors and NUL-terminated relative paths.
+        if unsafe { libc::linkat(from.0.as_raw_fd(), path.as_ptr(), self.0.as_raw_fd(), path.as_ptr(), 0) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
     }
 }
 
@@ -131,7 +164,14 @@ impl Folder {
     }
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.0.join(rel), bytes)
+        let path = self.0.join(rel);
+        // A new file, never written through a link (see the Unix version).
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(path, bytes)
+    }
+
+    pub fn link_from(&self, from: &Folder, rel: &str) -> io::Result<()> {
+        std::fs::hard_link(from.0.join(rel), self.0.join(rel))
     }
 }
 

@@ -49,11 +49,15 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine writing into `opts.output_dir()`, which it owns: files it did not write
-    /// may be replaced or removed.
-    pub fn new(opts: BuildOptions) -> Engine {
-        let out = opts.output_dir();
-        Engine { side: SideWorker::start(out.clone()), opts, out, cache: Cache::default(), pages: HashMap::new(), copied: HashMap::new(), related: (0, Arc::default()), theme: None }
+    /// An engine writing into `opts.output_dir()`, which must be a new or empty folder
+    /// that it then owns (`serve` gives it one in the temporary folder): it writes pages in
+    /// place as they change, so it takes no folder that holds anything else.
+    pub fn new(opts: BuildOptions) -> Result<Engine, crate::output::OutputError> {
+        let out = crate::output::check_location(&opts.root, &opts.output_dir())?;
+        if let Some(first) = std::fs::read_dir(&out).ok().and_then(|mut d| d.next()).and_then(Result::ok) {
+            return Err(crate::output::OutputError::NotOurs { output: out, entries: vec![first.file_name().to_string_lossy().into_owned()], more: 0 });
+        }
+        Ok(Engine { side: SideWorker::start(out.clone()), opts, out, cache: Cache::default(), pages: HashMap::new(), copied: HashMap::new(), related: (0, Arc::default()), theme: None })
     }
 
     /// Brings the output up to date with the sources. `changed` lists the files (relative

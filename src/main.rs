@@ -86,6 +86,9 @@ enum Command {
         /// 段階ごとの所要時間を表示する
         #[arg(long)]
         timings: bool,
+        /// kyoso が作ったのではないファイルのある出力先にも生成する（それらのファイルは消さず、上書きもしない）
+        #[arg(long)]
+        force: bool,
     },
     /// 検索する（ブラウザの検索と同じ索引・同じ順位）
     Search {
@@ -194,8 +197,8 @@ fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts, today, timings } => {
-            let opts = BuildOptions { root, output, base_url, drafts, today };
+        Command::Build { root, output, base_url, drafts, today, timings, force } => {
+            let opts = BuildOptions { root, output, base_url, drafts, today, force };
             build(&opts, timings)
         }
         Command::Search { query, root, domain, prefecture, municipality, collection, kind, limit, json, today } => {
@@ -268,6 +271,16 @@ fn build(opts: &BuildOptions, show_timings: bool) -> ExitCode {
                     println!("  {stage:<9} {:>8.3} s", t.as_secs_f64());
                 }
                 println!("  （render と index は並行して実行します）");
+            }
+            if !report.kept.is_empty() {
+                let shown: Vec<&str> = report.kept.iter().take(5).map(String::as_str).collect();
+                let more = report.kept.len() - shown.len();
+                println!(
+                    "kyoso が作っていないファイル {} 件は、そのまま残しました: {}{}",
+                    report.kept.len(),
+                    shown.join("、"),
+                    if more > 0 { format!(" ほか {more} 件") } else { String::new() }
+                );
             }
             let warnings = report.diagnostics.count(Severity::Warning);
             println!(

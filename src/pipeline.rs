@@ -28,6 +28,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Pins the build date (events, `publish_date`); defaults to today in Japan.
     pub today: Option<NaiveDate>,
+    /// Accept an output folder that is not empty and has no list of kyoso's files. Its
+    /// files are kept, never deleted or overwritten.
+    pub force: bool,
 }
 
 #[derive(Debug)]
@@ -37,6 +40,8 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
     pub output: PathBuf,
+    /// Files in the output that kyoso did not write, left as they were.
+    pub kept: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -45,6 +50,8 @@ pub enum BuildError {
     Theme(ThemeError),
     Render(Diagnostics, Vec<RenderError>),
     Io(PathBuf, std::io::Error),
+    /// The output folder may not be written (see `output.rs`).
+    Output(crate::output::OutputError),
     Search(String),
 }
 
@@ -76,6 +83,7 @@ impl std::fmt::Display for BuildError {
                 write!(f, "{} ページの生成に失敗しました", errors.len())
             }
             BuildError::Io(p, e) => write!(f, "{} に書き込めません: {e}", p.display()),
+            BuildError::Output(e) => write!(f, "{e}"),
             BuildError::Search(e) => write!(f, "検索インデックスを作れません: {e}"),
         }
     }
@@ -272,6 +280,10 @@ pub fn load_site_cached(
 /// Builds the site into its output directory.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = Vec::new();
+    // First, whether the output may be written at all: a refusal comes before any work.
+    let out_dir = opts.output_dir();
+    let staging = Staging::new(&opts.root, &out_dir, opts.force).map_err(BuildError::Output)?;
+    let out_dir = staging.target().to_path_buf();
     let (mut site, mut diags) = load_site(opts, &mut timings)?;
 
     let t = Instant::now();
@@ -287,11 +299,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let renderer = Renderer::new(&site, &theme, &bodies);
     let cards_time = t.elapsed();
 
-    let out_dir = opts.output_dir();
-    let staging = Staging::new(&out_dir).map_err(io_error(&out_dir))?;
-    let write_all = |files: &[(String, Vec<u8>)]| {
-        files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&staging.dir().join(rel))))
-    };
+    let write_all = |files: &[(String, Vec<u8>)]| files.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes).map_err(io_error(&out_dir.join(rel))));
     // Pages are planned and go to disk as they are rendered, on every core; the feeds,
     // which list the pages, are made beside them. On the other side the search index and
     // the data exports are made and written, with the theme's static files and the
@@ -315,7 +323,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                         .par_iter()
                         .with_max_len(PAGES_PER_JOB)
                         .filter_map(|p| match renderer.render_page(p) {
-                            Ok(o) => staging.write(&o.path, &o.bytes).err().map(|e| Failure::Io(staging.dir().join(&o.path), e)),
+                            Ok(o) => staging.write(&o.path, &o.bytes).err().map(|e| Failure::Io(out_dir.join(&o.path), e)),
                             Err(e) => Some(Failure::Render(e)),
                         })
                         .collect::<Vec<Failure>>()
@@ -337,7 +345,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                     StaticSource::Embedded(bytes) => staging.write(rel, bytes),
                     StaticSource::File(p) => staging.copy(rel, p),
                 }
-                .map_err(io_error(&staging.dir().join(rel)))?;
+                .map_err(io_error(&out_dir.join(rel)))?;
             }
             site.assets.par_iter().try_for_each(|a| {
                 let rel = a.to_string_lossy().replace('\\', "/");
@@ -364,13 +372,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let t = Instant::now();
     let files = pages.len() + feeds? + other_files;
-    staging.commit().map_err(io_error(&out_dir))?;
+    let kept = staging.kept();
+    staging.commit().map_err(BuildError::Output)?;
     timings.push(("write", t.elapsed()));
     diags.sort();
     let pages_written = pages.len();
     free_later(renderer.into_owned());
     free_later((site, bodies, theme, pages));
-    Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir })
+    Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir, kept })
 }
 
 /// Pages rendered in one rayon job at most (a page takes about 0.1 ms).

@@ -37,7 +37,7 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     let root = opts.root.canonicalize().unwrap_or(opts.root.clone());
     let opts = BuildOptions { output: Some(out.clone()), root: root.clone(), ..opts };
     let state = Arc::new(Mutex::new(State::default()));
-    let mut engine = Engine::new(opts.clone());
+    let mut engine = Engine::new(opts.clone()).map_err(|e| e.to_string())?;
     rebuild(&mut engine, &state, None);
 
     let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;

@@ -53,7 +53,7 @@ pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
             let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("表計算ファイルを開けません: {e}"))?;
             let sheet = wb.sheet_names().first().cloned().ok_or("シートがありません")?;
             let range = wb.worksheet_range(&sheet).map_err(|e| format!("シート「{sheet}」を読めません: {e}"))?;
-            Ok(range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect())
+            Ok(range.rows().map(|r| r.iter().map(|c| cell(&c.to_string())).collect()).collect())
         });
         let mut rows = read.map_err(|_| "表計算ファイルが壊れているため読めません".to_string())??;
         if rows.is_empty() {
@@ -68,9 +68,14 @@ pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
     let mut rows = Vec::new();
     for (i, r) in reader.records().enumerate() {
         let r = r.map_err(|e| format!("{} 行目を読めません: {e}", i + 2))?;
-        rows.push(r.iter().map(|c| c.trim().to_string()).collect());
+        rows.push(r.iter().map(cell).collect());
     }
     Ok(Table { header, rows, encoding })
+}
+
+/// A cell's value: trimmed, without the formula guard kyoso's own exports add.
+fn cell(c: &str) -> String {
+    crate::opendata::unguard(c.trim()).trim().to_string()
 }
 
 /// UTF-8 (BOM or not), UTF-16 (BOM) or CP932, in that order of evidence.
@@ -109,6 +114,8 @@ pub struct Options {
     pub set: Vec<(String, String)>,
     pub dry_run: bool,
     pub force: bool,
+    /// Delete this source's files whose record is no longer in the list.
+    pub delete_missing: bool,
 }
 
 #[derive(Debug, Default)]

@@ -164,6 +164,9 @@ enum Command {
         /// 編集されたファイルも上書きする
         #[arg(long)]
         force: bool,
+        /// 一覧から消えた行のファイル（この一覧から取り込んだもの）を削除する
+        #[arg(long)]
+        delete_missing: bool,
     },
     /// 手元で確認する（127.0.0.1 のみ。保存すると再生成し、開いているページを再読み込み）
     Serve {
@@ -224,7 +227,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import { collection, file, root, map, set, dry_run, force } => {
+        Command::Import { collection, file, root, map, set, dry_run, force, delete_missing } => {
             let c = match collection.as_str() {
                 "actors" | "actor" => kyoso::schema::Collection::Actor,
                 "cases" | "case" => kyoso::schema::Collection::Case,
@@ -233,7 +236,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force })
+            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force, delete_missing })
         }
         Command::Serve { root, port, drafts } => match kyoso::serve::serve(BuildOptions { root, drafts, ..Default::default() }, port) {
             Ok(()) => ExitCode::SUCCESS,

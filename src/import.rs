@@ -126,6 +126,13 @@ pub struct Options {
     pub delete_missing: bool,
 }
 
+impl Options {
+    /// An import of `file` into the site at `root`, with no extra option.
+    pub fn new(collection: Collection, file: PathBuf, root: PathBuf) -> Options {
+        Options { collection, file, root, map: Vec::new(), set: Vec::new(), dry_run: false, force: false, delete_missing: false }
+    }
+}
+
 /// What an import did (with `dry_run`: would do) to each file.
 #[derive(Debug, Default)]
 pub struct Report {

@@ -15,16 +15,8 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn opts(root: &Path, file: PathBuf, set: &[(&str, &str)]) -> Options {
-    Options {
-        collection: Collection::Actor,
-        file,
-        root: root.to_path_buf(),
-        map: Vec::new(),
-        set: set.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
-        dry_run: false,
-        force: false,
-        delete_missing: false,
-    }
+    let set = set.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    Options { set, ..Options::new(Collection::Actor, file, root.to_path_buf()) }
 }
 
 /// The front-matter fields of a written file.

@@ -134,6 +134,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        crate::frontmatter::check_depth(CONFIG_FILE.as_ref(), text, crate::frontmatter::Format::Toml, 1).map_err(|d| vec![d])?;
         let mut config: Config = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             vec![Diagnostic::error(CONFIG_FILE, format!("設定を読み取れません: {}", e.message()))

@@ -5,7 +5,11 @@
 //! encoding it looks like), splits YAML `---` or TOML `+++` front matter from the body, parses
 //! it into a JSON map, and keeps enough of the raw text to point at the line of any field.
 
+mod depth;
 mod flat;
+mod mistakes;
+
+pub use depth::MAX_DEPTH;
 
 use crate::diagnostics::Diagnostic;
 use serde_json::{Map, Value};
@@ -124,7 +128,7 @@ pub fn parse(path: &Path, text: String) -> Result<Parsed, Diagnostic> {
         Format::Yaml => parse_yaml(path, &fm_text)?,
         Format::Toml => parse_toml(path, &fm_text)?,
     };
-    Ok(Parsed { fields, locator: Locator { format, fm_text: fm_text.into(), fm_first_line: 2 }, body, body_first_line })
+    Ok(Parsed { fields, locator: Locator { format, fm_text: fm_text.into(), fm_first_line: FM_FIRST_LINE }, body, body_first_line })
 }
 
 fn first_line_is(text: &str, fence: &str) -> bool {
@@ -138,19 +142,38 @@ fn parse_yaml(path: &Path, fm: &str) -> Result<Map<String, Value>, Diagnostic> {
     if let Some(fields) = flat::parse(fm) {
         return Ok(fields);
     }
+    check_depth(path, fm, Format::Yaml, FM_FIRST_LINE)?;
     let value: Value = serde_yaml_ng::from_str(fm).map_err(|e| {
-        let (line, col) = e.location().map_or((0, 0), |l| (l.line() + 1, l.column()));
-        Diagnostic::error(path, format!("front matter（YAML）を読み取れません: {}", yaml_message(&e.to_string())))
-            .at(line, col)
-            .hint("`項目名: 値` の形か、`:` を含む値を \"…\" で囲んでいるか、字下げがそろっているかを確認してください。")
+        // serde_yaml's line is 1-based in the front matter; the file has `---` above it.
+        let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        let english = yaml_message(&e.to_string()).to_string();
+        match mistakes::find(fm, (line > 0).then_some(line)) {
+            Some(m) => known_mistake(path, m),
+            None => Diagnostic::error(path, "front matter（YAML）を読み取れません")
+                .at(if line > 0 { line + FM_FIRST_LINE - 1 } else { 0 }, col)
+                .hint(format!(
+                    "`項目名: 値` の形か、`:` を含む値を \"…\" で囲んでいるか、字下げがそろっているかを確認してください（YAML の解析結果: {english}）。"
+                )),
+        }
     })?;
     match value {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
-        _ => Err(Diagnostic::error(path, "front matter が `項目名: 値` の形になっていません")
-            .at(2, 1)
-            .hint("各行を `title: 題名` のように書いてください。")),
+        // `title：交流会` alone is valid YAML: one string, no field.
+        _ => Err(match mistakes::find(fm, None) {
+            Some(m) => known_mistake(path, m),
+            None => Diagnostic::error(path, "front matter が `項目名: 値` の形になっていません")
+                .at(FM_FIRST_LINE, 1)
+                .hint("各行を `title: 題名` のように書いてください。"),
+        }),
     }
+}
+
+/// File line of the first front-matter line (the fence is line 1).
+const FM_FIRST_LINE: usize = 2;
+
+fn known_mistake(path: &Path, m: mistakes::Mistake) -> Diagnostic {
+    Diagnostic::error(path, m.message).at(m.line + FM_FIRST_LINE - 1, m.column).hint(m.hint)
 }
 
 /// serde_yaml messages end with " at line N column M"; the location is printed already.
@@ -158,11 +181,24 @@ fn yaml_message(msg: &str) -> &str {
     msg.split(" at line ").next().unwrap_or(msg)
 }
 
+/// Refuses `text` (a file's front matter from its line `first_line`, or a whole data
+/// file with `first_line` 1) if it nests deeper than [`MAX_DEPTH`]: the parsers take
+/// minutes on hostile nesting, this check microseconds.
+pub fn check_depth(path: &Path, text: &str, format: Format, first_line: usize) -> Result<(), Diagnostic> {
+    match depth::too_deep(text, format) {
+        None => Ok(()),
+        Some((line, column)) => Err(Diagnostic::error(path, format!("入れ子が深すぎます（{MAX_DEPTH} 段までです）"))
+            .at(line + first_line - 1, column)
+            .hint("[ ] や { } の重なり、字下げの段数を減らしてください。壊れたファイルか、意図しない内容の可能性があります。")),
+    }
+}
+
 fn parse_toml(path: &Path, fm: &str) -> Result<Map<String, Value>, Diagnostic> {
+    check_depth(path, fm, Format::Toml, FM_FIRST_LINE)?;
     let table: toml::Table = toml::from_str(fm).map_err(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(fm, s.start));
         Diagnostic::error(path, format!("front matter（TOML）を読み取れません: {}", e.message().trim()))
-            .at(line + 1, col)
+            .at(line + FM_FIRST_LINE - 1, col)
             .hint("`項目名 = \"値\"` の形になっているかを確認してください。")
     })?;
     Ok(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())

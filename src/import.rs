@@ -4,12 +4,20 @@
 //! UTF-16, or as Excel `.xlsx`. Known Japanese (and English) column names map to fields
 //! automatically; `--map 列名=field` adds more and `--set field=value` fills what the
 //! list does not have (a city's facility list has no 分野). Every row is checked with the
-//! same schema as the build; a row that fails is reported with its row number and skipped.
-//! Files an editor has changed since the last import are not overwritten without `--force`.
+//! same schema as the build; a row that fails is reported with its row number and skipped
+//! (a problem shared by many rows is reported once, with the row numbers).
+//!
+//! Several lists land in one folder (Takamatsu's 47 facilities, then Yaizu's 277), so each
+//! file records where it came from (`import_source`: the list's file name, `import_id`:
+//! the record's id in it) and an import only ever writes the files of its own records:
+//! a file name that is taken by a hand-written file or another list's is a clash, reported
+//! and not written. Files an editor has changed since the last import are not overwritten
+//! without `--force`; files whose record left the list are reported, and deleted only with
+//! `--delete-missing`.
 
 use crate::diagnostics::Diagnostic;
 use crate::schema::{self, Collection, Ty};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Column name (normalised) → field, for the lists editors really receive.
@@ -53,7 +61,7 @@ pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
             let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("表計算ファイルを開けません: {e}"))?;
             let sheet = wb.sheet_names().first().cloned().ok_or("シートがありません")?;
             let range = wb.worksheet_range(&sheet).map_err(|e| format!("シート「{sheet}」を読めません: {e}"))?;
-            Ok(range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect())
+            Ok(range.rows().map(|r| r.iter().map(|c| cell(&c.to_string())).collect()).collect())
         });
         let mut rows = read.map_err(|_| "表計算ファイルが壊れているため読めません".to_string())??;
         if rows.is_empty() {
@@ -68,9 +76,14 @@ pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
     let mut rows = Vec::new();
     for (i, r) in reader.records().enumerate() {
         let r = r.map_err(|e| format!("{} 行目を読めません: {e}", i + 2))?;
-        rows.push(r.iter().map(|c| c.trim().to_string()).collect());
+        rows.push(r.iter().map(cell).collect());
     }
     Ok(Table { header, rows, encoding })
+}
+
+/// A cell's value: trimmed, without the formula guard kyoso's own exports add.
+fn cell(c: &str) -> String {
+    crate::opendata::unguard(c.trim()).trim().to_string()
 }
 
 /// UTF-8 (BOM or not), UTF-16 (BOM) or CP932, in that order of evidence.
@@ -109,29 +122,69 @@ pub struct Options {
     pub set: Vec<(String, String)>,
     pub dry_run: bool,
     pub force: bool,
+    /// Delete this source's files whose record is no longer in the list.
+    pub delete_missing: bool,
 }
 
+impl Options {
+    /// An import of `file` into the site at `root`, with no extra option.
+    pub fn new(collection: Collection, file: PathBuf, root: PathBuf) -> Options {
+        Options { collection, file, root, map: Vec::new(), set: Vec::new(), dry_run: false, force: false, delete_missing: false }
+    }
+}
+
+/// What an import did (with `dry_run`: would do) to each file.
 #[derive(Debug, Default)]
 pub struct Report {
     pub encoding: &'static str,
+    /// Files written: new ones, and those in `updated`.
     pub written: Vec<PathBuf>,
+    /// Of `written`, the files that replaced an earlier import of the same record.
+    pub updated: Vec<PathBuf>,
     pub unchanged: Vec<PathBuf>,
+    /// Files of this source an editor changed since the last import (kept unless `force`).
     pub kept: Vec<PathBuf>,
+    /// Rows whose file would replace a hand-written file or another source's: not written.
+    pub clashes: Vec<Diagnostic>,
+    /// This source's files whose record is no longer in the list, left in place.
+    pub missing: Vec<PathBuf>,
+    /// This source's files whose record is no longer in the list, deleted (`delete_missing`).
+    pub deleted: Vec<PathBuf>,
+    /// One per row not imported.
     pub skipped: Vec<Diagnostic>,
+    /// One per row and warning.
     pub warnings: Vec<Diagnostic>,
+    /// `skipped` and `warnings` as people read them: each problem once, with its rows.
+    pub problems: Vec<Diagnostic>,
     /// Columns that were not used.
     pub ignored_columns: Vec<String>,
 }
 
 const MARK: &str = "# kyoso import:";
 
+/// One row that can be imported.
+#[derive(Debug)]
+pub struct Record {
+    /// The record's id in its source: the id column, or the name when there is none.
+    pub id: String,
+    pub row: usize,
+    pub title: String,
+    /// Where a first import puts it, relative to the site root.
+    pub rel: PathBuf,
+    /// The file to write (without the import mark).
+    pub text: String,
+}
+
 /// What a table turns into, before anything is written.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// (path relative to the site root, file text) per good row.
-    pub files: Vec<(PathBuf, String)>,
+    pub records: Vec<Record>,
+    /// The id of every row of the list, imported or not: a file whose record is among
+    /// them has not disappeared from the source.
+    pub ids: HashSet<String>,
     pub skipped: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    pub problems: Vec<Diagnostic>,
     pub ignored_columns: Vec<String>,
 }
 
@@ -157,6 +210,9 @@ pub fn plan(
         }
         mapping.push(field);
     }
+    let source_stem = source_stem(source_name, collection);
+    let mut problems = Problems::default();
+    let mut first_row_of: BTreeMap<String, usize> = BTreeMap::new();
     for (i, row) in table.rows.iter().enumerate() {
         let row_no = i + 2; // the header is row 1
         if row.iter().all(|c| c.is_empty()) {
@@ -174,36 +230,181 @@ pub fn plan(
         infer_region(&mut values);
         let at = |msg: String| Diagnostic::error(source_name, msg).at(row_no, 0);
         let Some(title) = values.get("title").cloned() else {
-            out.skipped.push(at("名称の列が空です".into()).hint("名称（または name）の列を用意するか、--map 列名=title で指定してください。"));
+            let hint = "名称（または name）の列を用意するか、--map 列名=title で指定してください。";
+            out.skipped.push(at("名称の列が空です".into()).hint(hint));
+            problems.add(row_no, Diagnostic::error(source_name, "名称の列が空です").hint(hint));
             continue;
         };
-        let slug = match values.get("id") {
-            Some(id) if crate::validate::is_valid_slug(&id.to_lowercase()) && id.chars().any(|c| c.is_ascii_alphabetic()) => id.to_lowercase(),
-            Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => format!("{}-{}", collection.name(), id.to_lowercase()),
-            _ => format!("{}-{:08x}", collection.name(), fnv(&format!("{title}\u{0}{}", values.get("address").map_or("", String::as_str))) & 0xffff_ffff),
-        };
-        let text = markdown(collection, &values, source_name, row_no);
+        let id = values.get("id").cloned().unwrap_or_else(|| title.clone());
+        out.ids.insert(id.clone());
+        if let Some(first) = first_row_of.get(&id) {
+            let d = Diagnostic::error(source_name, format!("ID「{id}」が {first} 行目と重複しています"))
+                .hint("一覧の ID の列で、行ごとに違う値にしてください（ID の列がなければ名称で見分けます）。");
+            out.skipped.push(d.clone().at(row_no, 0));
+            problems.add(row_no, d);
+            continue;
+        }
+        first_row_of.insert(id.clone(), row_no);
+        let slug = file_stem(&id, &title, &source_stem);
+        let text = markdown(collection, &values, source_name, &id);
         // The same checks as the build, on the file as it would be written.
         let rel = PathBuf::from(format!("content/{}/{slug}.md", collection.folder()));
         let parsed = match crate::frontmatter::parse(&rel, text.clone()) {
             Ok(p) => p,
             Err(d) => {
-                out.skipped.push(at(d.message));
+                out.skipped.push(at(d.message.clone()));
+                problems.add(row_no, Diagnostic::error(source_name, d.message));
                 continue;
             }
         };
         let raw = crate::load::RawDoc { collection, source: rel.clone(), stem: slug.clone(), guide: None, parsed };
-        let (doc, problems) = crate::validate::check_doc(raw, domains);
-        let errors: Vec<&Diagnostic> = problems.iter().filter(|d| d.is_error()).collect();
+        let (doc, found) = crate::validate::check_doc(raw, domains);
+        let errors: Vec<&Diagnostic> = found.iter().filter(|d| d.is_error()).collect();
+        let hint = "列の値を直すか、--set 項目=値 で補ってください（例: --set kind=社会福祉法人 --set domains=介護）。";
+        for d in &found {
+            let mut p = Diagnostic::error(source_name, d.message.clone()).field(d.field.clone());
+            p.severity = d.severity;
+            p.hint = if d.is_error() { Some(hint.to_string()) } else { d.hint.clone() };
+            problems.add(row_no, p);
+        }
         if doc.is_none() || !errors.is_empty() {
             let what = errors.iter().map(|d| format!("{}: {}", d.field, d.message)).collect::<Vec<_>>().join("／");
-            out.skipped.push(at(format!("「{title}」を取り込めません: {what}")).hint("列の値を直すか、--set 項目=値 で補ってください（例: --set kind=社会福祉法人 --set domains=介護）。"));
+            out.skipped.push(at(format!("「{title}」を取り込めません: {what}")).hint(hint));
             continue;
         }
-        for w in problems.into_iter().filter(|d| !d.is_error()) {
-            out.warnings.push(at(format!("「{title}」: {}: {}", w.field, w.message)));
+        for w in found.into_iter().filter(|d| !d.is_error()) {
+            out.warnings.push(Diagnostic::warning(source_name, format!("「{title}」: {}: {}", w.field, w.message)).at(row_no, 0));
         }
-        out.files.push((rel, text));
+        out.records.push(Record { id, row: row_no, title, rel, text });
+    }
+    // Two records of one list whose names give the same file: both are named by their
+    // ids instead, so neither depends on the other's row order.
+    let mut by_rel: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    for r in &out.records {
+        *by_rel.entry(r.rel.clone()).or_default() += 1;
+    }
+    for r in &mut out.records {
+        if by_rel[&r.rel] > 1 {
+            r.rel = PathBuf::from(format!("content/{}/{source_stem}-{}.md", collection.folder(), id_slug(&r.id)));
+        }
+    }
+    out.problems = problems.summarise();
+    out
+}
+
+/// Problems of many rows, grouped: a list with 300 rows and no 分野 column gives one
+/// message with the row numbers, not 300 of them.
+#[derive(Default)]
+struct Problems(Vec<(Diagnostic, Vec<usize>)>);
+
+impl Problems {
+    fn add(&mut self, row: usize, d: Diagnostic) {
+        let same = |(p, _): &&mut (Diagnostic, Vec<usize>)| p.severity == d.severity && p.field == d.field && p.message == d.message;
+        match self.0.iter_mut().find(same) {
+            Some((_, rows)) => rows.push(row),
+            None => self.0.push((d, vec![row])),
+        }
+    }
+
+    /// Row numbers shown before `…`.
+    const SHOWN: usize = 8;
+
+    fn summarise(self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self
+            .0
+            .into_iter()
+            .map(|(d, rows)| match rows.as_slice() {
+                [row] => d.at(*row, 0),
+                _ => {
+                    let mut shown = rows.iter().take(Self::SHOWN).map(usize::to_string).collect::<Vec<_>>().join(", ");
+                    if rows.len() > Self::SHOWN {
+                        shown.push_str(", …");
+                    }
+                    let message = format!("{} 行（{shown}行目）: {}", rows.len(), d.message);
+                    Diagnostic { message, ..d }
+                }
+            })
+            .collect();
+        out.sort_by_key(|d| d.severity);
+        out
+    }
+}
+
+/// A file name for a record, readable and the same at every import: the id when it is
+/// itself a name (kyoso's own `actors.csv` has the slugs), else the name when it can be
+/// written in ASCII (kana are romanised), else `<source>-<id>`.
+fn file_stem(id: &str, title: &str, source_stem: &str) -> String {
+    let lower = id.to_lowercase();
+    if crate::validate::is_valid_slug(&lower) && lower.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return lower;
+    }
+    crate::validate::romanise(title).unwrap_or_else(|| format!("{source_stem}-{}", id_slug(id)))
+}
+
+/// An id as part of a file name: itself when it is ASCII letters and digits, else a hash.
+fn id_slug(id: &str) -> String {
+    let lower = id.to_lowercase();
+    if crate::validate::is_valid_slug(&lower) {
+        lower
+    } else {
+        format!("{:08x}", fnv(id) & 0xffff_ffff)
+    }
+}
+
+/// The source file's name as the start of file names: `takamatsu_elderly_welfare_facility.csv`
+/// → `takamatsu-elderly-welfare-facility`.
+fn source_stem(source_name: &str, collection: Collection) -> String {
+    let stem = Path::new(source_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut out = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.chars().any(|c| c.is_ascii_alphabetic()) {
+        out.to_string()
+    } else {
+        // A name in kanji (高松市_施設一覧.csv): the collection and a hash of the name.
+        format!("{}-{:06x}", collection.name(), fnv(source_name) & 0xff_ffff)
+    }
+}
+
+/// Where an existing file came from, read from its front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    Import { source: String, id: String },
+    /// Written by a person, or imported before kyoso recorded sources.
+    Other,
+}
+
+/// Every file of the collection's folder and where it came from.
+fn origins(root: &Path, collection: Collection) -> BTreeMap<PathBuf, Origin> {
+    let folder = root.join(crate::load::CONTENT_DIR).join(collection.folder());
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        let fields = std::fs::read(entry.path())
+            .ok()
+            .and_then(|bytes| crate::frontmatter::decode(&rel, bytes).ok())
+            .and_then(|text| crate::frontmatter::parse(&rel, text).ok())
+            .map(|p| p.fields)
+            .unwrap_or_default();
+        let text = |k: &str| match fields.get(k) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let origin = match (text("import_source"), text("import_id")) {
+            (Some(source), Some(id)) => Origin::Import { source, id },
+            _ => Origin::Other,
+        };
+        out.insert(rel, origin);
     }
     out
 }
@@ -217,13 +418,46 @@ pub fn import(opts: &Options) -> Result<Report, String> {
         encoding: table.encoding,
         skipped: plan.skipped,
         warnings: plan.warnings,
+        problems: plan.problems,
         ignored_columns: plan.ignored_columns,
         ..Default::default()
     };
-    for (rel, text) in plan.files {
+    let origins = origins(&opts.root, opts.collection);
+    let mine = |o: &Origin| matches!(o, Origin::Import { source, .. } if *source == source_name);
+    let my_files: HashMap<&str, &PathBuf> =
+        origins.iter().filter_map(|(p, o)| match o { Origin::Import { id, .. } if mine(o) => Some((id.as_str(), p)), _ => None }).collect();
+    let mut claimed: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    for record in plan.records {
+        let this = Origin::Import { source: source_name.clone(), id: record.id.clone() };
+        // A file imported from this record before stays where it is, whatever its name.
+        let rel = my_files.get(record.id.as_str()).map_or(record.rel, |p| (*p).clone());
+        let clash = |what: String| {
+            Diagnostic::error(&source_name, format!("「{}」（ID {}）を {} に書けません: {what}", record.title, record.id, rel.display()))
+                .at(record.row, 0)
+                .hint(format!(
+                    "別の主体なら、一覧の ID か既存のファイルの名前を変えてください。同じ主体なら、既存のファイルの front matter に `import_source: {source_name}` と `import_id: \"{}\"` を書くと、次の取り込みから更新されます。",
+                    record.id
+                ))
+        };
+        if let Some(first) = claimed.insert(rel.clone(), record.row) {
+            report.clashes.push(clash(format!("{first} 行目の記録と同じファイルになります")));
+            continue;
+        }
         let path = opts.root.join(&rel);
-        let stamped = stamp(&text);
-        if path.exists() {
+        let stamped = stamp(&record.text);
+        let existed = match origins.get(&rel) {
+            None => false,
+            Some(o) if *o == this => true,
+            Some(Origin::Import { source, id }) => {
+                report.clashes.push(clash(format!("そのファイルは {source} の ID「{id}」から取り込んだものです")));
+                continue;
+            }
+            Some(Origin::Other) => {
+                report.clashes.push(clash("そのファイルは手書きのファイル（取り込み元の記録がないファイル）です".into()));
+                continue;
+            }
+        };
+        if existed {
             let existing = std::fs::read_to_string(&path).unwrap_or_default();
             if existing == stamped {
                 report.unchanged.push(rel);
@@ -233,6 +467,7 @@ pub fn import(opts: &Options) -> Result<Report, String> {
                 report.kept.push(rel);
                 continue;
             }
+            report.updated.push(rel.clone());
         }
         if !opts.dry_run {
             if let Some(p) = path.parent() {
@@ -243,6 +478,22 @@ pub fn import(opts: &Options) -> Result<Report, String> {
             std::fs::write(&tmp, &stamped).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| format!("{} に書けません: {e}", rel.display()))?;
         }
         report.written.push(rel);
+    }
+    for (rel, origin) in &origins {
+        let Origin::Import { id, .. } = origin else { continue };
+        if !mine(origin) || plan.ids.contains(id) {
+            continue;
+        }
+        let path = opts.root.join(rel);
+        let unedited = std::fs::read_to_string(&path).is_ok_and(|t| !edited_since_import(&t));
+        if opts.delete_missing && (unedited || opts.force) {
+            if !opts.dry_run {
+                std::fs::remove_file(&path).map_err(|e| format!("{} を削除できません: {e}", rel.display()))?;
+            }
+            report.deleted.push(rel.clone());
+        } else {
+            report.missing.push(rel.clone());
+        }
     }
     Ok(report)
 }
@@ -269,9 +520,13 @@ fn infer_region(values: &mut BTreeMap<String, String>) {
     }
 }
 
-fn markdown(collection: Collection, values: &BTreeMap<String, String>, source: &str, row: usize) -> String {
-    let mut out = format!("---\n# 出典: {source} の {row} 行目\n");
+fn markdown(collection: Collection, values: &BTreeMap<String, String>, source: &str, id: &str) -> String {
     let q = |s: &str| serde_json::to_string(s).expect("string");
+    let mut out = format!(
+        "---\n# 取り込み元の一覧と、その中の ID（サイトには出ません）\nimport_source: {}\nimport_id: {}\n",
+        q(source),
+        q(id)
+    );
     for spec in schema::all_fields(collection) {
         if spec.name == "location" {
             if let (Some(lat), Some(lon)) = (values.get("lat"), values.get("lon")) {

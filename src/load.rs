@@ -192,6 +192,7 @@ fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
         .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
     let text = frontmatter::decode(source, bytes)?;
     let is_toml = source.extension().is_some_and(|e| e == "toml");
+    frontmatter::check_depth(source, &text, if is_toml { frontmatter::Format::Toml } else { frontmatter::Format::Yaml }, 1)?;
     if is_toml {
         #[derive(serde::Deserialize)]
         struct Wrapper {

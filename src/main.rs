@@ -57,6 +57,18 @@ static NO_HUGE_PAGES: extern "C" fn() = {
     no_huge_pages
 };
 
+/// `kyoso check | head` closes the pipe after a few lines. Rust ignores SIGPIPE, so the
+/// next `println!` fails and panics ("failed printing to stdout"); with the default
+/// action restored, the process ends quietly as other command-line tools do. Not for
+/// `serve`, which must survive a browser that closes its connection.
+fn quit_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the action of one signal to its default; no handler runs our code.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "kyoso", version, about = "生活支援共創プラットフォームのサイトを作る静的サイトジェネレーター")]
 struct Cli {
@@ -167,6 +179,9 @@ enum Command {
         /// 編集されたファイルも上書きする
         #[arg(long)]
         force: bool,
+        /// 一覧から消えた行のファイル（この一覧から取り込んだもの）を削除する
+        #[arg(long)]
+        delete_missing: bool,
     },
     /// 手元で確認する（127.0.0.1 のみ。保存すると再生成し、開いているページを再読み込み）
     Serve {
@@ -196,6 +211,9 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        quit_quietly_on_closed_pipe();
+    }
     match cli.command {
         Command::Build { root, output, base_url, drafts, today, timings, force } => {
             let opts = BuildOptions { root, output, base_url, drafts, today, force };
@@ -219,6 +237,11 @@ fn main() -> ExitCode {
             match kyoso::scaffold::new_file(&root, c, &title, slug.as_deref(), guide.as_deref(), today) {
                 Ok(p) => {
                     println!("{} を作りました（下書き: draft: true）。項目を埋めて、公開するときは draft: false にしてください。", p.display());
+                    if slug.is_none() && kyoso::validate::romanise(&title).is_none() {
+                        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                        println!("題名が漢字を含むため、ファイル名（ページのアドレス）を作った日付から {stem} にしました。");
+                        println!("読みやすい名前にするには、このファイルを消して --slug で選び直してください（例: kyoso new {} \"{title}\" --slug kawagoe-mimamori）。", c.name());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -227,7 +250,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import { collection, file, root, map, set, dry_run, force } => {
+        Command::Import { collection, file, root, map, set, dry_run, force, delete_missing } => {
             let c = match collection.as_str() {
                 "actors" | "actor" => kyoso::schema::Collection::Actor,
                 "cases" | "case" => kyoso::schema::Collection::Case,
@@ -236,7 +259,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force })
+            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force, delete_missing })
         }
         Command::Serve { root, port, drafts } => match kyoso::serve::serve(BuildOptions { root, drafts, ..Default::default() }, port) {
             Ok(()) => ExitCode::SUCCESS,
@@ -372,25 +395,40 @@ fn import(opts: &kyoso::import::Options) -> ExitCode {
             if !r.ignored_columns.is_empty() {
                 println!("使わなかった列: {}", r.ignored_columns.join("、"));
             }
-            let verb = if opts.dry_run { "書き込み予定" } else { "書き込み" };
             for p in &r.written {
-                println!("  {verb}: {}", p.display());
+                println!("  {}: {}", if r.updated.contains(p) { "更新" } else { "新規" }, p.display());
+            }
+            for p in &r.unchanged {
+                println!("  変更なし: {}", p.display());
             }
             for p in &r.kept {
-                println!("  上書きしません（取り込み後に編集されています。--force で上書き）: {}", p.display());
+                println!("  保持（編集済み）: {}（取り込み後に編集されています。--force で上書き）", p.display());
             }
-            for d in r.warnings.iter().chain(&r.skipped) {
-                println!("  {d}");
+            for d in &r.clashes {
+                println!("  衝突: {}", d.to_string().replace('\n', "\n  "));
             }
+            for p in &r.missing {
+                println!("  一覧にない: {}（この一覧から消えた行のファイルです。--delete-missing で削除。編集済みのファイルは --force も必要）", p.display());
+            }
+            for p in &r.deleted {
+                println!("  削除: {}（一覧から消えた行）", p.display());
+            }
+            for d in &r.problems {
+                println!("  {}", d.to_string().replace('\n', "\n  "));
+            }
+            let dry = if opts.dry_run { "（--dry-run のため何も変えていません）" } else { "" };
             println!(
-                "{} 件を{}、{} 件は変更なし、{} 件は編集済みのため保持、{} 行は取り込めませんでした",
-                r.written.len(),
-                if opts.dry_run { "書き込む予定です（--dry-run のため書いていません）" } else { "書き込みました" },
+                "新規 {} 件、更新 {} 件、変更なし {} 件、保持（編集済み）{} 件、衝突 {} 件、一覧にない {} 件、削除 {} 件、取り込めない行 {} 行{dry}",
+                r.written.len() - r.updated.len(),
+                r.updated.len(),
                 r.unchanged.len(),
                 r.kept.len(),
+                r.clashes.len(),
+                r.missing.len(),
+                r.deleted.len(),
                 r.skipped.len()
             );
-            ExitCode::SUCCESS
+            if r.clashes.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(e) => {
             eprintln!("エラー: {e}");

@@ -20,6 +20,29 @@ pub const ACTOR_COLUMNS: &[&str] = &[
 /// Separator for several values in one CSV cell.
 pub const LIST_SEPARATOR: &str = "、";
 
+/// First characters that make a spreadsheet read a cell as a formula ("CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet shows as text: a cell starting with `=`, `+`, `-`, `@`, tab or
+/// CR gets a leading `'`, as OWASP recommends. Citizens open `actors.csv` in Excel, and
+/// listings come from outside organisations. Phone numbers like `+81…` are guarded too
+/// (docs/data-format.md says so); `kyoso import` removes the guard again ([`unguard`]).
+pub fn formula_safe(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// The value of a cell [`formula_safe`] guarded.
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// The exports are serialised straight from borrowed structs, not through `json!` trees
 /// (at 10,000 documents the trees cost more than the writing). Fields are declared in
 /// alphabetical order: the files have always listed keys sorted, as `json!` maps do.
@@ -154,7 +177,7 @@ fn actors_csv(site: &Site) -> Vec<u8> {
             let a = d.actor().expect("actor");
             let opt = |s: &Option<String>| s.clone().unwrap_or_default();
             let (lat, lon) = a.location.map_or((String::new(), String::new()), |l| (l.lat.to_string(), l.lon.to_string()));
-            w.write_record([
+            let record = [
                 d.slug.clone(),
                 d.common.title.clone(),
                 String::new(),
@@ -172,8 +195,8 @@ fn actors_csv(site: &Site) -> Vec<u8> {
                 opt(&a.scale),
                 opt(&d.common.summary),
                 page_url(site, d),
-            ])
-            .expect("in memory");
+            ];
+            w.write_record(record.map(formula_safe)).expect("in memory");
         }
         w.flush().expect("in memory");
     }

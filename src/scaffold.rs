@@ -127,7 +127,8 @@ pub fn new_file(
     let slug = match slug {
         Some(s) if crate::validate::is_valid_slug(s) => s.to_string(),
         Some(s) => return Err(format!("slug「{s}」は半角英小文字・数字・ハイフンにしてください")),
-        None => crate::validate::suggest_slug(title, collection.name()),
+        // Kanji have no reading without a dictionary: the day it was made is readable.
+        None => crate::validate::romanise(title).unwrap_or_else(|| format!("{}-{}", collection.name(), today.format("%Y%m%d"))),
     };
     let rel = match collection {
         Collection::Guide => format!("content/guides/{slug}/_index.md"),

@@ -200,6 +200,14 @@ pub const POLICY: &[FieldSpec] = &[
     f("domains", Ty::Vocabs(Vocab::Domain), false, "分野", "関係する分野"),
 ];
 
+/// Fields kyoso writes for itself: `kyoso import` records which list and which record of
+/// it a file came from, so a later import updates only its own files. Accepted in every
+/// collection, never output (like `private`), and not offered to editors by `kyoso new`.
+pub const INTERNAL: &[FieldSpec] = &[
+    f("import_source", Ty::Private, false, "取り込み元", "この内容を取り込んだ一覧のファイル名（kyoso import が書きます）"),
+    f("import_id", Ty::Private, false, "取り込み元の ID", "取り込み元の一覧での行の ID（kyoso import が書きます）"),
+];
+
 /// The collection-specific fields (without the common ones).
 pub fn fields(collection: Collection) -> &'static [FieldSpec] {
     match collection {
@@ -216,6 +224,11 @@ pub fn fields(collection: Collection) -> &'static [FieldSpec] {
 /// Common and collection fields together, in the order a new file lists them.
 pub fn all_fields(collection: Collection) -> impl Iterator<Item = &'static FieldSpec> {
     COMMON[..2].iter().chain(fields(collection)).chain(&COMMON[2..])
+}
+
+/// Every field a file of `collection` may have: [`all_fields`] and the [`INTERNAL`] ones.
+pub fn accepted_fields(collection: Collection) -> impl Iterator<Item = &'static FieldSpec> {
+    all_fields(collection).chain(INTERNAL)
 }
 
 pub fn find(collection: Collection, name: &str) -> Option<&'static FieldSpec> {

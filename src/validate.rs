@@ -23,7 +23,7 @@ use std::path::Path;
 pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnostic>) {
     let mut cx = FieldCx { parsed: &raw.parsed, path: &raw.source, domains, out: Vec::new() };
     let mut normalized = Map::new();
-    let specs: Vec<&FieldSpec> = schema::all_fields(raw.collection).collect();
+    let specs: Vec<&FieldSpec> = schema::accepted_fields(raw.collection).collect();
 
     for (key, value) in &raw.parsed.fields {
         match specs.iter().find(|s| s.name == key) {
@@ -188,8 +188,17 @@ fn check_slug(raw: &RawDoc, fields: &Map<String, Value>, out: &mut Vec<Diagnosti
 /// An ASCII slug suggestion: kana are romanised, ASCII is kept, and when kanji leave
 /// nothing usable a `<collection>-<number>` form is suggested.
 pub fn suggest_slug(name: &str, collection: &str) -> String {
+    romanise(name).unwrap_or_else(|| {
+        let n: u32 = name.chars().map(|c| c as u32).fold(7u32, |a, c| a.wrapping_mul(31).wrapping_add(c)) % 1000;
+        format!("{collection}-{n:03}")
+    })
+}
+
+/// `name` as a slug, when all of it can be written in ASCII (kana romanised, ASCII
+/// kept) and it has at least three letters; `None` for kanji, which have no reading
+/// without a dictionary (a half-romanised name would mislead).
+pub fn romanise(name: &str) -> Option<String> {
     let mut out = String::new();
-    let mut has_unconvertible = false;
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
@@ -200,19 +209,11 @@ pub fn suggest_slug(name: &str, collection: &str) -> String {
                 out.push('-');
             }
         } else {
-            has_unconvertible = true;
-            if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
+            return None;
         }
     }
     let out = out.trim_matches('-').to_string();
-    // Kanji have no reading without a dictionary: a half-romanised name would mislead.
-    if out.chars().filter(char::is_ascii_alphabetic).count() < 3 || has_unconvertible {
-        let n: u32 = name.chars().map(|c| c as u32).fold(7u32, |a, c| a.wrapping_mul(31).wrapping_add(c)) % 1000;
-        return format!("{collection}-{n:03}");
-    }
-    out
+    (out.chars().filter(char::is_ascii_alphabetic).count() >= 3).then_some(out)
 }
 
 fn romaji(c: char) -> Option<&'static str> {

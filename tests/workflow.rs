@@ -81,6 +81,7 @@ fn opts(root: &Path, file: PathBuf, set: &[(&str, &str)]) -> Options {
         set: set.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
         dry_run: false,
         force: false,
+        delete_missing: false,
     }
 }
 

@@ -56,7 +56,7 @@ for n in "${sizes[@]}"; do
   hugo_site="$tmp/hugo-$n"
   rm -rf "$hugo_site" && mkdir -p "$hugo_site" && cp -r bench/hugo/. "$hugo_site/" && cp -r "$site/content" "$hugo_site/content"
   : > "$tmp/k.txt"; : > "$tmp/r.txt"; : > "$tmp/e.txt"; : > "$tmp/h.txt"; : > "$tmp/hr.txt"; : > "$tmp/f.txt"
-  edited=$(find "$site/content/cases" -name '*.md' | sort | head -1)
+  edited=$(find "$site/content/cases" -name '*.md' | sort | awk 'NR == 1')   # (awk reads all: head would end sort with SIGPIPE)
   "$KYOSO" build --root "$site" --today 2026-11-23 >/dev/null   # warm the page cache
   for i in $(seq "$runs"); do
     # Both start from an empty output folder, as Hugo does here.

@@ -141,7 +141,7 @@ impl Config {
                 .at(line, col)
                 .hint("TOML の書き方（`項目 = \"値\"`）を確認してください。")]
         })?;
-        let mut problems = Vec::new();
+        let mut problems = check_strings(text);
         if config.title.trim().is_empty() {
             problems.push(Diagnostic::error(CONFIG_FILE, "サイト名が空です").field("title"));
         }
@@ -185,6 +185,134 @@ impl Config {
     }
 }
 
+/// Every string of the configuration, as (dotted key such as `menu.url`, value, byte
+/// offset of the value in `text`), in the order they are written.
+fn strings(text: &str) -> Vec<(String, String, usize)> {
+    use toml::de::{DeTable, DeValue};
+    use toml::Spanned;
+    fn walk(key: &str, value: &Spanned<DeValue>, out: &mut Vec<(String, String, usize)>) {
+        match value.get_ref() {
+            DeValue::String(s) => out.push((key.to_string(), s.to_string(), value.span().start)),
+            DeValue::Array(items) => items.iter().for_each(|item| walk(key, item, out)),
+            DeValue::Table(table) => {
+                for (k, v) in table.iter() {
+                    let k = k.get_ref();
+                    walk(&if key.is_empty() { k.to_string() } else { format!("{key}.{k}") }, v, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // The text was read by `toml::from_str` already; this second reading keeps the places.
+    if let Ok(table) = DeTable::parse(text) {
+        for (k, v) in table.get_ref().iter() {
+            walk(k.get_ref(), v, &mut out);
+        }
+    }
+    out.sort_by_key(|s| s.2);
+    out
+}
+
+/// Checks every string of `kyoso.toml` as content is checked: no control characters, and
+/// the addresses that become links, map tiles or folders are what they should be, so
+/// `javascript:`, `data:` or `vbscript:` from the configuration never reach a page.
+fn check_strings(text: &str) -> Vec<Diagnostic> {
+    use crate::validate::{is_http_url, is_site_path};
+    let mut problems = Vec::new();
+    for (key, value, offset) in strings(text) {
+        let (line, col) = line_col(text, offset);
+        let error = |message: String, hint: &str| Diagnostic::error(CONFIG_FILE, message).at(line, col).field(key.as_str()).hint(hint);
+        if let Some((pos, c)) = crate::hygiene::control_char(&value) {
+            problems.push(crate::hygiene::control_error(CONFIG_FILE, &format!("設定「{key}」"), &value[..pos], c).at(line, col).field(key.as_str()));
+            continue;
+        }
+        let problem = match key.as_str() {
+            "menu.url" if !is_http_url(&value) && !is_site_path(&value) => Some(error(
+                format!("メニューのアドレス「{value}」は使えません"),
+                "サイト内のパス（例: about/）か、https:// で始まるアドレスを書いてください。javascript: や data: などは使えません。",
+            )),
+            "map.tile_url" if !is_http_url(&value) => Some(error(
+                format!("地図タイルのアドレス「{value}」は使えません"),
+                "https:// で始まり {z}/{x}/{y} を含むタイルのアドレスを書いてください。",
+            )),
+            "map.attribution" => html_addresses(&value).into_iter().find(|u| !is_http_url(u)).map(|u| {
+                error(
+                    format!("地図の出典表示のリンク先「{u}」は使えません"),
+                    "リンク先（href）や画像（src）は https:// で始まるアドレスにしてください。",
+                )
+            }),
+            "sources.path" if has_scheme(&value) => Some(error(
+                format!("集約元の path「{value}」はフォルダではありません"),
+                "相手のサイトの data/ フォルダを取得して置いた場所を、kyoso.toml からの相対パスで書いてください（生成中にネットワークは使いません）。",
+            )),
+            _ => None,
+        };
+        problems.extend(problem);
+    }
+    problems
+}
+
+/// `https:`, `javascript:`, `file:`… at the start of a path (a drive letter `C:` is not one).
+fn has_scheme(path: &str) -> bool {
+    let first = path.split(['/', '\\']).next().unwrap_or("");
+    first.find(':').is_some_and(|p| p != 1)
+}
+
+/// The values of the attributes that hold addresses (`href`, `src` …) in an HTML fragment,
+/// split into attributes the way browsers do (`<a title='x'href=…>` has an `href`).
+fn html_addresses(html: &str) -> Vec<&str> {
+    const URL_ATTRIBUTES: &[&str] = &[
+        "href", "xlink:href", "src", "srcset", "action", "formaction", "data", "poster", "ping", "background", "cite", "longdesc",
+    ];
+    let b = html.as_bytes();
+    let skip = |i: &mut usize, f: &dyn Fn(u8) -> bool| {
+        while *i < b.len() && f(b[*i]) {
+            *i += 1;
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(p) = html[i..].find('<') {
+        i += p + 1;
+        skip(&mut i, &|c| !c.is_ascii_whitespace() && c != b'/' && c != b'>');
+        loop {
+            skip(&mut i, &|c| c.is_ascii_whitespace() || c == b'/');
+            if i >= b.len() || b[i] == b'>' {
+                break;
+            }
+            let start = i;
+            i += 1;
+            skip(&mut i, &|c| !c.is_ascii_whitespace() && !matches!(c, b'/' | b'>' | b'='));
+            let name = html[start..i].to_ascii_lowercase();
+            skip(&mut i, &|c| c.is_ascii_whitespace());
+            let mut value = "";
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                skip(&mut i, &|c| c.is_ascii_whitespace());
+                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let quote = b[i];
+                    let from = i + 1;
+                    i = from;
+                    skip(&mut i, &|c| c != quote);
+                    value = &html[from..i];
+                    i = (i + 1).min(b.len());
+                } else {
+                    let from = i;
+                    skip(&mut i, &|c| !c.is_ascii_whitespace() && c != b'>');
+                    value = &html[from..i];
+                }
+            }
+            if name == "srcset" {
+                out.extend(value.split(',').filter_map(|candidate| candidate.split_whitespace().next()));
+            } else if URL_ATTRIBUTES.contains(&name.as_str()) {
+                out.push(value);
+            }
+        }
+    }
+    out
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -210,6 +338,18 @@ mod tests {
         let e = Config::parse("title = \"t\"\nprefecture = \"埼玉\"").unwrap_err();
         assert_eq!(e[0].field, "prefecture");
         assert!(e[0].hint.as_deref().unwrap().contains("埼玉県"));
+    }
+
+    #[test]
+    fn addresses_in_html_are_found_as_browsers_split_attributes() {
+        let html = "&copy; <a title='x'href=javascript:a()>地図</a><IMG\nSRC = \"data:x\"/><img/src='s.png' srcset=\"a.png 1x, b.png 2x\"> a < b";
+        assert_eq!(html_addresses(html), ["javascript:a()", "data:x", "s.png", "a.png", "b.png"]);
+    }
+
+    #[test]
+    fn schemes_in_source_paths() {
+        assert!(has_scheme("https://example.org/data") && has_scheme("file:///tmp") && has_scheme("javascript:x"));
+        assert!(!has_scheme("exports/kochi") && !has_scheme("../kochi/public/data") && !has_scheme("C:\\data\\kochi"));
     }
 
     #[test]

@@ -7,10 +7,8 @@ use crate::schema::Collection;
 use crate::site::Site;
 use crate::urls;
 use chrono::DateTime;
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
-}
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use std::borrow::Cow;
 
 fn absolute(site: &Site, path: &str) -> String {
     urls::absolute(&site.config.base_url, path)
@@ -25,30 +23,99 @@ pub fn feeds(site: &Site, pages: &[&str]) -> Vec<(String, Vec<u8>)> {
         return out;
     }
     out.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes()));
-    out.push(("sitemap.xml".into(), sitemap(site, pages).into_bytes()));
-    out.push(("feed.xml".into(), atom(site).into_bytes()));
+    out.push(("sitemap.xml".into(), sitemap(site, pages)));
+    out.push(("feed.xml".into(), atom(site)));
     out
 }
 
-fn sitemap(site: &Site, pages: &[&str]) -> String {
+/// Text without the characters XML 1.0 forbids (§2.2: C0 controls other than tab, LF and
+/// CR, U+FFFE, U+FFFF). Validation refuses control characters in what editors write; this
+/// is the last line of defence, since one such character makes feed readers drop the feed.
+fn xml_chars(s: &str) -> Cow<'_, str> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}');
+    if s.chars().all(allowed) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| allowed(c)).collect())
+    }
+}
+
+/// An XML document written by quick-xml, which escapes every text and attribute value;
+/// kyoso only chooses the elements and the line breaks.
+struct Xml(quick_xml::Writer<Vec<u8>>);
+
+impl Xml {
+    fn new() -> Xml {
+        let mut w = quick_xml::Writer::new(Vec::new());
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).expect("writing to memory");
+        Xml(w)
+    }
+
+    /// A line break and indentation between elements (outside any text).
+    fn indent(&mut self, depth: usize) -> &mut Self {
+        let ws = format!("\n{}", "  ".repeat(depth));
+        self.0.write_event(Event::Text(BytesText::from_escaped(ws))).expect("writing to memory");
+        self
+    }
+
+    fn open(&mut self, name: &str, attributes: &[(&str, &str)]) -> &mut Self {
+        self.0.write_event(Event::Start(tag(name, attributes))).expect("writing to memory");
+        self
+    }
+
+    fn close(&mut self, name: &str) -> &mut Self {
+        self.0.write_event(Event::End(BytesEnd::new(name))).expect("writing to memory");
+        self
+    }
+
+    /// `<name attributes…/>`
+    fn empty(&mut self, name: &str, attributes: &[(&str, &str)]) -> &mut Self {
+        self.0.write_event(Event::Empty(tag(name, attributes))).expect("writing to memory");
+        self
+    }
+
+    /// `<name>text</name>`
+    fn text(&mut self, name: &str, text: &str) -> &mut Self {
+        self.open(name, &[]);
+        self.0.write_event(Event::Text(BytesText::new(&xml_chars(text)))).expect("writing to memory");
+        self.close(name)
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.indent(0);
+        self.0.into_inner()
+    }
+}
+
+/// A start tag; quick-xml escapes the attribute values as it copies them in.
+fn tag<'a>(name: &'a str, attributes: &[(&str, &str)]) -> BytesStart<'a> {
+    let mut start = BytesStart::new(name);
+    for (key, value) in attributes {
+        start.push_attribute((*key, &*xml_chars(value)));
+    }
+    start
+}
+
+fn sitemap(site: &Site, pages: &[&str]) -> Vec<u8> {
     let mut lastmod: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for d in &site.docs {
         if let Some(date) = d.common.updated.as_deref().or(d.common.date.as_deref()) {
             lastmod.insert(&d.url, date);
         }
     }
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut x = Xml::new();
+    x.indent(0).open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
     let mut sorted: Vec<&&str> = pages.iter().filter(|p| p.ends_with(".html") && **p != "404.html" && !p.starts_with("search/")).collect();
     sorted.sort();
     for p in sorted {
-        s.push_str(&format!("  <url><loc>{}</loc>", xml(&absolute(site, p))));
+        x.indent(1).open("url", &[]).text("loc", &absolute(site, p));
         if let Some(d) = lastmod.get(*p) {
-            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+            x.text("lastmod", d);
         }
-        s.push_str("</url>\n");
+        x.close("url");
     }
-    s.push_str("</urlset>\n");
-    s
+    x.indent(0).close("urlset");
+    x.finish()
 }
 
 /// When an item entered the feed: its date, or an event's start.
@@ -61,7 +128,7 @@ fn feed_time(d: &Doc) -> Option<String> {
     }
 }
 
-fn atom(site: &Site) -> String {
+fn atom(site: &Site) -> Vec<u8> {
     let mut items: Vec<(&Doc, String)> = site
         .docs
         .iter()
@@ -72,26 +139,48 @@ fn atom(site: &Site) -> String {
     items.truncate(50);
     let updated = items.first().map(|i| i.1.clone()).unwrap_or_else(|| format!("{}T00:00:00+09:00", site.today));
     let base = &site.config.base_url;
-    let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"ja\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"alternate\" href=\"{}\"/>\n  <link rel=\"self\" href=\"{}feed.xml\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n",
-        xml(&site.config.title), xml(base), xml(base), xml(base), updated,
-        xml(if site.config.publisher.is_empty() { &site.config.title } else { &site.config.publisher })
-    );
+    let author = if site.config.publisher.is_empty() { &site.config.title } else { &site.config.publisher };
+    let mut x = Xml::new();
+    x.indent(0).open("feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", "ja")]);
+    x.indent(1).text("title", &site.config.title);
+    x.indent(1).text("id", base);
+    x.indent(1).empty("link", &[("rel", "alternate"), ("href", base)]);
+    x.indent(1).empty("link", &[("rel", "self"), ("href", &format!("{base}feed.xml"))]);
+    x.indent(1).text("updated", &updated);
+    x.indent(1).open("author", &[]).text("name", author).close("author");
     for (d, t) in items {
         let url = absolute(site, &d.url);
-        let summary = d.common.summary.clone().unwrap_or_default();
-        s.push_str(&format!(
-            "  <entry>\n    <title>{}：{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" href=\"{}\"/>\n    <updated>{}</updated>\n    <category term=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
-            xml(d.collection.label()), xml(&d.common.title), xml(&url), xml(&url), t, d.collection.name(), xml(&summary)
-        ));
+        x.indent(1).open("entry", &[]);
+        x.indent(2).text("title", &format!("{}：{}", d.collection.label(), d.common.title));
+        x.indent(2).text("id", &url);
+        x.indent(2).empty("link", &[("rel", "alternate"), ("href", &url)]);
+        x.indent(2).text("updated", &t);
+        x.indent(2).empty("category", &[("term", d.collection.name())]);
+        x.indent(2).text("summary", d.common.summary.as_deref().unwrap_or(""));
+        x.indent(1).close("entry");
     }
-    s.push_str("</feed>\n");
-    s
+    x.indent(0).close("feed");
+    x.finish()
 }
 
-/// iCalendar text escaping (RFC 5545 §3.3.11).
+/// An iCalendar TEXT value (RFC 5545 §3.3.11): `\\`, `;`, `,` and line breaks escaped.
+/// Other control characters, which TEXT cannot hold, are dropped (validation refuses them
+/// in content; this is the last line of defence).
 fn ics_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n").replace('\r', "")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | ';' | ',' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            c if c.is_ascii_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Folds a content line at 75 octets without splitting a UTF-8 character.
@@ -176,5 +265,30 @@ mod tests {
     #[test]
     fn ics_escaping() {
         assert_eq!(ics_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        assert_eq!(ics_text("行\r\n\u{b}末\u{1b}[0m\t"), "行\\n末[0m\t");
+    }
+
+    #[test]
+    fn the_xml_writer_escapes_and_drops_what_xml_forbids() {
+        let mut x = Xml::new();
+        x.indent(0).open("feed", &[("href", "https://a/?x=1&y=\"2\"\u{b}")]).text("title", "<b>&amp; ]]> \u{b}\u{1b}\u{fffe}🎉").close("feed");
+        let text = String::from_utf8(x.finish()).unwrap();
+        assert!(!text.contains(['\u{b}', '\u{1b}', '\u{fffe}']), "{text}");
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut seen = String::new();
+        loop {
+            match reader.read_event().expect("well-formed") {
+                Event::Start(e) => {
+                    if let Some(a) = e.try_get_attribute("href").unwrap() {
+                        seen.push_str(&a.unescape_value().unwrap());
+                    }
+                }
+                Event::Text(t) => seen.push_str(&t.decode().unwrap()),
+                Event::GeneralRef(r) => seen.push_str(&quick_xml::escape::unescape(&format!("&{};", r.decode().unwrap())).unwrap()),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(seen.trim(), "https://a/?x=1&y=\"2\"<b>&amp; ]]> 🎉");
     }
 }

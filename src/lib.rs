@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod folder;
 pub mod frontmatter;
 pub mod gitdates;
+pub mod hygiene;
 pub mod import;
 pub mod incremental;
 pub mod load;

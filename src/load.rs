@@ -127,8 +127,11 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
                     };
                     Item::Doc(RawDoc { collection, source, stem, guide, parsed })
                 }),
-                Kind::Home => read_doc(&source).map(Item::Home),
-                Kind::Links => read_links(root, &source).map(Item::Links),
+                Kind::Home => read_doc(&source).and_then(|p| match crate::hygiene::body_error(&source, &p.body, p.body_first_line) {
+                    Some(d) => Err(d),
+                    None => Ok(Item::Home(p)),
+                }),
+                Kind::Links => read_links(root, &source).map(|(links, problems)| Item::Links(links, problems)),
                 Kind::Asset => Ok(Item::Asset(rel.clone())),
                 Kind::Ignored => Ok(Item::Warning(
                     Diagnostic::warning(&source, "このフォルダの Markdown は、どのコレクションにも属さないため公開されません")
@@ -142,7 +145,10 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
         match r {
             Ok(Item::Doc(d)) => loaded.docs.push(d),
             Ok(Item::Home(p)) => loaded.home = Some(p),
-            Ok(Item::Links(l)) => loaded.links = l,
+            Ok(Item::Links(l, problems)) => {
+                loaded.links = l;
+                loaded.diagnostics.extend(problems);
+            }
             Ok(Item::Asset(a)) => loaded.assets.push(a),
             Ok(Item::Warning(d)) => loaded.diagnostics.push(d),
             Ok(Item::Reused(p)) => loaded.reused.push(p),
@@ -155,7 +161,7 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
 enum Item {
     Doc(RawDoc),
     Home(Parsed),
-    Links(Vec<Link>),
+    Links(Vec<Link>, Vec<Diagnostic>),
     Asset(PathBuf),
     Warning(Diagnostic),
     Reused(PathBuf),
@@ -187,10 +193,54 @@ fn read_doc(folder: &crate::folder::Folder, source: &Path) -> Result<Parsed, Dia
     frontmatter::parse(source, text)
 }
 
-fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
+/// The 関連リンク of `content/links.yaml` (or `.toml`), and the problems of its entries.
+fn read_links(root: &Path, source: &Path) -> Result<(Vec<Link>, Vec<Diagnostic>), Diagnostic> {
     let bytes = std::fs::read(root.join(source))
         .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
     let text = frontmatter::decode(source, bytes)?;
+    parse_links(source, &text).map(|links| check_links(source, &text, links))
+}
+
+/// Keeps the entries whose address is a web address and whose text has no control
+/// character; the others are errors at their line.
+fn check_links(source: &Path, text: &str, links: Vec<Link>) -> (Vec<Link>, Vec<Diagnostic>) {
+    let (mut kept, mut problems) = (Vec::new(), Vec::new());
+    // Entries are written in order: each is looked for after the previous entry's address.
+    let mut from = 0;
+    let place = |needle: &str, from: usize| -> Option<usize> {
+        let needle = needle.trim();
+        if needle.is_empty() { None } else { text[from..].find(needle).map(|p| from + p) }
+    };
+    let line_col = |pos: Option<usize>| pos.map_or((0, 0), |p| crate::config::line_col(text, p));
+    for l in links {
+        let mut ok = true;
+        for (field, value) in [("title", &l.title), ("url", &l.url), ("category", &l.category), ("description", &l.description)] {
+            if let Some((pos, c)) = crate::hygiene::control_char(value) {
+                let (line, col) = line_col(place(&value[..pos], from));
+                problems.push(crate::hygiene::control_error(source, &format!("関連リンクの項目「{field}」"), &value[..pos], c).at(line, col).field(field));
+                ok = false;
+            }
+        }
+        let url_at = place(&l.url, from);
+        from = url_at.unwrap_or(from);
+        if ok && !crate::validate::is_http_url(&l.url) {
+            let (line, col) = line_col(url_at);
+            problems.push(
+                Diagnostic::error(source, format!("関連リンク「{}」のアドレス「{}」はウェブのアドレスではありません", l.title, l.url))
+                    .at(line, col)
+                    .field("url")
+                    .hint("https:// で始まるアドレスを書いてください。"),
+            );
+            ok = false;
+        }
+        if ok {
+            kept.push(l);
+        }
+    }
+    (kept, problems)
+}
+
+fn parse_links(source: &Path, text: &str) -> Result<Vec<Link>, Diagnostic> {
     let is_toml = source.extension().is_some_and(|e| e == "toml");
     frontmatter::check_depth(source, &text, if is_toml { frontmatter::Format::Toml } else { frontmatter::Format::Yaml }, 1)?;
     if is_toml {
@@ -198,14 +248,14 @@ fn read_links(root: &Path, source: &Path) -> Result<Vec<Link>, Diagnostic> {
         struct Wrapper {
             links: Vec<Link>,
         }
-        toml::from_str::<Wrapper>(&text).map(|w| w.links).map_err(|e| {
-            let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(&text, s.start));
+        toml::from_str::<Wrapper>(text).map(|w| w.links).map_err(|e| {
+            let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(text, s.start));
             Diagnostic::error(source, format!("関連リンクを読み取れません: {}", e.message().trim()))
                 .at(line, col)
                 .hint("[[links]] ごとに title, url, category, description を書いてください。")
         })
     } else {
-        serde_yaml_ng::from_str::<Vec<Link>>(&text).map_err(|e| {
+        serde_yaml_ng::from_str::<Vec<Link>>(text).map_err(|e| {
             let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
             Diagnostic::error(source, format!("関連リンクを読み取れません: {}", e.to_string().split(" at line ").next().unwrap_or("")))
                 .at(line, col)

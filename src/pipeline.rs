@@ -257,15 +257,6 @@ pub fn load_site_cached(
     // Drafts take part in the site-wide checks only when they are being published.
     let published: Vec<&crate::model::Doc> = docs.iter().filter(|d| opts.drafts || !d.common.draft).collect();
     validate::check_site(&published, &mut diags);
-    for l in &loaded.links {
-        if !validate::is_http_url(&l.url) {
-            diags.push(
-                Diagnostic::error("content/links.yaml", format!("関連リンク「{}」のアドレス「{}」はウェブのアドレスではありません", l.title, l.url))
-                    .field("url")
-                    .hint("https:// で始まるアドレスを書いてください。"),
-            );
-        }
-    }
     let home_intro = loaded.home.map(|p| p.body);
     docs.extend(external);
     let site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);

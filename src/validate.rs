@@ -65,6 +65,7 @@ pub fn check_doc(raw: RawDoc, domains: &[String]) -> (Option<Doc>, Vec<Diagnosti
         }
     }
 
+    cx.out.extend(crate::hygiene::body_error(&raw.source, &raw.parsed.body, raw.parsed.body_first_line));
     let slug = check_slug(&raw, &normalized, &mut cx.out);
     let mut diags = cx.out;
     let common: Common = match serde_json::from_value(Value::Object(normalized.clone())) {
@@ -258,6 +259,13 @@ impl FieldCx<'_> {
 
     /// Checks one value; `None` drops the field (absent, empty, private or invalid).
     fn normalize(&mut self, spec: &FieldSpec, value: &Value) -> Option<Value> {
+        if let (false, Some((before, c))) = (matches!(spec.ty, Ty::Private), crate::hygiene::control_in_value(value)) {
+            // At the text before the character, where it is written as is (else the key).
+            let (line, col) = self.parsed.locate_item(spec.name, before.trim()).max(self.parsed.locate(spec.name));
+            let what = format!("項目「{}」", spec.name);
+            self.out.push(crate::hygiene::control_error(self.path, &what, before, c).at(line, col).field(spec.name));
+            return None;
+        }
         if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) {
             if spec.required {
                 self.error(spec, None, format!("「{}」（{}）が空です", spec.name, spec.label), format!("{}を書いてください（{}）。", spec.label, spec.help));
@@ -503,6 +511,14 @@ fn scalar(v: &Value) -> Option<String> {
 pub fn is_http_url(s: &str) -> bool {
     let lower = s.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://")) && lower.len() > 8 && !s.contains(char::is_whitespace)
+}
+
+/// A path inside the site (`about/`, `/cases/`, `data/actors.csv`): no scheme
+/// (`javascript:`, `data:` …) before the first `/`, no other host (`//…`), and no
+/// backslash, space or control character that browsers would skip or rewrite.
+pub fn is_site_path(s: &str) -> bool {
+    let first = s.split(['/', '?', '#']).next().unwrap_or("");
+    !first.contains(':') && !s.starts_with("//") && !s.contains(|c: char| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 /// `2024-05-01`, `2024/5/1`, or the date part of a date-time.

@@ -7,8 +7,9 @@ use kyoso::import::{import, Options};
 use kyoso::schema::Collection;
 use std::path::{Path, PathBuf};
 
-fn shared(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/opendata").join(name)
+/// A real municipal CSV file kept in the repository (see tests/fixtures/opendata/README.md).
+fn opendata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/opendata").join(name)
 }
 
 #[test]
@@ -89,7 +90,7 @@ fn opts(root: &Path, file: PathBuf, set: &[(&str, &str)]) -> Options {
 fn import_a_real_shift_jis_municipal_list() {
     let dir = site(&[]);
     let set = [("kind", "社会福祉法人"), ("domains", "介護"), ("prefecture", "静岡県")];
-    let mut o = opts(dir.path(), shared("yaizu_yohairyosya_sjis.csv"), &set);
+    let mut o = opts(dir.path(), opendata("yaizu_yohairyosya_sjis.csv"), &set);
     o.dry_run = true;
     let r = import(&o).unwrap();
     assert_eq!(r.encoding, "Shift_JIS（CP932）");
@@ -127,17 +128,17 @@ fn import_a_real_shift_jis_municipal_list() {
 fn import_reports_bad_rows_with_their_row_number() {
     let dir = site(&[]);
     // No kind, no 分野: every row fails with its row number, nothing is written.
-    let r = import(&opts(dir.path(), shared("takamatsu_elderly_welfare_facility.csv"), &[("prefecture", "香川県")])).unwrap();
+    let r = import(&opts(dir.path(), opendata("takamatsu_elderly_welfare_facility.csv"), &[("prefecture", "香川県")])).unwrap();
     assert_eq!(r.written.len(), 0);
     assert_eq!(r.skipped.len(), 47);
     let first = r.skipped[0].to_string();
     assert!(first.starts_with("takamatsu_elderly_welfare_facility.csv:2: エラー:") && first.contains("kind"), "{first}");
     // With the missing fields supplied, the English-headed UTF-8 file imports.
-    let r = import(&opts(dir.path(), shared("takamatsu_elderly_welfare_facility.csv"), &[("kind", "社会福祉法人"), ("domains", "介護"), ("prefecture", "香川県")])).unwrap();
+    let r = import(&opts(dir.path(), opendata("takamatsu_elderly_welfare_facility.csv"), &[("kind", "社会福祉法人"), ("domains", "介護"), ("prefecture", "香川県")])).unwrap();
     assert_eq!((r.written.len(), r.skipped.len(), r.encoding), (47, 0, "UTF-8"));
     build(dir.path()).unwrap();
     // A standard-dataset file with BOM.
-    let r = import(&opts(dir.path(), shared("yaizu_222127_community_center.csv"), &[("kind", "行政機関"), ("domains", "居場所"), ("prefecture", "静岡県")])).unwrap();
+    let r = import(&opts(dir.path(), opendata("yaizu_222127_community_center.csv"), &[("kind", "行政機関"), ("domains", "居場所"), ("prefecture", "静岡県")])).unwrap();
     assert_eq!((r.written.len(), r.encoding), (9, "UTF-8（BOM付き）"));
 }
 

@@ -81,9 +81,16 @@ pub fn read_table_bytes(bytes: &[u8], ext: &str) -> Result<Table, String> {
     Ok(Table { header, rows, encoding })
 }
 
-/// A cell's value: trimmed, without the formula guard kyoso's own exports add.
+/// A cell's value: trimmed, without the formula guard kyoso's own exports add, and
+/// without the control characters the build refuses (see `hygiene.rs`): in a spreadsheet
+/// they come from pasted text, never from meaning, and would stop every build until an
+/// editor found an invisible character.
 fn cell(c: &str) -> String {
-    crate::opendata::unguard(c.trim()).trim().to_string()
+    let mut value = crate::opendata::unguard(c.trim()).trim().to_string();
+    while let Some((at, ch)) = crate::hygiene::control_char(&value) {
+        value.replace_range(at..at + ch.len_utf8(), "");
+    }
+    value
 }
 
 /// UTF-8 (BOM or not), UTF-16 (BOM) or CP932, in that order of evidence.

@@ -314,3 +314,17 @@ fn new_with_a_japanese_title_proposes_a_readable_name_and_names_slug() {
     kyoso(&["new", "case", "川越市の見守り", "--slug", "kawagoe-mimamori"], dir.path());
     assert!(dir.path().join("content/cases/kawagoe-mimamori.md").is_file());
 }
+
+/// Control characters pasted into a spreadsheet cell are dropped on import: the build
+/// refuses them (tests/hygiene.rs), and an imported list must build.
+#[test]
+fn control_characters_in_cells_are_dropped_on_import() {
+    let dir = site(&[]);
+    write(dir.path(), "list.csv", "ID,名称,種別,分野,都道府県名,本業\r\nvt,見守り\u{0b}の会\u{1b}[31m,NPO法人,見守り,静岡県,配食\u{85}\r\n");
+    let r = import(&opts(dir.path(), dir.path().join("list.csv"), &[])).unwrap();
+    assert_eq!(r.written.len(), 1, "{:?}", r.skipped);
+    let f = fields(dir.path(), &r.written[0]);
+    assert_eq!(f["title"], "見守りの会[31m");
+    assert_eq!(f["core_business"], "配食");
+    build(dir.path()).unwrap();
+}

@@ -1588,10 +1588,12 @@ pub fn script_json<T: Serialize + ?Sized>(v: &T) -> String {
     out
 }
 
-/// Prefixes every id and in-page link of rendered Markdown (text cannot contain the
-/// patterns: raw HTML is escaped).
+/// Prefixes every id and in-page link of rendered Markdown, inside the content namespace
+/// (text cannot contain the patterns: raw HTML is escaped, and every id and in-page link
+/// of a body starts with the namespace).
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
+    let ns = markdown::CONTENT_ID_PREFIX;
+    html.replace(&format!(" id=\"{ns}"), &format!(" id=\"{ns}{prefix}")).replace(&format!("href=\"#{ns}"), &format!("href=\"#{ns}{prefix}"))
 }
 
 

@@ -1008,7 +1008,7 @@ impl<'a> Renderer<'a> {
         let pages: Vec<Value> = self.site.of(Collection::Page).map(|(_, d)| json!({"title": d.common.title, "url": d.url})).collect();
         json!({"title": c.title, "description": c.description, "publisher": c.publisher, "prefecture": c.prefecture,
                "language": c.language, "menu": menu, "has_links": !self.site.links.is_empty(), "pages": pages,
-               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": c.map.attribution})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
+               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": markdown::clean_config_html(&c.map.attribution)})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
     }
 
     fn canonical(&self, path: &str) -> Option<String> {

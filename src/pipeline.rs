@@ -341,7 +341,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
             site.assets.par_iter().try_for_each(|a| {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
+                let src = opts.root.join(load::CONTENT_DIR).join(a);
+                // An SVG is published cleaned of anything that runs (see `svg.rs`).
+                match crate::svg::published_bytes(&src) {
+                    Ok(Some(bytes)) => staging.write(&rel, &bytes),
+                    Ok(None) => staging.copy(&rel, &src),
+                    Err(e) => Err(e),
+                }
+                .map_err(io_error(&opts.root.join(a)))
             })?;
             Ok((files.len() + theme.statics.len() + site.assets.len(), index_time))
         },

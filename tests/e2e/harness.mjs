@@ -12,14 +12,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
 export const SUBDIR = "/pref/kyoso/";
 
-/** Builds the demo site once into a temporary folder; returns the public/ path. */
-export function buildDemo(baseUrl) {
+/** Builds the demo site (or the site at `root`) into a temporary folder; returns the public/ path. */
+export function buildDemo(baseUrl, root = repo) {
   // The most recently built kyoso binary (debug after `cargo test`, or release).
   const bin = process.env.KYOSO_BIN || ["release", "debug"].map((p) => join(repo, "target", p, "kyoso")).filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!bin) throw new Error("build kyoso first (cargo build)");
   const out = join(mkdtempSync(join(tmpdir(), "kyoso-e2e-")), "public");
-  const args = ["build", "--root", repo, "--output", out, "--today", "2026-11-23"];
+  const args = ["build", "--root", root, "--output", out, "--today", "2026-11-23"];
   if (baseUrl) args.push("--base-url", baseUrl);
   execFileSync(bin, args, { stdio: "pipe" });
   return out;

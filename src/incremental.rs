@@ -145,14 +145,22 @@ fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: 
             StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), fingerprint(&file_stamp(p)))),
         }
     }
+    let content = root.join(crate::load::CONTENT_DIR);
     for a in &site.assets {
-        let p = root.join(crate::load::CONTENT_DIR).join(a);
+        let p = content.join(a);
         sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), fingerprint(&file_stamp(&p))));
     }
     let mut fresh = HashMap::with_capacity(sources.len());
     for (rel, path, stamp) in sources {
         if copied.get(&rel) != Some(&stamp) {
             let bytes = match (&path, theme.statics.get(&rel)) {
+                // Content's SVG files are published cleaned (see `svg.rs`).
+                (Some(p), _) if p.starts_with(&content) => match crate::svg::published_bytes(p) {
+                    Ok(Some(bytes)) => Ok(bytes),
+                    Ok(None) => std::fs::read(p),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| BuildError::Io(p.clone(), e))?,
                 (Some(p), _) => std::fs::read(p).map_err(|e| BuildError::Io(p.clone(), e))?,
                 (None, Some(StaticSource::Embedded(b))) => b.to_vec(),
                 _ => continue,

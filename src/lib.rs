@@ -10,6 +10,7 @@
 //! [`incremental`] redoes only what an edit changed, for [`serve`].
 
 pub mod aggregate;
+pub mod assets;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
@@ -30,6 +31,7 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod svg;
 pub mod theme;
 pub mod urls;
 pub mod validate;

@@ -44,6 +44,8 @@ enum Kind {
     Home,
     Links,
     Asset,
+    /// A file that would run script as a page of the site (see `assets.rs`).
+    Active,
     Ignored,
 }
 
@@ -108,10 +110,11 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
     // Sources are opened relative to the site folder, held open (see `Folder`); if it
     // cannot be opened, every file says so below.
     let folder = crate::folder::Folder::open(root);
-    let read_doc = |source: &Path| match &folder {
-        Ok(folder) => read_doc(folder, source),
+    let read_bytes = |source: &Path| match &folder {
+        Ok(folder) => folder.read(source).map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）"))),
         Err(e) => Err(Diagnostic::error(source, format!("ファイルを読めません（{e}）"))),
     };
+    let read_doc = |source: &Path| frontmatter::parse(source, frontmatter::decode(source, read_bytes(source)?)?);
     let results: Vec<_> = files
         .par_iter()
         .map(|rel| {
@@ -132,7 +135,14 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
                     None => Ok(Item::Home(p)),
                 }),
                 Kind::Links => read_links(root, &source).map(|(links, problems)| Item::Links(links, problems)),
-                Kind::Asset => Ok(Item::Asset(rel.clone())),
+                Kind::Asset if crate::svg::is_svg(rel) => {
+                    read_bytes(&source).and_then(|b| check_svg(&source, &b)).map(|note| Item::Asset(rel.clone(), note))
+                }
+                Kind::Asset => Ok(Item::Asset(rel.clone(), None)),
+                Kind::Active => Ok(Item::Warning(
+                    Diagnostic::warning(&source, "このファイルは公開しません（ブラウザがページとして開き、スクリプトを実行できる形式です）")
+                        .hint("ページは Markdown（.md）で書いてください。資料として配るなら PDF などにしてください。"),
+                )),
                 Kind::Ignored => Ok(Item::Warning(
                     Diagnostic::warning(&source, "このフォルダの Markdown は、どのコレクションにも属さないため公開されません")
                         .hint("cases/ actors/ guides/ events/ policies/ news/ pages/ のいずれかに移してください。"),
@@ -149,7 +159,10 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
                 loaded.links = l;
                 loaded.diagnostics.extend(problems);
             }
-            Ok(Item::Asset(a)) => loaded.assets.push(a),
+            Ok(Item::Asset(a, note)) => {
+                loaded.assets.push(a);
+                loaded.diagnostics.extend(note);
+            }
             Ok(Item::Warning(d)) => loaded.diagnostics.push(d),
             Ok(Item::Reused(p)) => loaded.reused.push(p),
             Err(d) => loaded.diagnostics.push(d),
@@ -162,7 +175,8 @@ enum Item {
     Doc(RawDoc),
     Home(Parsed),
     Links(Vec<Link>, Vec<Diagnostic>),
-    Asset(PathBuf),
+    /// A file to publish, with what the editor should know about it.
+    Asset(PathBuf, Option<Diagnostic>),
     Warning(Diagnostic),
     Reused(PathBuf),
 }
@@ -180,17 +194,22 @@ fn classify(rel: &Path) -> Kind {
             Some(c) => Kind::Doc(c, None),
             None => Kind::Ignored,
         },
+        (_, false) if crate::assets::is_active(rel) => Kind::Active,
         (_, false) => Kind::Asset,
         _ => Kind::Ignored,
     }
 }
 
-fn read_doc(folder: &crate::folder::Folder, source: &Path) -> Result<Parsed, Diagnostic> {
-    let bytes = folder
-        .read(source)
-        .map_err(|e| Diagnostic::error(source, format!("ファイルを読めません（{e}）")))?;
-    let text = frontmatter::decode(source, bytes)?;
-    frontmatter::parse(source, text)
+/// An SVG file is published cleaned (`svg.rs`): a warning says what was taken out, and
+/// one that cannot be read as SVG is an error.
+fn check_svg(source: &Path, bytes: &[u8]) -> Result<Option<Diagnostic>, Diagnostic> {
+    let cleaned = crate::svg::clean(bytes).map_err(|e| {
+        Diagnostic::error(source, e).hint("画像編集ソフトで SVG として保存し直すか、PNG にして置いてください。")
+    })?;
+    Ok((!cleaned.removed.is_empty()).then(|| {
+        Diagnostic::warning(source, format!("SVG から、動作や外部の読み込みにつながる部分（{}）を取り除いて公開します", cleaned.removed.join("、")))
+            .hint("図として表示される部分はそのままです。スクリプトやリンク先の読み込みは公開サイトでは動きません。")
+    }))
 }
 
 /// The 関連リンク of `content/links.yaml` (or `.toml`), and the problems of its entries.

@@ -1,10 +1,38 @@
 //! Markdown to HTML: pulldown-cmark with the GitHub extensions, heading ids that work for
 //! Japanese headings, a table of contents, and links/images written relative to the source
 //! file rewritten to relative links between output pages.
+//!
+//! Content is untrusted, and every body goes through [`render`], the one sanitising path:
+//! the attributes pulldown-cmark writes from the text (`{…}` after a heading, footnote
+//! labels) are limited here to the allowlist raw HTML gets from ammonia below, and every
+//! id content makes is moved into its own namespace ([`CONTENT_ID_PREFIX`]).
 
 use crate::urls;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+/// Every id that comes from content starts with this, as on GitHub; the theme's own ids
+/// never do. So content cannot stand in for an element a theme script looks up (DOM
+/// clobbering): a heading `{#map-config}` becomes `id="user-content-map-config"`. In-page
+/// links and links to another page's heading are written to match; `tests/security.rs`
+/// checks every id the theme's scripts use against what content can make.
+pub const CONTENT_ID_PREFIX: &str = "user-content-";
+
+/// Attributes content may put on any element: in raw HTML (with a few more per element,
+/// see [`sanitizer`]) and in `{…}` after a heading, where `#id` and `.class` are written
+/// with their own syntax. No event handler, `style`, `autofocus` or `tabindex`.
+const GENERIC_ATTRIBUTES: [&str; 4] = ["id", "class", "lang", "title"];
+
+/// `id` in the content namespace (as it is if it is there already, so cleaning twice
+/// changes nothing).
+pub fn content_id(id: &str) -> Cow<'_, str> {
+    if id.starts_with(CONTENT_ID_PREFIX) {
+        Cow::Borrowed(id)
+    } else {
+        Cow::Owned(format!("{CONTENT_ID_PREFIX}{id}"))
+    }
+}
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TocEntry {
@@ -23,10 +51,13 @@ pub struct Rendered {
     pub text: String,
     /// Link targets inside the site that do not exist (as written).
     pub broken: Vec<String>,
-    /// Every heading id, for checking `#fragment` links to this page.
+    /// Every heading id as the editor writes it in a link (`経緯`; the page has
+    /// `user-content-経緯`), for checking `#fragment` links to this page.
     pub ids: Vec<String>,
     /// Links to other pages of the site: (output path, decoded fragment, as written).
     pub internal: Vec<(String, Option<String>, String)>,
+    /// Attributes written in `{…}` after a heading that are not published (`onfocus`).
+    pub dropped_attributes: Vec<String>,
 }
 
 /// What a page's links are resolved against.
@@ -70,15 +101,24 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
             let n = used_ids.entry(base.clone()).or_insert(0);
             *n += 1;
             let id = if *n == 1 { base } else { format!("{base}-{n}") };
-            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                *slot = Some(CowStr::from(id.clone()));
+            let element_id = content_id(&id).into_owned();
+            if let Event::Start(Tag::Heading { id: slot, attrs, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(element_id.clone()));
+                // `{#id .class}` have their own fields; of the rest only the allowlist stays.
+                attrs.retain(|(name, _)| {
+                    let keep = GENERIC_ATTRIBUTES.contains(&name.as_ref()) && !matches!(name.as_ref(), "id" | "class");
+                    if !keep {
+                        out.dropped_attributes.push(name.to_string());
+                    }
+                    keep
+                });
             }
-            out.ids.push(id.clone());
+            out.ids.push(id);
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
                 out.toc.push(TocEntry {
                     level: level as u8,
-                    href: urls::encode_fragment(&id),
-                    id,
+                    href: urls::encode_fragment(&element_id),
+                    id: element_id,
                     title: title.trim().to_string(),
                 });
             }
@@ -94,76 +134,128 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
     out.text.reserve(markdown.len());
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 4 + 64);
     let (text, broken, internal) = (&mut out.text, &mut out.broken, &mut out.internal);
+    // Inside a link to a page that is not published: its words are kept, the link is not
+    // (links do not nest, so one flag is enough).
+    let mut unlinked = false;
     let rewritten = events.into_iter().flat_map(|event| {
         let (first, second) = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, broken, internal);
-                (Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }), None)
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url, cx, broken, internal) {
+                Some(dest) => (Some(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id })), None),
+                None => {
+                    unlinked = true;
+                    (None, None)
+                }
+            },
+            Event::End(TagEnd::Link) if unlinked => {
+                unlinked = false;
+                (None, None)
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest = resolve(&dest_url, cx, broken, internal);
-                (Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id }), None)
+                let dest = resolve(&dest_url, cx, broken, internal).unwrap_or_else(|| "#".into());
+                (Some(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title, id })), None)
+            }
+            // Footnote labels become ids: into the content namespace with the others.
+            Event::FootnoteReference(label) => (Some(Event::FootnoteReference(content_id(&label).into_owned().into())), None),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                (Some(Event::Start(Tag::FootnoteDefinition(content_id(&label).into_owned().into()))), None)
             }
             // Wide tables scroll inside their own box (keyboard-focusable) instead of
             // making the whole page scroll sideways on a phone.
-            Event::Start(Tag::Table(a)) => (
-                Event::Html(CowStr::from(
-                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表（横にスクロールできます）\">",
-                )),
-                Some(Event::Start(Tag::Table(a))),
-            ),
-            Event::End(TagEnd::Table) => (Event::End(TagEnd::Table), Some(Event::Html(CowStr::from("</div>")))),
+            Event::Start(Tag::Table(a)) => (Some(Event::Html(CowStr::from(TABLE_WRAP))), Some(Event::Start(Tag::Table(a)))),
+            Event::End(TagEnd::Table) => (Some(Event::End(TagEnd::Table)), Some(Event::Html(CowStr::from("</div>")))),
             // Raw HTML is kept for now and the whole page is sanitised below.
             Event::Html(h) | Event::InlineHtml(h) => {
                 has_raw_html = true;
-                (Event::Html(h), None)
+                (Some(Event::Html(h)), None)
             }
             Event::Text(t) => {
                 text.push_str(&t);
-                (Event::Text(t), None)
+                (Some(Event::Text(t)), None)
             }
             Event::Code(t) => {
                 text.push_str(&t);
-                (Event::Code(t), None)
+                (Some(Event::Code(t)), None)
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
                 text.push('\n');
-                (event, None)
+                (Some(event), None)
             }
             Event::SoftBreak | Event::HardBreak => {
                 text.push(' ');
-                (event, None)
+                (Some(event), None)
             }
-            e => (e, None),
+            e => (Some(e), None),
         };
-        std::iter::once(first).chain(second)
+        first.into_iter().chain(second)
     });
     pulldown_cmark::html::push_html(&mut html, rewritten);
     out.html = html;
     if has_raw_html {
         // Contributed content may carry HTML: only an allowlist of content elements and
-        // attributes survives, and no script, event handler, style or script URL.
+        // attributes survives, and no script, event handler, style or script URL. The
+        // rest of the page went through the same allowlist above, so cleaning it again
+        // changes nothing (and costs less than splitting the page would).
         out.html = sanitizer().clean(&out.html).to_string();
     }
     out
 }
+
+/// HTML that comes from the site's configuration and that a script inserts as HTML (the
+/// map attribution, which Leaflet shows): text and links to web addresses only.
+pub fn clean_config_html(html: &str) -> String {
+    static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    BUILDER
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::empty();
+            b.add_tags(["a"])
+                .add_tag_attributes("a", ["href"])
+                .clean_content_tags(["script", "style"].into_iter().collect())
+                .url_schemes(["http", "https"].into_iter().collect())
+                .url_relative(ammonia::UrlRelative::Deny)
+                .link_rel(None);
+            b
+        })
+        .clean(html)
+        .to_string()
+}
+
+/// The box around a table (see above). Its focus stop and label are the only ones
+/// content gets: the sanitizer lets a `div` have exactly these values.
+const TABLE_WRAP: &str = "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"表（横にスクロールできます）\">";
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_tags(["details", "summary", "ruby", "rt", "rp", "figure", "figcaption", "mark", "input", "section"])
-            .add_generic_attributes(["id", "class", "lang", "title"])
-            .add_tag_attributes("div", ["tabindex", "role", "aria-label"])
+            .generic_attributes(GENERIC_ATTRIBUTES.into_iter().collect())
+            .add_tag_attribute_values("div", "tabindex", ["0"])
+            .add_tag_attribute_values("div", "role", ["region"])
+            .add_tag_attribute_values("div", "aria-label", ["表（横にスクロールできます）"])
             .add_tag_attributes("input", ["type", "disabled", "checked"])
             .add_tag_attributes("ol", ["start"])
             .add_tag_attributes("td", ["colspan", "rowspan"])
             .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
             .add_tag_attribute_values("input", "type", ["checkbox"])
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .attribute_filter(|_, attribute, value| Some(into_content_namespace(attribute, value)))
             .link_rel(None);
         b
     })
+}
+
+/// An attribute of raw HTML with the ids it makes or points to moved into the content
+/// namespace: `id`, the `#…` of an in-page link, and a table cell's `headers`.
+fn into_content_namespace<'v>(attribute: &str, value: &'v str) -> Cow<'v, str> {
+    match attribute {
+        "id" => content_id(value),
+        "href" if value.len() > 1 && value.starts_with('#') => match content_id(&value[1..]) {
+            Cow::Borrowed(_) => Cow::Borrowed(value),
+            Cow::Owned(id) => Cow::Owned(format!("#{id}")),
+        },
+        "headers" => Cow::Owned(value.split_ascii_whitespace().map(content_id).collect::<Vec<_>>().join(" ")),
+        _ => Cow::Borrowed(value),
+    }
 }
 
 /// A heading id from its text: the words themselves (HTML allows any character but
@@ -197,23 +289,27 @@ fn is_cjk_punct(c: char) -> bool {
     matches!(c, '、' | '。' | '「' | '」' | '『' | '』' | '（' | '）' | '【' | '】' | '？' | '！' | '：' | '，' | '．')
 }
 
-/// Rewrites a link or image target written in a source file into a link relative to the
-/// output page.
-fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>, internal: &mut Vec<(String, Option<String>, String)>) -> String {
+/// A link or image target inside the site, as written in a source file.
+pub struct LocalTarget<'a> {
+    /// The path relative to the site root, `.` and `..` resolved (a file under
+    /// `content/` has its path below `content/`); `None` if it climbs above the root.
+    pub target: Option<String>,
+    /// Written from the site root (`/domains/…`).
+    pub site_rooted: bool,
+    /// Written as a folder (ends with `/`).
+    pub folder: bool,
+    /// `?…` and `#…` as written (or empty).
+    pub query: &'a str,
+    pub fragment: &'a str,
+}
+
+/// Where a link written in a file of `source_dir` (relative to `content/`) points inside
+/// the site; `None` for an empty link, an in-page `#…`, `//host…` and any URL with a scheme.
+pub fn local_target<'a>(dest: &'a str, source_dir: &str) -> Option<LocalTarget<'a>> {
     let dest = dest.trim();
-    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") {
-        return dest.to_string();
-    }
-    if let Some(scheme_end) = dest.find(':') {
-        if !dest[..scheme_end].contains('/') {
-            let scheme = dest[..scheme_end].to_ascii_lowercase();
-            return if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
-                dest.to_string()
-            } else {
-                // javascript:, data: and other schemes never reach readers.
-                "#".to_string()
-            };
-        }
+    let has_scheme = dest.find(':').is_some_and(|e| !dest[..e].contains('/'));
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || has_scheme {
+        return None;
     }
     let (path_query, fragment) = match dest.find('#') {
         Some(p) => (&dest[..p], &dest[p..]),
@@ -226,31 +322,57 @@ fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>, internal: &mu
     let path = urls::decode(path);
     let (joined, site_rooted) = match path.strip_prefix('/') {
         Some(rest) => (rest.to_string(), true),
-        None => (urls::join(cx.source_dir, &path), false),
+        None => (urls::join(source_dir, &path), false),
     };
-    let Some(target) = urls::normalize(&joined) else {
-        // Above the site root: there is nothing of ours there.
-        broken.push(dest.to_string());
-        return "#".to_string();
-    };
-    let target = if target.ends_with(".md") {
-        let key = if site_rooted && !target.starts_with("content/") { target.clone() } else { target.trim_start_matches("content/").to_string() };
-        match cx.pages.get(&key) {
-            Some(url) => url.clone(),
-            None => {
-                broken.push(dest.to_string());
-                target
+    Some(LocalTarget { target: urls::normalize(&joined), site_rooted, folder: path.ends_with('/'), query, fragment })
+}
+
+/// Rewrites a link or image target written in a source file into a link relative to the
+/// output page. `None` for a page of the site that is not published (a draft, or not
+/// yet): its name must not reach readers, so the link is left out.
+fn resolve(dest: &str, cx: &LinkContext, broken: &mut Vec<String>, internal: &mut Vec<(String, Option<String>, String)>) -> Option<String> {
+    let dest = dest.trim();
+    if let Some(fragment) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
+        return Some(format!("#{}", urls::encode_fragment(&content_id(&urls::decode(fragment)))));
+    }
+    let Some(LocalTarget { target, site_rooted, folder, query, fragment }) = local_target(dest, cx.source_dir) else {
+        if let Some(scheme_end) = dest.find(':').filter(|&e| !dest[..e].contains('/')) {
+            let scheme = dest[..scheme_end].to_ascii_lowercase();
+            if !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+                // javascript:, data: and other schemes never reach readers.
+                return Some("#".to_string());
             }
         }
-    } else if target.is_empty() || path.ends_with('/') || !target.rsplit('/').next().unwrap_or("").contains('.') {
-        if target.is_empty() { "index.html".to_string() } else { format!("{target}/index.html") }
-    } else {
-        target
+        return Some(dest.to_string());
+    };
+    let Some(target) = target else {
+        // Above the site root: there is nothing of ours there.
+        broken.push(dest.to_string());
+        return Some("#".to_string());
     };
     let decoded_fragment = (fragment.len() > 1).then(|| urls::decode(&fragment[1..]));
+    let (target, is_page) = if target.ends_with(".md") {
+        let key = if site_rooted && !target.starts_with("content/") { target.clone() } else { target.trim_start_matches("content/").to_string() };
+        match cx.pages.get(&key) {
+            Some(url) => (url.clone(), true),
+            None => {
+                broken.push(dest.to_string());
+                return None;
+            }
+        }
+    } else if target.is_empty() || folder || !target.rsplit('/').next().unwrap_or("").contains('.') {
+        (if target.is_empty() { "index.html".to_string() } else { format!("{target}/index.html") }, false)
+    } else {
+        (target, false)
+    };
+    // A heading of another document is in the content namespace; a page written by its
+    // address is looked up only when the link names a heading (rare: no set to build).
+    let is_page = is_page || decoded_fragment.is_some() && cx.pages.values().any(|u| *u == target);
     internal.push((target.clone(), decoded_fragment.clone(), dest.to_string()));
-    let fragment = decoded_fragment.map(|f| format!("#{}", urls::encode_fragment(&f))).unwrap_or_default();
-    format!("{}{}{}", urls::relative(cx.page_url, &target), query, fragment)
+    let fragment = decoded_fragment
+        .map(|f| format!("#{}", urls::encode_fragment(&if is_page { content_id(&f) } else { Cow::Borrowed(f.as_str()) })))
+        .unwrap_or_default();
+    Some(format!("{}{}{}", urls::relative(cx.page_url, &target), query, fragment))
 }
 
 #[cfg(test)]
@@ -265,19 +387,23 @@ mod tests {
     fn japanese_heading_ids_are_stable_and_unique() {
         let pages = HashMap::new();
         let r = render("## 経緯と目的\n\n## 経緯と目的\n\n### Step 1: 準備\n", &cx(&pages));
-        assert!(r.html.contains("id=\"経緯と目的\""), "{}", r.html);
-        assert!(r.html.contains("id=\"経緯と目的-2\""));
-        assert!(r.html.contains("id=\"step-1-準備\""), "{}", r.html);
+        assert!(r.html.contains("id=\"user-content-経緯と目的\""), "{}", r.html);
+        assert!(r.html.contains("id=\"user-content-経緯と目的-2\""));
+        assert!(r.html.contains("id=\"user-content-step-1-準備\""), "{}", r.html);
+        assert_eq!(r.ids, ["経緯と目的", "経緯と目的-2", "step-1-準備"], "as links name them");
         assert_eq!(r.toc.len(), 3);
-        assert_eq!(r.toc[0].href, "%E7%B5%8C%E7%B7%AF%E3%81%A8%E7%9B%AE%E7%9A%84");
+        assert_eq!(r.toc[0].href, "user-content-%E7%B5%8C%E7%B7%AF%E3%81%A8%E7%9B%AE%E7%9A%84");
     }
 
     #[test]
     fn links_relative_to_source_become_relative_to_output() {
         let mut pages = HashMap::new();
         pages.insert("actors/b.md".to_string(), "actors/b/index.html".to_string());
-        let r = render("[b](../actors/b.md#概要) ![写真](img/p.png) [x](../actors/none.md) [d](/domains/買い物/)", &cx(&pages));
-        assert!(r.html.contains("href=\"../../actors/b/index.html#%E6%A6%82%E8%A6%81\""), "{}", r.html);
+        let r = render("[b](../actors/b.md#概要) ![写真](img/p.png) [x](../actors/none.md) [d](/domains/買い物/) [h](../actors/b/index.html#沿革) [m](/map/index.html#map)", &cx(&pages));
+        assert!(r.html.contains("href=\"../../actors/b/index.html#user-content-%E6%A6%82%E8%A6%81\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../../actors/b/index.html#user-content-%E6%B2%BF%E9%9D%A9\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../../map/index.html#map\""), "a theme page's own ids: {}", r.html);
+        assert!(r.html.contains(" x <a"), "a page that is not published: its words, no link: {}", r.html);
         assert!(r.html.contains("src=\"../img/p.png\""), "{}", r.html);
         assert!(r.html.contains("href=\"../../domains/%E8%B2%B7%E3%81%84%E7%89%A9/index.html\""), "{}", r.html);
         assert_eq!(r.broken, vec!["../actors/none.md"]);
@@ -297,9 +423,42 @@ mod tests {
     fn content_html_is_kept() {
         let pages = HashMap::new();
         let r = render("<details><summary>詳しく</summary>\n\n中身\n\n</details>\n\n<ruby>共創<rt>きょうそう</rt></ruby>\n\n## 見出し\n\n|a|\n|-|\n|1|\n", &cx(&pages));
-        for good in ["<details>", "<summary>詳しく</summary>", "<ruby>共創<rt>きょうそう</rt></ruby>", "id=\"見出し\"", "table-wrap", "tabindex=\"0\""] {
+        for good in ["<details>", "<summary>詳しく</summary>", "<ruby>共創<rt>きょうそう</rt></ruby>", "id=\"user-content-見出し\"", "table-wrap", "tabindex=\"0\""] {
             assert!(r.html.contains(good), "{good}: {}", r.html);
         }
+    }
+
+    #[test]
+    fn heading_attributes_are_limited_to_the_allowlist_on_every_page() {
+        let pages = HashMap::new();
+        let heading = "## 経緯 {#keii .note lang=ja autofocus tabindex=0 onfocus=alert(1) style=color:red id=map-config}\n";
+        // Alone, and on a page that also has raw HTML (cleaned only then, once).
+        for md in [heading.to_string(), format!("{heading}\n<b>太字</b>\n")] {
+            let r = render(&md, &cx(&pages));
+            assert!(r.html.contains("<h2 id=\"user-content-keii\" class=\"note\" lang=\"ja\">経緯</h2>"), "{}", r.html);
+            for bad in ["autofocus", "tabindex", "onfocus", "style", "map-config"] {
+                assert!(!r.html.contains(bad), "{bad}: {}", r.html);
+            }
+        }
+        assert_eq!(render(heading, &cx(&pages)).dropped_attributes, ["autofocus", "tabindex", "onfocus", "style", "id"]);
+    }
+
+    #[test]
+    fn every_id_content_makes_is_in_the_content_namespace() {
+        let pages = HashMap::new();
+        let r = render("## 概要\n\n[上へ](#概要) 注[^map-config]\n\n[^map-config]: 脚注\n\n<p id=\"map-config\">生</p><a href=\"#main\">本文</a><table><tr><td headers=\"a b\">1</td></tr></table>\n", &cx(&pages));
+        for good in [
+            "id=\"user-content-概要\"",
+            "href=\"#user-content-%E6%A6%82%E8%A6%81\"",
+            "href=\"#user-content-map-config\"",
+            "id=\"user-content-map-config\"",
+            "<p id=\"user-content-map-config\">",
+            "href=\"#user-content-main\"",
+            "headers=\"user-content-a user-content-b\"",
+        ] {
+            assert!(r.html.contains(good), "{good}: {}", r.html);
+        }
+        assert!(!r.html.contains("user-content-user-content"), "{}", r.html);
     }
 
     #[test]

@@ -340,7 +340,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
             site.assets.par_iter().try_for_each(|a| {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                staging.copy(&rel, &opts.root.join(load::CONTENT_DIR).join(a)).map_err(io_error(&opts.root.join(a)))
+                let src = opts.root.join(load::CONTENT_DIR).join(a);
+                // An SVG is published cleaned of anything that runs (see `svg.rs`).
+                match crate::svg::published_bytes(&src) {
+                    Ok(Some(bytes)) => staging.write(&rel, &bytes),
+                    Ok(None) => staging.copy(&rel, &src),
+                    Err(e) => Err(e),
+                }
+                .map_err(io_error(&opts.root.join(a)))
             })?;
             Ok((files.len() + theme.statics.len() + site.assets.len(), index_time))
         },
@@ -386,13 +393,20 @@ fn io_error(p: &Path) -> impl Fn(std::io::Error) -> BuildError {
     move |e| BuildError::Io(p.clone(), e)
 }
 
-/// Warnings for Markdown links to pages that do not exist.
+/// Warnings for Markdown links to pages that do not exist or are not published, and for
+/// heading attributes that are not published.
 pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
     for (d, body) in site.docs.iter().zip(bodies) {
         for b in &body.broken {
             diags.push(
-                Diagnostic::warning(&d.source, format!("リンク先「{b}」が見つかりません"))
-                    .hint("リンク先のファイル名とフォルダを確認してください（このファイルからの相対パスで書きます）。"),
+                Diagnostic::warning(&d.source, format!("リンク先「{b}」が見つからないか、まだ公開されていないため、リンクなしの文字で表示します"))
+                    .hint("リンク先のファイル名とフォルダを確認してください（このファイルからの相対パスで書きます）。下書きや公開日前のページへのリンクは、そのページが公開されるとリンクになります。"),
+            );
+        }
+        if !body.dropped_attributes.is_empty() {
+            diags.push(
+                Diagnostic::warning(&d.source, format!("見出しの {{…}} に書いた {} は公開しません", body.dropped_attributes.join("、")))
+                    .hint("見出しの {…} に書けるのは #id（リンク用の名前）と .class、lang、title だけです。"),
             );
         }
     }

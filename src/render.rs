@@ -1008,7 +1008,7 @@ impl<'a> Renderer<'a> {
         let pages: Vec<Value> = self.site.of(Collection::Page).map(|(_, d)| json!({"title": d.common.title, "url": d.url})).collect();
         json!({"title": c.title, "description": c.description, "publisher": c.publisher, "prefecture": c.prefecture,
                "language": c.language, "menu": menu, "has_links": !self.site.links.is_empty(), "pages": pages,
-               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": c.map.attribution})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
+               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": markdown::clean_config_html(&c.map.attribution)})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
     }
 
     fn canonical(&self, path: &str) -> Option<String> {
@@ -1588,10 +1588,12 @@ pub fn script_json<T: Serialize + ?Sized>(v: &T) -> String {
     out
 }
 
-/// Prefixes every id and in-page link of rendered Markdown (text cannot contain the
-/// patterns: raw HTML is escaped).
+/// Prefixes every id and in-page link of rendered Markdown, inside the content namespace
+/// (text cannot contain the patterns: raw HTML is escaped, and every id and in-page link
+/// of a body starts with the namespace).
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
+    let ns = markdown::CONTENT_ID_PREFIX;
+    html.replace(&format!(" id=\"{ns}"), &format!(" id=\"{ns}{prefix}")).replace(&format!("href=\"#{ns}"), &format!("href=\"#{ns}{prefix}"))
 }
 
 

@@ -17,8 +17,9 @@ struct State {
     error: Option<String>,
 }
 
-const RELOAD: &str = r#"<script>
-(function () {
+/// Reloads the page when the site was rebuilt. Served as a file (`RELOAD_TAG` loads it):
+/// the pages' Content-Security-Policy allows no inline script.
+const RELOAD_JS: &str = r#"(function () {
   var v = null;
   function poll() {
     fetch("/__kyoso/version", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (t) {
@@ -28,7 +29,8 @@ const RELOAD: &str = r#"<script>
   }
   poll();
 })();
-</script>"#;
+"#;
+const RELOAD: &str = r#"<script src="/__kyoso/reload.js"></script>"#;
 
 pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     remove_stale_previews(&std::env::temp_dir());
@@ -92,9 +94,17 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
         }
     });
 
+    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     for request in server.incoming_requests() {
-        let response = respond(&out, &state, request.url());
-        let _ = request.respond(response);
+        let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
+        let response = if is_own_host(host.as_deref(), port) {
+            respond(&out, &state, request.url())
+        } else {
+            // DNS rebinding: a page of another site, under a name that resolves to this
+            // computer, must not read the preview (or, later, write through it).
+            tiny_http::Response::from_data("Forbidden: this preview answers only http://127.0.0.1 and http://localhost".as_bytes().to_vec()).with_status_code(403)
+        };
+        let _ = request.respond(response.with_header(header("X-Content-Type-Options", "nosniff")));
     }
     drop(watcher);
     Ok(())
@@ -161,11 +171,24 @@ pub fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     Some(file)
 }
 
+/// Whether a request's `Host` names this preview: `127.0.0.1:PORT` or `localhost:PORT`.
+fn is_own_host(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else { return false };
+    let host = host.trim().to_ascii_lowercase();
+    host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}") || port == 80 && (host == "127.0.0.1" || host == "localhost")
+}
+
+fn header(k: &str, v: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("header")
+}
+
 fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("header");
     if url.starts_with("/__kyoso/version") {
         let v = state.lock().expect("state").version.to_string();
         return tiny_http::Response::from_data(v.into_bytes()).with_header(header("Content-Type", "text/plain"));
+    }
+    if url.starts_with("/__kyoso/reload.js") {
+        return tiny_http::Response::from_data(RELOAD_JS.as_bytes().to_vec()).with_header(header("Content-Type", "text/javascript; charset=utf-8"));
     }
     let error = state.lock().expect("state").error.clone();
     let Some(file) = resolve(out, url) else {
@@ -174,7 +197,7 @@ fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<s
     let is_html = file.extension().is_none_or(|e| e == "html");
     if let (Some(err), true) = (error, is_html) {
         let page = format!(
-            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>生成エラー</title></head><body style=\"font-family:sans-serif;padding:1rem\"><h1>内容にエラーがあります</h1><p>直して保存すると、自動で再表示します。</p><ul>{err}</ul>{RELOAD}</body></html>"
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>生成エラー</title></head><body><h1>内容にエラーがあります</h1><p>直して保存すると、自動で再表示します。</p><ul>{err}</ul>{RELOAD}</body></html>"
         );
         return tiny_http::Response::from_data(page.into_bytes()).with_header(header("Content-Type", "text/html; charset=utf-8")).with_status_code(500);
     }
@@ -251,6 +274,16 @@ mod tests {
         assert!(!temp.path().join(format!("{PREVIEW_PREFIX}{dead}")).exists());
         assert!(temp.path().join(format!("{PREVIEW_PREFIX}{live}/public")).is_dir());
         assert!(temp.path().join("kyoso-serve-notes").is_dir());
+    }
+
+    #[test]
+    fn only_requests_for_its_own_address_are_answered() {
+        for host in ["127.0.0.1:8080", "localhost:8080", "LOCALHOST:8080"] {
+            assert!(is_own_host(Some(host), 8080), "{host}");
+        }
+        for host in [None, Some("evil.example:8080"), Some("127.0.0.1:9999"), Some("127.0.0.1"), Some("localhost.evil.example:8080"), Some("")] {
+            assert!(!is_own_host(host, 8080), "{host:?}");
+        }
     }
 
     #[test]

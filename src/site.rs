@@ -51,11 +51,13 @@ impl Site {
         assets: Vec<PathBuf>,
         diags: &mut Diagnostics,
     ) -> Site {
-        docs.retain(|d| is_published(d, filter));
         // Chapters of an unpublished guide are unpublished too.
         let guides: std::collections::HashSet<String> =
-            docs.iter().filter(|d| d.collection == Collection::Guide).map(|d| d.slug.clone()).collect();
-        docs.retain(|d| d.collection != Collection::Chapter || d.guide.as_ref().is_some_and(|g| guides.contains(g)));
+            docs.iter().filter(|d| d.collection == Collection::Guide && is_published(d, filter)).map(|d| d.slug.clone()).collect();
+        let shown = |d: &Doc| is_published(d, filter) && (d.collection != Collection::Chapter || d.guide.as_ref().is_some_and(|g| guides.contains(g)));
+        // Files only what is not shown uses are not published either.
+        let assets = crate::assets::withhold_unpublished(assets, &docs, &shown);
+        docs.retain(|d| shown(d));
         // Positions are sorted, then the documents moved once: sorting the documents
         // themselves moved each large struct a dozen times (30 ms a rebuild in `serve`
         // at 30,000 documents).

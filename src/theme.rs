@@ -66,6 +66,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/js/map.js",
     "static/js/partners.js",
     "static/js/apply.js",
+    "static/js/chapter.js",
     "static/vendor/leaflet/leaflet.js",
     "static/vendor/leaflet/leaflet.css",
     "static/vendor/leaflet/LICENSE",

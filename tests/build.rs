@@ -106,7 +106,7 @@ fn guide_chapters_are_ordered_with_prev_next() {
     assert!(!a.contains("前の章"));
     let b = read(dir.path(), "guides/start/b/index.html");
     assert!(b.contains("前の章") && b.contains("第2章"));
-    assert!(b.contains("id=\"役割分担\""));
+    assert!(b.contains("id=\"user-content-役割分担\""));
 }
 
 #[test]

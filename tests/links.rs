@@ -108,3 +108,17 @@ fn the_checker_notices_a_broken_link() {
     let problems = check_site(&dir.path().join("public"));
     assert!(problems.iter().any(|p| p.contains("actors/shoten/index.html does not exist")), "{problems:?}");
 }
+
+#[test]
+fn links_to_headings_and_footnotes_reach_the_ids_content_gets() {
+    // Content ids are kept apart from the theme's (`user-content-…`): every way of linking
+    // to one must be rewritten to match, on the page and on the one-page print view.
+    let dir = common::full_site();
+    common::write(dir.path(), "content/news/anchors.md", "---\ntitle: 見出しへのリンク\ndate: 2026-04-02\n---\n## 見出し {#mokuji}\n\n[上へ](#mokuji) [事例](../cases/kawagoe.md#経緯と目的) [住所で](/cases/kawagoe/index.html#経緯と目的) 注[^1]\n\n<a href=\"#mokuji\">生のリンク</a>\n\n[^1]: 脚注\n");
+    common::write(dir.path(), "content/guides/start/b.md", "---\ntitle: 第二章の題\nweight: 2\n---\n## 役割分担\n\n[上へ](#役割分担) 注[^n]\n\n[^n]: 脚注\n");
+    common::build(dir.path()).unwrap();
+    let problems = check_site(&dir.path().join("public"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let page = common::read(dir.path(), "news/anchors/index.html");
+    assert_eq!(page.matches("href=\"#user-content-mokuji\"").count(), 2, "{page}");
+}

@@ -90,16 +90,11 @@ fn assert_no_active_content(path: &Path, html: &str) {
             continue;
         }
         if lower.starts_with("<script") {
+            // Data blocks and the theme's script files; no inline script at all.
             let allowed = lower.starts_with("<script type=\"application/ld+json\">")
-                || lower.starts_with("<script type=\"application/json\" id=")
-                || lower.starts_with("<script src=\"")
-                || lower == "<script>";
+                || lower.starts_with("<script type=\"application/json\" data-kyoso=")
+                || lower.starts_with("<script src=\"");
             assert!(allowed, "{}: unexpected {tag}", path.display());
-            if lower == "<script>" {
-                // Only the theme's own inline script (chapter keys).
-                let after = &html[html.find(tag).unwrap()..];
-                assert!(after.contains("/* ←/→"), "{}: inline script that is not the theme's", path.display());
-            }
         }
         for bad in ["<iframe", "<object", "<embed", "<svg", "<math", "<style", "<form action=\"http", "<base href=\"javascript"] {
             assert!(!lower.starts_with(bad), "{}: {tag}", path.display());
@@ -310,4 +305,197 @@ fn the_scanner_notices_an_event_handler() {
 #[should_panic(expected = "href=JavaScript")]
 fn the_scanner_notices_a_script_url() {
     assert_no_active_content(Path::new("x.html"), "<a href=\"JavaScript:alert(1)\">x</a>");
+}
+
+/// `tests/fixtures/hostile-site` (every attack of the fixture's README) copied to a
+/// temporary folder and built there.
+fn hostile_site() -> (tempfile::TempDir, kyoso::pipeline::BuildReport) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile-site");
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in snapshot(&fixture) {
+        write_bytes(dir.path(), &rel.to_string_lossy(), &bytes);
+    }
+    let report = build(dir.path()).expect("a hostile site still builds");
+    (dir, report)
+}
+
+/// `(name, value)` of every attribute of every tag in `html`.
+fn all_attributes(html: &str) -> Vec<(String, String)> {
+    tags(html).into_iter().filter(|t| !t.starts_with("</") && !t.starts_with("<!")).flat_map(attributes).collect()
+}
+
+#[test]
+fn the_hostile_site_publishes_nothing_that_runs() {
+    let (dir, _) = hostile_site();
+    let public = dir.path().join("public");
+    let files = snapshot(&public);
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        if path.extension().is_some_and(|e| e == "html") {
+            assert_no_active_content(path, &text);
+            for (name, value) in all_attributes(&text) {
+                assert!(name != "autofocus", "{}: autofocus", path.display());
+                // Only the theme's own focus targets: the main element and table boxes.
+                assert!(name != "tabindex" || value == "-1" || value == "0" && text.contains("class=\"table-wrap\" tabindex=\"0\""), "{}: tabindex={value}", path.display());
+            }
+        }
+    }
+    // The heading keeps its words and loses every attribute but its id and class.
+    let case = read(dir.path(), "cases/heading-attrs/index.html");
+    assert!(case.contains(">経緯</h2>"), "{case}");
+    for bad in ["onfocus", "autofocus", "heading-style", "onmouseover"] {
+        assert!(!case.contains(bad), "{bad} in {case}");
+    }
+    // An HTML file under content/ is not published; an SVG is, without anything that runs
+    // or fetches.
+    assert!(!public.join("cases/evil.html").exists());
+    let svg = std::fs::read_to_string(public.join("cases/diagram.svg")).expect("the SVG is published");
+    for bad in ["<script", "onload", "javascript:", "foreignObject", "evil.example", "<set", "<animate", "alert("] {
+        assert!(!svg.contains(bad), "{bad} in {svg}");
+    }
+    assert!(svg.contains("<rect") && svg.contains("地域の図"), "the drawing stays: {svg}");
+}
+
+#[test]
+fn content_ids_never_match_an_id_the_theme_uses() {
+    // Every id the theme's scripts and templates look up or define.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let mut theme_ids = std::collections::BTreeSet::new();
+    for (rel, bytes) in snapshot(&theme) {
+        let text = String::from_utf8_lossy(&bytes);
+        let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if rel.starts_with("static/vendor") || !matches!(ext, "js" | "html") {
+            continue;
+        }
+        for pattern in ["getElementById(\"", "getElementById('", "querySelector(\"#", "querySelector('#", " id=\""] {
+            for part in text.split(pattern).skip(1) {
+                let id: String = part.chars().take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_')).collect();
+                if !id.is_empty() && !part[id.len()..].starts_with("{{") {
+                    theme_ids.insert(id);
+                }
+            }
+        }
+    }
+    for expected in ["actor-map", "map-list", "search-results", "main", "kyoso-search", "apply-form"] {
+        assert!(theme_ids.contains(expected), "{expected} found in the theme: {theme_ids:?}");
+    }
+    // Content that tries every route to each of those ids.
+    let (mut markdown, mut raw) = (String::new(), String::new());
+    for id in &theme_ids {
+        markdown.push_str(&format!("## {id}\n\n## 見出し {{#{id}}}\n\n注[^{id}]\n\n[^{id}]: 脚注\n\n"));
+        raw.push_str(&format!("<p id=\"{id}\" data-kyoso=\"{id}\">生</p>\n\n<a name=\"{id}\" id=\"x\">名</a>\n\n"));
+    }
+    let pages = std::collections::HashMap::new();
+    let cx = kyoso::markdown::LinkContext { source_dir: "cases", page_url: "cases/a/index.html", pages: &pages };
+    // A page of Markdown only, and one with raw HTML too (these once took two paths).
+    for text in [markdown.clone(), format!("{markdown}{raw}")] {
+        let html = kyoso::markdown::render(&text, &cx).html;
+        for (name, value) in all_attributes(&html) {
+            if matches!(name.as_str(), "id" | "name") {
+                assert!(!theme_ids.contains(&value), "content made {name}=\"{value}\", an id of the theme");
+            }
+            // Theme scripts find their data blocks by data-kyoso, which content cannot write.
+            assert!(!name.starts_with("data-"), "content made {name}=\"{value}\"");
+        }
+    }
+}
+
+#[test]
+fn the_map_reads_only_the_theme_settings_and_a_clean_attribution() {
+    let (dir, _) = hostile_site();
+    for actor in ["clobber-heading", "clobber-raw"] {
+        let page = read(dir.path(), &format!("actors/{actor}/index.html"));
+        // The only element the map script can take its settings from is the theme's.
+        let marker = "<script type=\"application/json\" data-kyoso=\"map-config\">";
+        assert_eq!(page.matches(marker).count(), 1, "{actor}: {page}");
+        let start = page.find(marker).unwrap() + marker.len();
+        let config: serde_json::Value = serde_json::from_str(&page[start..start + page[start..].find("</script>").unwrap()]).unwrap();
+        assert_eq!(config["tiles"], "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png");
+        let attribution = config["attribution"].as_str().unwrap();
+        assert!(attribution.contains("<a href=\"https://maps.gsi.go.jp/development/ichiran.html\">地理院タイル</a>"), "{attribution}");
+        for bad in ["<img", "onerror", "onmouseover", "javascript:"] {
+            assert!(!attribution.contains(bad), "{bad} in {attribution}");
+        }
+    }
+}
+
+#[test]
+fn unpublished_names_appear_in_no_output_file() {
+    let (dir, report) = hostile_site();
+    let public = dir.path().join("public");
+    for (path, bytes) in snapshot(&public) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["secret-draft", "secret-future"] {
+            assert!(!text.contains(secret), "{secret} in {}", path.display());
+            assert!(!path.to_string_lossy().contains(secret), "{} was published", path.display());
+        }
+    }
+    // The link is shown as text, and the editor is told why.
+    let case = read(dir.path(), "cases/heading-attrs/index.html");
+    assert!(case.contains("公開予定の計画と未来の計画。"), "{case}");
+    let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(warnings.iter().any(|w| w.contains("secret-draft-plan.md") && w.contains("heading-attrs.md")), "{warnings:?}");
+}
+
+#[test]
+fn every_page_forbids_inline_script() {
+    let (dir, _) = hostile_site();
+    let mut pages = 0;
+    for (path, bytes) in snapshot(&dir.path().join("public")) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let start = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"").unwrap_or_else(|| panic!("{}: no CSP", path.display()));
+        let policy = &html[start..][..html[start..].find("\">").unwrap()];
+        let script = policy.split(';').find(|d| d.trim().starts_with("script-src")).unwrap_or_else(|| panic!("{}: {policy}", path.display()));
+        assert_eq!(script.trim(), "script-src 'self'", "{}", path.display());
+        // The policy comes before anything it must govern.
+        assert!(html[..start].matches("<script").count() == 0 && !html[..start].contains("<base"), "{}", path.display());
+        // No inline script is left for the policy to block: the theme's scripts are files.
+        for tag in tags(&html).into_iter().filter(|t| t.starts_with("<script")) {
+            assert!(tag.contains(" src=\"") || tag.contains("type=\"application/"), "{}: {tag}", path.display());
+        }
+        pages += 1;
+    }
+    assert!(pages > 10);
+}
+
+#[test]
+fn serve_answers_only_its_own_address_and_forbids_sniffing() {
+    use std::io::{Read, Write};
+    let dir = full_site();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kyoso"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let get = |host: &str| -> Option<String> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(s, "GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").ok()?;
+        let mut out = String::new();
+        s.read_to_string(&mut out).ok()?;
+        Some(out)
+    };
+    let start = std::time::Instant::now();
+    let own = loop {
+        if let Some(r) = get(&format!("127.0.0.1:{port}")) {
+            break r;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let rebound = get(&format!("attacker.example:{port}")).unwrap();
+    let localhost = get(&format!("localhost:{port}")).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(own.starts_with("HTTP/1.1 200"), "{own}");
+    assert!(localhost.starts_with("HTTP/1.1 200"), "{}", &localhost[..80.min(localhost.len())]);
+    assert!(own.to_ascii_lowercase().contains("\r\nx-content-type-options: nosniff\r\n"), "{own}");
+    assert!(own.contains("<script src=\"/__kyoso/reload.js\"></script>"), "the reload script is a file");
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(!rebound.contains("テスト用プラットフォーム"), "{rebound}");
 }

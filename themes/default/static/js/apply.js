@@ -3,7 +3,9 @@
    the reader downloads, copies or e-mails it. */
 (function () {
   "use strict";
-  var schema = JSON.parse(document.getElementById("apply-schema").textContent);
+  // Settings come from the theme's JSON block, found by an attribute content cannot
+  // write (ids content can make are kept apart, but a data block is the theme's alone).
+  var schema = JSON.parse(document.querySelector('script[type="application/json"][data-kyoso="apply-schema"]').textContent);
   var form = document.getElementById("apply-form");
   var errors = document.getElementById("apply-errors");
   function q(s) { return JSON.stringify(s); }

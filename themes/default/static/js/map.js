@@ -6,7 +6,10 @@
   var COLORS = ["#0031d8", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d", "#4d7c0f", "#1e40af", "#9a3412", "#374151", "#6b21a8"];
   var KINDS = ["民間企業", "NPO法人", "社会福祉法人", "社会福祉協議会", "協同組合", "農村RMO", "地域運営組織", "住民主体の活動団体", "ボランティア団体", "一般社団法人", "行政機関", "全国規模の団体", "その他"];
   function color(kind) { var i = KINDS.indexOf(kind); return COLORS[i < 0 ? COLORS.length - 1 : i]; }
-  var cfgEl = document.getElementById("map-config");
+  // The settings are the theme's JSON block, found by an attribute that content cannot
+  // write (sanitised content has no script element and no data-* attribute), so content
+  // cannot hand the map other tiles or an attribution to insert as HTML.
+  var cfgEl = document.querySelector('script[type="application/json"][data-kyoso="map-config"]');
   var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : null;
 
   function baseMap(el, status, options) {

@@ -40,6 +40,10 @@ pub struct Config {
     /// Where the get-listed form sends its pre-filled e-mail.
     #[serde(default)]
     pub contact_email: String,
+    /// The licence of the open data and the site's text, shown on the open-data page
+    /// (`opendata/`): reusers need it before they may use the exports.
+    #[serde(default = "default_license")]
+    pub license: String,
     #[serde(default)]
     pub map: MapConfig,
     /// Other kyoso sites whose exported data this site lists (national aggregation).
@@ -116,6 +120,9 @@ fn default_prefecture() -> String {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_license() -> String {
+    "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）".into()
 }
 fn default_paginate() -> usize {
     20

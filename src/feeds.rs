@@ -14,17 +14,22 @@ fn absolute(site: &Site, path: &str) -> String {
     urls::absolute(&site.config.base_url, path)
 }
 
+/// Where the feeds are written, relative to the site root.
+pub const EVENTS_ICS: &str = "events.ics";
+pub const ATOM_FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+
 /// (path, bytes) of every feed; `pages` are the output paths of all HTML pages.
 pub fn feeds(site: &Site, pages: &[&str]) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![("events.ics".to_string(), ics(site).into_bytes())];
+    let mut out = vec![(EVENTS_ICS.to_string(), ics(site).into_bytes())];
     let base = &site.config.base_url;
     if base.is_empty() {
         out.push(("robots.txt".into(), b"User-agent: *\nAllow: /\n".to_vec()));
         return out;
     }
-    out.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes()));
-    out.push(("sitemap.xml".into(), sitemap(site, pages)));
-    out.push(("feed.xml".into(), atom(site)));
+    out.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}{SITEMAP}\n").into_bytes()));
+    out.push((SITEMAP.into(), sitemap(site, pages)));
+    out.push((ATOM_FEED.into(), atom(site)));
     out
 }
 

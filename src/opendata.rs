@@ -17,6 +17,11 @@ pub const ACTOR_COLUMNS: &[&str] = &[
     "連絡先", "登録日", "活動の規模", "概要", "掲載ページ",
 ];
 
+/// Where the exports are written, relative to the site root.
+pub const ACTORS_CSV: &str = "data/actors.csv";
+pub const ACTORS_JSON: &str = "data/actors.json";
+pub const CASES_JSON: &str = "data/cases.json";
+
 /// Separator for several values in one CSV cell.
 pub const LIST_SEPARATOR: &str = "、";
 
@@ -155,10 +160,58 @@ pub fn case_json<'a>(site: &Site, d: &'a Doc) -> CaseJson<'a> {
 pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
     vec![
         ("data/places.js".into(), places_script(site)),
-        ("data/actors.json".into(), wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
-        ("data/cases.json".into(), wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
-        ("data/actors.csv".into(), actors_csv(site)),
+        (ACTORS_JSON.into(), wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
+        (CASES_JSON.into(), wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
+        (ACTORS_CSV.into(), actors_csv(site)),
     ]
+}
+
+/// The keys of one item of `actors.json` and of `cases.json`, in the order they are
+/// written, taken from the structs that write them, for the open-data page.
+pub fn item_fields() -> (Vec<String>, Vec<String>) {
+    let actor = ActorJson {
+        address: &None,
+        contact: &None,
+        core_business: &None,
+        domains: &[],
+        id: "",
+        kind: "",
+        location: &None,
+        municipalities: &[],
+        name: "",
+        prefecture: "",
+        registered: &None,
+        scale: &None,
+        summary: &None,
+        url: String::new(),
+        website: &None,
+    };
+    let case = CaseJson {
+        actors: Vec::new(),
+        area: &None,
+        business_relation: &None,
+        date: &None,
+        domains: &[],
+        id: "",
+        municipality: &None,
+        partners: &[],
+        prefecture: "",
+        source: &None,
+        started: &None,
+        steps: &[],
+        summary: &None,
+        title: "",
+        url: String::new(),
+        video: &None,
+    };
+    (keys(&actor), keys(&case))
+}
+
+fn keys<T: Serialize>(item: &T) -> Vec<String> {
+    match serde_json::to_value(item).expect("json") {
+        serde_json::Value::Object(map) => map.keys().cloned().collect(),
+        _ => unreachable!("items are structs"),
+    }
 }
 
 /// A JSON export: its items with the format, version, date and site around them.

@@ -110,6 +110,7 @@ enum Plan {
     Map,
     Partners,
     Apply,
+    OpenData,
     NotFound,
     Alias { target: usize },
 }
@@ -318,7 +319,7 @@ impl<'a> Renderer<'a> {
             }
             Plan::Map => shown(&mut h, &of(Collection::Actor)),
             Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
-            Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::NotFound => {}
+            Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
         }
         h.finish()
     }
@@ -428,6 +429,7 @@ impl<'a> Renderer<'a> {
         plans.push(("map/index.html".into(), Plan::Map));
         plans.push(("partners/index.html".into(), Plan::Partners));
         plans.push(("apply/index.html".into(), Plan::Apply));
+        plans.push(("opendata/index.html".into(), Plan::OpenData));
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));
@@ -826,6 +828,28 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
                 ("apply.html", "掲載の申し込み".into(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
+            }
+            Plan::OpenData => {
+                use crate::{feeds, opendata};
+                let (actor_fields, case_fields) = opendata::item_fields();
+                // Which file is which, and what the code writes in it; the words about
+                // them are the template's.
+                let files = json!({
+                    "actors_csv": opendata::ACTORS_CSV, "actors_json": opendata::ACTORS_JSON, "cases_json": opendata::CASES_JSON,
+                    "events_ics": feeds::EVENTS_ICS, "feed": feeds::ATOM_FEED, "sitemap": feeds::SITEMAP,
+                });
+                let vars = vars!({
+                    "files": files,
+                    "actor_columns": opendata::ACTOR_COLUMNS,
+                    "list_separator": opendata::LIST_SEPARATOR,
+                    "actor_fields": actor_fields,
+                    "case_fields": case_fields,
+                    "data_version": opendata::DATA_VERSION,
+                    "feeds": !site.config.base_url.is_empty(),
+                    "license": site.config.license,
+                    "counts": json!({"actor": self.count(Collection::Actor), "case": self.count(Collection::Case), "event": self.count(Collection::Event)}),
+                });
+                ("opendata.html", "オープンデータ".into(), Vec::new(), vars)
             }
             Plan::NotFound => ("404.html", "ページが見つかりません".into(), Vec::new(), Vars::new()),
             Plan::Alias { target } => {

@@ -14,6 +14,8 @@ prefecture = "全国"
 publisher = ""
 # 掲載申し込みフォーム（apply/）の「メールで送る」の宛先
 contact_email = ""
+# オープンデータ（opendata/ のページ）と文章の利用条件。省略すると CC BY 4.0
+# license = "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）"
 
 # 地図のタイル（既定は地理院タイル）
 # [map]

@@ -79,6 +79,7 @@ export const PAGES = {
   map: "map/index.html?domain=" + encodeURIComponent("買い物"),
   partners: "partners/index.html?domain=" + encodeURIComponent("買い物") + "&prefecture=" + encodeURIComponent("高知県") + "&municipality=" + encodeURIComponent("四万十町"),
   apply: "apply/index.html",
+  opendata: "opendata/index.html",
   notfound: "404.html",
 };
 
@@ -132,4 +133,17 @@ export function screenshotDir() {
   const dir = join(here, "screenshots");
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** The demo site built with the address it is served at (as on real hosting: the 404
+ * page, shown at any address, resolves its links against base_url), a browser, and the
+ * two ways to open a page: `modes.server(rel)` and `modes.file(rel)`. */
+export async function startSite() {
+  let pub;
+  const http = await serve(() => pub);
+  pub = buildDemo(http.base);
+  const browser = await launch();
+  const modes = { server: (rel) => http.base + rel, file: (rel) => fileUrl(pub, rel) };
+  const stop = async () => { await browser.close(); http.server.close(); };
+  return { pub, http, browser, modes, stop };
 }

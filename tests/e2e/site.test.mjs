@@ -6,24 +6,16 @@ import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { buildDemo, serve, launch, PAGES, open, axe, vnu, fileUrl, screenshotDir } from "./harness.mjs";
+import { serve, PAGES, open, axe, vnu, screenshotDir, startSite } from "./harness.mjs";
 
-let pub, http, browser;
-const modes = {};
+let pub, browser, modes, stop;
 
 before(async () => {
-  // As on real hosting, base_url is the address the site is served at (the 404 page,
-  // shown at any address, resolves its links against it).
-  http = await serve(() => pub);
-  pub = buildDemo(http.base);
-  browser = await launch();
-  modes.server = (rel) => http.base + rel;
-  modes.file = (rel) => fileUrl(pub, rel);
+  ({ pub, browser, modes, stop } = await startSite());
 });
 
 after(async () => {
-  await browser?.close();
-  http?.server.close();
+  await stop?.();
 });
 
 for (const mode of ["server", "file"]) {

@@ -155,12 +155,7 @@ fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: 
         if copied.get(&rel) != Some(&stamp) {
             let bytes = match (&path, theme.statics.get(&rel)) {
                 // Content's SVG files are published cleaned (see `svg.rs`).
-                (Some(p), _) if p.starts_with(&content) => match crate::svg::published_bytes(p) {
-                    Ok(Some(bytes)) => Ok(bytes),
-                    Ok(None) => std::fs::read(p),
-                    Err(e) => Err(e),
-                }
-                .map_err(|e| BuildError::Io(p.clone(), e))?,
+                (Some(p), _) if p.starts_with(&content) => crate::svg::published_bytes(p).map_err(|e| BuildError::Io(p.clone(), e))?,
                 (Some(p), _) => std::fs::read(p).map_err(|e| BuildError::Io(p.clone(), e))?,
                 (None, Some(StaticSource::Embedded(b))) => b.to_vec(),
                 _ => continue,

@@ -435,11 +435,17 @@ impl Staging {
             if let Some((parent, _)) = rel.rsplit_once('/') {
                 self.handle.create_dir_all(parent)?;
             }
-            match self.handle.link_from(current, rel) {
-                Ok(()) => Ok(()),
-                Err(_) => self.handle.write(rel, &current.read(Path::new(rel))?),
-            }
+            self.link_or_copy(current, rel)
         })
+    }
+
+    /// `rel` of the current output into the new one: a hard link, or a copy where the file
+    /// system has none. A file already there is an error (the caller decides what it means).
+    fn link_or_copy(&self, current: &Folder, rel: &str) -> io::Result<()> {
+        match self.handle.link_from(current, rel) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => std::fs::copy(self.target.join(rel), self.dir.join(rel)).map(|_| ()),
+            other => other,
+        }
     }
 
     /// One entry a person put into the current output, into the new one.
@@ -463,11 +469,7 @@ impl Staging {
             }
             EntryKind::File => {
                 let current = self.current.as_ref().expect("foreign files come from a current output");
-                match self.handle.link_from(current, rel) {
-                    Ok(()) => Ok(()),
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-                    Err(_) => std::fs::copy(&from, &to).map(|_| ()),
-                }
+                self.link_or_copy(current, rel)
             }
         }
     }

@@ -342,12 +342,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 let rel = a.to_string_lossy().replace('\\', "/");
                 let src = opts.root.join(load::CONTENT_DIR).join(a);
                 // An SVG is published cleaned of anything that runs (see `svg.rs`).
-                match crate::svg::published_bytes(&src) {
-                    Ok(Some(bytes)) => staging.write(&rel, &bytes),
-                    Ok(None) => staging.copy(&rel, &src),
-                    Err(e) => Err(e),
-                }
-                .map_err(io_error(&opts.root.join(a)))
+                crate::svg::published_bytes(&src).and_then(|bytes| staging.write(&rel, &bytes)).map_err(io_error(&opts.root.join(a)))
             })?;
             Ok((files.len() + theme.statics.len() + site.assets.len(), index_time))
         },

@@ -204,15 +204,15 @@ fn urls_are_local(folded: &str) -> bool {
 }
 
 /// The bytes published for a file under `content/`: an SVG cleaned (see [`clean`]),
-/// anything else as it is (`None`: copy the file).
-pub fn published_bytes(path: &std::path::Path) -> std::io::Result<Option<Vec<u8>>> {
-    if !is_svg(path) {
-        return Ok(None);
-    }
+/// anything else as it is. Full builds and `serve` both publish assets through this.
+pub fn published_bytes(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     let bytes = std::fs::read(path)?;
+    if !is_svg(path) {
+        return Ok(bytes);
+    }
     // A file that cannot be cleaned was refused when the site was loaded; if it changed
     // since, nothing of it is published.
-    Ok(Some(clean(&bytes).map(|c| c.bytes).unwrap_or_default()))
+    Ok(clean(&bytes).map(|c| c.bytes).unwrap_or_default())
 }
 
 pub fn is_svg(path: &std::path::Path) -> bool {

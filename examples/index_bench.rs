@@ -15,7 +15,7 @@ fn main() {
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
     let opts = BuildOptions { root, today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23), ..Default::default() };
     let (site, _) = load_site(&opts, &mut Vec::new()).expect("site loads");
-    let bodies = kyoso::render::render_bodies(&site, None);
+    let bodies = kyoso::bodies::render_bodies(&site, None);
     let analyzer = Analyzer::new(&site.config.search.synonyms);
     let build = || Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
     parts(&site, &bodies, &analyzer);
@@ -45,7 +45,7 @@ fn main() {
 
 /// The indexer's first steps timed one by one, on one core: the texts as tantivy gets
 /// them (joined), normalisation, folding (normalisation included) and cutting tokens.
-fn parts(site: &kyoso::site::Site, bodies: &[kyoso::render::Body], analyzer: &Analyzer) {
+fn parts(site: &kyoso::site::Site, bodies: &[kyoso::bodies::Body], analyzer: &Analyzer) {
     let t = Instant::now();
     let texts: Vec<String> = (0..site.docs.len()).flat_map(|i| field_texts(&site.docs[i], &bodies[i]).map(|c| c.into_owned())).collect();
     println!("field texts {:.1} ms, {} MB", t.elapsed().as_secs_f64() * 1e3, texts.iter().map(|s| s.len()).sum::<usize>() / 1_000_000);

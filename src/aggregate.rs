@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorMeta, CaseMeta, Common, Doc, External, Location, Meta};
 use crate::schema::Collection;
-use crate::validate::is_http_url;
+use crate::urls::is_http_url;
 use crate::vocab;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -115,7 +115,7 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                     slug: format!("x{n}-{id}"),
                     guide: None,
                     source: Path::new(&label).to_path_buf(),
-                    common: Common { title, summary: s("summary"), date: s("date").filter(|d| crate::validate::parse_date(d).is_some()), ..Default::default() },
+                    common: Common { title, summary: s("summary"), date: s("date").filter(|d| crate::dates::parse_date(d).is_some()), ..Default::default() },
                     meta,
                     body: Default::default(),
                     body_first_line: 0,

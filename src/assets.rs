@@ -57,7 +57,7 @@ fn slash(p: &std::path::Path) -> String {
 /// Files (relative to `content/`) a document links to or shows: Markdown links and
 /// images, `src` and `href` in its raw HTML, and its front matter `images`.
 fn references(d: &Doc) -> Vec<String> {
-    let source = slash(d.source.strip_prefix(crate::load::CONTENT_DIR).unwrap_or(&d.source));
+    let source = slash(d.source.strip_prefix(crate::model::CONTENT_DIR).unwrap_or(&d.source));
     let dir = source.rsplit_once('/').map_or("", |(dir, _)| dir);
     let target = |dest: &str| crate::markdown::local_target(dest, dir).and_then(|t| t.target);
     let mut out: Vec<String> = d.common.images.iter().filter_map(|i| target(&i.src)).collect();

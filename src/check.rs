@@ -20,7 +20,7 @@ pub fn check(opts: &BuildOptions) -> Diagnostics {
             return d;
         }
     };
-    let bodies = crate::render::render_bodies(&site, None);
+    let bodies = crate::bodies::render_bodies(&site, None);
     links(opts, &site, &bodies, &mut diags);
     unused_actors(&site, &mut diags);
     chapter_weights(&site, &mut diags);
@@ -28,7 +28,7 @@ pub fn check(opts: &BuildOptions) -> Diagnostics {
     diags
 }
 
-fn links(opts: &BuildOptions, site: &Site, bodies: &[crate::render::Body], diags: &mut Diagnostics) {
+fn links(opts: &BuildOptions, site: &Site, bodies: &[crate::bodies::Body], diags: &mut Diagnostics) {
     let pages: HashMap<&str, usize> = site.docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
     let fixed: HashSet<&str> = ["index.html", "404.html", "search/index.html", "cases/index.html", "actors/index.html", "guides/index.html",
         "events/index.html", "policies/index.html", "news/index.html", "domains/index.html", "regions/index.html", "links/index.html",

@@ -1,6 +1,6 @@
 //! `kyoso.toml`: the site's configuration.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{line_col, Diagnostic};
 use crate::vocab;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -225,7 +225,7 @@ fn strings(text: &str) -> Vec<(String, String, usize)> {
 /// the addresses that become links, map tiles or folders are what they should be, so
 /// `javascript:`, `data:` or `vbscript:` from the configuration never reach a page.
 fn check_strings(text: &str) -> Vec<Diagnostic> {
-    use crate::validate::{is_http_url, is_site_path};
+    use crate::urls::{is_http_url, is_site_path};
     let mut problems = Vec::new();
     for (key, value, offset) in strings(text) {
         let (line, col) = line_col(text, offset);
@@ -320,13 +320,6 @@ fn html_addresses(html: &str) -> Vec<&str> {
     out
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
 
 #[cfg(test)]
 mod tests {

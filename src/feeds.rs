@@ -205,7 +205,7 @@ fn fold(line: &str) -> String {
 }
 
 fn ics_time(s: &str) -> Option<String> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&crate::site::jst()).format("%Y%m%dT%H%M%S").to_string())
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&crate::dates::jst()).format("%Y%m%dT%H%M%S").to_string())
 }
 
 fn ics(site: &Site) -> String {

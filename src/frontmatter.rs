@@ -51,7 +51,7 @@ pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
             // Most files have neither a NUL nor a CR: one vectorised scan for both.
             if let Some(first) = memchr::memchr2(b'\0', b'\r', text.as_bytes()) {
                 if let Some(pos) = memchr::memchr(b'\0', &text.as_bytes()[first..]).map(|p| first + p) {
-                    let (line, col) = crate::config::line_col(text, pos);
+                    let (line, col) = crate::diagnostics::line_col(text, pos);
                     return Err(Diagnostic::error(path, "ファイルに NUL 文字（制御文字）が含まれています")
                         .at(line, col)
                         .hint("テキストファイルではない可能性があります。Markdown のテキストとして保存し直してください。"));
@@ -63,7 +63,7 @@ pub fn decode(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
         }
         Err(e) => {
             let looks_like = guess_legacy_encoding(&bytes);
-            let (line, _) = crate::config::line_col(
+            let (line, _) = crate::diagnostics::line_col(
                 &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
                 e.valid_up_to(),
             );
@@ -196,7 +196,7 @@ pub fn check_depth(path: &Path, text: &str, format: Format, first_line: usize) -
 fn parse_toml(path: &Path, fm: &str) -> Result<Map<String, Value>, Diagnostic> {
     check_depth(path, fm, Format::Toml, FM_FIRST_LINE)?;
     let table: toml::Table = toml::from_str(fm).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(fm, s.start));
+        let (line, col) = e.span().map_or((0, 0), |s| crate::diagnostics::line_col(fm, s.start));
         Diagnostic::error(path, format!("front matter（TOML）を読み取れません: {}", e.message().trim()))
             .at(line + FM_FIRST_LINE - 1, col)
             .hint("`項目名 = \"値\"` の形になっているかを確認してください。")

@@ -64,7 +64,7 @@ pub fn control_error(path: impl AsRef<Path>, what: &str, before: &str, c: char) 
 /// The error for the first control character of a Markdown body, at its file line.
 pub fn body_error(path: &Path, body: &str, body_first_line: usize) -> Option<Diagnostic> {
     let (pos, c) = control_char(body)?;
-    let (line, col) = crate::config::line_col(body, pos);
+    let (line, col) = crate::diagnostics::line_col(body, pos);
     Some(control_error(path, "本文", &body[..pos], c).at(body_first_line + line - 1, col))
 }
 

@@ -389,7 +389,7 @@ enum Origin {
 
 /// Every file of the collection's folder and where it came from.
 fn origins(root: &Path, collection: Collection) -> BTreeMap<PathBuf, Origin> {
-    let folder = root.join(crate::load::CONTENT_DIR).join(collection.folder());
+    let folder = root.join(crate::model::CONTENT_DIR).join(collection.folder());
     let mut out = BTreeMap::new();
     for entry in walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok) {
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {

@@ -67,7 +67,7 @@ impl Engine {
         let mut timings = Vec::new();
         let (site, mut diags) = pipeline::load_site_cached(&self.opts, &mut timings, Some(&mut self.cache), changed)?;
         let t = Instant::now();
-        let content_only = changed.is_some_and(|c| c.iter().all(|p| p.starts_with(crate::load::CONTENT_DIR)));
+        let content_only = changed.is_some_and(|c| c.iter().all(|p| p.starts_with(crate::model::CONTENT_DIR)));
         if self.theme.is_none() || !content_only {
             self.theme = None;
             self.theme = Some(Theme::load(&self.opts.root, &site.config.theme).map_err(BuildError::Theme)?);
@@ -75,7 +75,7 @@ impl Engine {
         let theme = self.theme.as_ref().expect("theme loaded");
         timings.push(("theme", t.elapsed()));
         let t = Instant::now();
-        let bodies = crate::render::render_bodies(&site, Some(&mut self.cache.bodies));
+        let bodies = crate::bodies::render_bodies(&site, Some(&mut self.cache.bodies));
         pipeline::link_warnings(&site, &bodies, &mut diags);
         timings.push(("markdown", t.elapsed()));
         let t = Instant::now();
@@ -145,7 +145,7 @@ fn copy_files(copied: &mut HashMap<String, u64>, root: &Path, out: &Path, site: 
             StaticSource::File(p) => sources.push((rel.clone(), Some(p.clone()), fingerprint(&file_stamp(p)))),
         }
     }
-    let content = root.join(crate::load::CONTENT_DIR);
+    let content = root.join(crate::model::CONTENT_DIR);
     for a in &site.assets {
         let p = content.join(a);
         sources.push((a.to_string_lossy().replace('\\', "/"), Some(p.clone()), fingerprint(&file_stamp(&p))));
@@ -186,7 +186,7 @@ fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
 struct Job {
     generation: u64,
     site: Site,
-    bodies: Vec<crate::render::Body>,
+    bodies: Vec<crate::bodies::Body>,
     pages: Vec<String>,
 }
 
@@ -243,7 +243,7 @@ impl SideWorker {
         SideWorker { tx, submitted: 0, done }
     }
 
-    fn submit(&mut self, site: Site, bodies: Vec<crate::render::Body>, pages: Vec<String>) {
+    fn submit(&mut self, site: Site, bodies: Vec<crate::bodies::Body>, pages: Vec<String>) {
         self.submitted += 1;
         let _ = self.tx.send(Job { generation: self.submitted, site, bodies, pages });
     }

@@ -11,8 +11,10 @@
 
 pub mod aggregate;
 pub mod assets;
+pub mod bodies;
 pub mod check;
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
 pub mod feeds;
 pub mod folder;
@@ -32,6 +34,7 @@ pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod svg;
+pub mod text;
 pub mod theme;
 pub mod urls;
 pub mod validate;

@@ -5,13 +5,12 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, Parsed};
+use crate::model::CONTENT_DIR;
 use crate::model::Link;
 use crate::schema::Collection;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
-
-pub const CONTENT_DIR: &str = "content";
 
 /// A parsed source file, not yet checked against the schema.
 #[derive(Debug)]
@@ -230,7 +229,7 @@ fn check_links(source: &Path, text: &str, links: Vec<Link>) -> (Vec<Link>, Vec<D
         let needle = needle.trim();
         if needle.is_empty() { None } else { text[from..].find(needle).map(|p| from + p) }
     };
-    let line_col = |pos: Option<usize>| pos.map_or((0, 0), |p| crate::config::line_col(text, p));
+    let line_col = |pos: Option<usize>| pos.map_or((0, 0), |p| crate::diagnostics::line_col(text, p));
     for l in links {
         let mut ok = true;
         for (field, value) in [("title", &l.title), ("url", &l.url), ("category", &l.category), ("description", &l.description)] {
@@ -242,7 +241,7 @@ fn check_links(source: &Path, text: &str, links: Vec<Link>) -> (Vec<Link>, Vec<D
         }
         let url_at = place(&l.url, from);
         from = url_at.unwrap_or(from);
-        if ok && !crate::validate::is_http_url(&l.url) {
+        if ok && !crate::urls::is_http_url(&l.url) {
             let (line, col) = line_col(url_at);
             problems.push(
                 Diagnostic::error(source, format!("関連リンク「{}」のアドレス「{}」はウェブのアドレスではありません", l.title, l.url))
@@ -268,7 +267,7 @@ fn parse_links(source: &Path, text: &str) -> Result<Vec<Link>, Diagnostic> {
             links: Vec<Link>,
         }
         toml::from_str::<Wrapper>(text).map(|w| w.links).map_err(|e| {
-            let (line, col) = e.span().map_or((0, 0), |s| crate::config::line_col(text, s.start));
+            let (line, col) = e.span().map_or((0, 0), |s| crate::diagnostics::line_col(text, s.start));
             Diagnostic::error(source, format!("関連リンクを読み取れません: {}", e.message().trim()))
                 .at(line, col)
                 .hint("[[links]] ごとに title, url, category, description を書いてください。")

@@ -233,7 +233,7 @@ fn main() -> ExitCode {
                 eprintln!("エラー: 「{collection}」は作れる種類ではありません（case, actor, guide, chapter, event, policy, news, page）");
                 return ExitCode::FAILURE;
             };
-            let today = chrono::Utc::now().with_timezone(&kyoso::site::jst()).date_naive();
+            let today = chrono::Utc::now().with_timezone(&kyoso::dates::jst()).date_naive();
             match kyoso::scaffold::new_file(&root, c, &title, slug.as_deref(), guide.as_deref(), today) {
                 Ok(p) => {
                     println!("{} を作りました（下書き: draft: true）。項目を埋めて、公開するときは draft: false にしてください。", p.display());

@@ -6,6 +6,9 @@ use crate::schema::Collection;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// The folder of a site that holds its documents and their files.
+pub const CONTENT_DIR: &str = "content";
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Common {

@@ -318,5 +318,5 @@ pub fn places_script(site: &Site) -> Vec<u8> {
         })
         .collect();
     let payload = Places { actors, cases, domains: &site.domains, kinds: crate::vocab::ACTOR_KINDS };
-    format!("kyosoPlaces({});\n", crate::render::script_json(&payload)).into_bytes()
+    format!("kyosoPlaces({});\n", crate::theme::values::script_json(&payload)).into_bytes()
 }

@@ -4,8 +4,10 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, file_stamp, FileStamp};
 use crate::output::Staging;
-use crate::render::{Body, RenderError, Renderer};
-use crate::site::{jst, Filter, Site};
+use crate::bodies::Body;
+use crate::render::{RenderError, Renderer};
+use crate::dates::jst;
+use crate::site::{Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
 use crate::search::export::export;
 use crate::search::analyzer::Analyzer;
@@ -110,7 +112,7 @@ impl BuildOptions {
 pub struct Cache {
     config: u64,
     docs: HashMap<PathBuf, CachedDoc>,
-    pub bodies: crate::render::BodyCache,
+    pub bodies: crate::bodies::BodyCache,
     git_dates: Option<HashMap<PathBuf, String>>,
     /// What the last full read of `content/` found besides documents.
     rest: Option<Rest>,
@@ -177,7 +179,7 @@ pub fn load_site_cached(
     };
     let loaded = match (&only, cache.as_deref().and_then(|c| c.rest.as_ref().map(|r| (c, r)))) {
         (Some(docs), Some((c, rest))) => {
-            let in_content: Vec<PathBuf> = docs.iter().map(|p| p.strip_prefix(load::CONTENT_DIR).unwrap_or(p).to_path_buf()).collect();
+            let in_content: Vec<PathBuf> = docs.iter().map(|p| p.strip_prefix(crate::model::CONTENT_DIR).unwrap_or(p).to_path_buf()).collect();
             let mut l = load::read(&opts.root, &in_content, &reuse);
             l.reused.extend(c.docs.keys().filter(|k| !docs.contains(k)).cloned());
             l.links = rest.links.clone();
@@ -282,7 +284,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // The Markdown sources are not read again (at 100,000 documents they are half a
     // gigabyte of the peak memory): each is freed once it is rendered.
     let sources: Vec<_> = site.docs.iter_mut().map(|d| std::mem::take(&mut d.body)).collect();
-    let (bodies, theme) = rayon::join(|| crate::render::render_bodies_taking(&site, sources), || Theme::load(&opts.root, &site.config.theme));
+    let (bodies, theme) = rayon::join(|| crate::bodies::render_bodies_taking(&site, sources), || Theme::load(&opts.root, &site.config.theme));
     let theme = theme.map_err(BuildError::Theme)?;
     link_warnings(&site, &bodies, &mut diags);
     timings.push(("markdown", t.elapsed()));
@@ -340,7 +342,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             }
             site.assets.par_iter().try_for_each(|a| {
                 let rel = a.to_string_lossy().replace('\\', "/");
-                let src = opts.root.join(load::CONTENT_DIR).join(a);
+                let src = opts.root.join(crate::model::CONTENT_DIR).join(a);
                 // An SVG is published cleaned of anything that runs (see `svg.rs`).
                 crate::svg::published_bytes(&src).and_then(|bytes| staging.write(&rel, &bytes)).map_err(io_error(&opts.root.join(a)))
             })?;
@@ -444,7 +446,7 @@ pub fn free_later<T: Send + 'static>(v: T) {
 pub fn search(opts: &BuildOptions, query: &str, filters: &Filters) -> Result<SearchResults, BuildError> {
     let mut timings = Vec::new();
     let (site, _) = load_site(opts, &mut timings)?;
-    let bodies = crate::render::render_bodies(&site, None);
+    let bodies = crate::bodies::render_bodies(&site, None);
     let index = SearchIndex::build(&site, &bodies).map_err(|e| BuildError::Search(e.to_string()))?;
     let (tokens, hits) = index.search(query).map_err(|e| BuildError::Search(e.to_string()))?;
     let hits: Vec<_> = hits.into_iter().filter(|h| filters.matches(&index.docs[h.doc])).collect();

@@ -13,11 +13,6 @@ use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-/// Japan Standard Time; Japan has no daylight saving, so a fixed offset is exact.
-pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("valid offset")
-}
-
 pub struct Site {
     pub config: Config,
     /// Published documents, in a stable order (collection, then newest first, then slug).

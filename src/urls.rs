@@ -90,6 +90,59 @@ pub fn relative(from: &str, to: &str) -> String {
     out
 }
 
+/// Whether `s` is an absolute `http(s)` address (config links, actor websites, imported
+/// sites): nothing else may be written as an external link.
+pub fn is_http_url(s: &str) -> bool {
+    let lower = s.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")) && lower.len() > 8 && !s.contains(char::is_whitespace)
+}
+
+/// A path inside the site (`about/`, `/cases/`, `data/actors.csv`): no scheme
+/// (`javascript:`, `data:` …) before the first `/`, no other host (`//…`), and no
+/// backslash, space or control character that browsers would skip or rewrite.
+pub fn is_site_path(s: &str) -> bool {
+    let first = s.split(['/', '?', '#']).next().unwrap_or("");
+    !first.contains(':') && !s.starts_with("//") && !s.contains(|c: char| c == '\\' || c.is_whitespace() || c.is_control())
+}
+
+/// The page of one term (`domains/買い物/index.html`), encoded.
+pub fn term_url(kind: &str, term: &str) -> String {
+    format!("{kind}/{}/index.html", encode_segment(term))
+}
+
+/// The partner finder with a 分野 and place chosen.
+pub fn partners_url(domain: &str, prefecture: Option<&str>, municipality: Option<&str>) -> String {
+    let mut url = format!("partners/index.html?domain={}", encode_segment(domain));
+    if let Some(p) = prefecture.filter(|p| *p != crate::vocab::NATIONWIDE) {
+        url.push_str(&format!("&prefecture={}", encode_segment(p)));
+    }
+    if let Some(m) = municipality {
+        url.push_str(&format!("&municipality={}", encode_segment(m)));
+    }
+    url
+}
+
+/// Page `page` of a paginated list in `folder`.
+pub fn page_url(folder: &str, page: usize) -> String {
+    if page == 1 {
+        format!("{folder}/index.html")
+    } else {
+        format!("{folder}/page/{page}/index.html")
+    }
+}
+
+/// Output path of an alias (an old address), or `None` if it would leave the site.
+pub fn alias_path(alias: &str) -> Option<String> {
+    if alias.contains('\\') || alias.contains(':') || alias.contains('\0') {
+        return None;
+    }
+    let norm = normalize(alias.trim())?;
+    if norm.is_empty() {
+        return None;
+    }
+    Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +161,14 @@ mod tests {
             let s = c.to_string();
             assert_eq!(encode_segment(&s), utf8_percent_encode(&s, SEGMENT).to_string());
         }
+    }
+
+    #[test]
+    fn aliases_stay_inside() {
+        assert_eq!(alias_path("/old/case/").unwrap(), "old/case/index.html");
+        assert_eq!(alias_path("old.html").unwrap(), "old.html");
+        assert!(alias_path("../../etc").is_none());
+        assert!(alias_path("C:\\x").is_none());
     }
 
     #[test]

@@ -10,8 +10,9 @@ use crate::frontmatter::Parsed;
 use crate::load::RawDoc;
 use crate::model::{Common, Doc, Meta};
 use crate::schema::{self, Collection, FieldSpec, Ty, Vocab};
+use crate::urls::is_http_url;
 use crate::vocab;
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::dates::{parse_date, parse_datetime, parse_year_month};
 use serde_json::{Map, Value};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -508,50 +509,6 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-pub fn is_http_url(s: &str) -> bool {
-    let lower = s.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")) && lower.len() > 8 && !s.contains(char::is_whitespace)
-}
-
-/// A path inside the site (`about/`, `/cases/`, `data/actors.csv`): no scheme
-/// (`javascript:`, `data:` …) before the first `/`, no other host (`//…`), and no
-/// backslash, space or control character that browsers would skip or rewrite.
-pub fn is_site_path(s: &str) -> bool {
-    let first = s.split(['/', '?', '#']).next().unwrap_or("");
-    !first.contains(':') && !s.starts_with("//") && !s.contains(|c: char| c == '\\' || c.is_whitespace() || c.is_control())
-}
-
-/// `2024-05-01`, `2024/5/1`, or the date part of a date-time.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let date_part = s.split(['T', ' ']).next()?;
-    NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(date_part, "%Y/%m/%d"))
-        .ok()
-}
-
-/// `2019-04` or `2019/4` → `2019-04`.
-pub fn parse_year_month(s: &str) -> Option<String> {
-    let (y, m) = s.trim().split_once(['-', '/'])?;
-    let (y, m): (u32, u32) = (y.parse().ok()?, m.parse().ok()?);
-    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && y.to_string().len() == 4).then(|| format!("{y}-{m:02}"))
-}
-
-/// A date-time in RFC 3339 with offset; times without an offset are Japan time, a date
-/// alone is midnight Japan time.
-pub fn parse_datetime(s: &str) -> Option<String> {
-    let s = s.trim();
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(d.to_rfc3339());
-    }
-    let s2 = s.replace('/', "-");
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(&s2, fmt) {
-            return Some(format!("{}+09:00", d.format("%Y-%m-%dT%H:%M:%S")));
-        }
-    }
-    parse_date(s).map(|d| format!("{}T00:00:00+09:00", d.format("%Y-%m-%d")))
-}
 
 /// Site-wide checks over all documents: duplicate addresses, references between items,
 /// pages that would collide with the site's own sections.
@@ -619,7 +576,7 @@ pub fn check_site(docs: &[&Doc], diags: &mut Diagnostics) {
                 }
             }
             for alias in &d.common.aliases {
-                if let Some(path) = crate::render::alias_path(alias) {
+                if let Some(path) = crate::urls::alias_path(alias) {
                     let first = path.split('/').next().unwrap_or("");
                     let generated = path == "index.html"
                         || path == "404.html"
@@ -691,14 +648,5 @@ mod tests {
         assert_eq!(suggest_slug("Kawagoe_Case", "case"), "kawagoe-case");
         let s = suggest_slug("川越市の事例", "case");
         assert!(s.starts_with("case-") && is_valid_slug(&s), "{s}");
-    }
-
-    #[test]
-    fn dates_and_times() {
-        assert_eq!(parse_date("2024/5/1").unwrap().to_string(), "2024-05-01");
-        assert!(parse_date("2024-02-30").is_none());
-        assert_eq!(parse_datetime("2026-12-05 13:30").unwrap(), "2026-12-05T13:30:00+09:00");
-        assert_eq!(parse_datetime("2026-12-05T04:30:00Z").unwrap(), "2026-12-05T04:30:00+00:00");
-        assert_eq!(parse_datetime("2026-12-05").unwrap(), "2026-12-05T00:00:00+09:00");
     }
 }

@@ -91,3 +91,17 @@ pub fn complete_prefecture(name: &str) -> Option<&'static str> {
         p.strip_suffix(['県', '府', '都']).unwrap_or(p) == name || (name == "北海" && *p == "北海道")
     })
 }
+
+/// The values a vocabulary field accepts, as the form offers them.
+pub fn values(v: crate::schema::Vocab, domains: &[String]) -> Vec<String> {
+    use crate::schema::Vocab;
+    match v {
+        Vocab::Domain => domains.to_vec(),
+        Vocab::Prefecture => PREFECTURES.iter().map(|s| s.to_string()).collect(),
+        Vocab::PrefectureOrNation => PREFECTURES.iter().chain(&[NATIONWIDE]).map(|s| s.to_string()).collect(),
+        Vocab::ActorKind => ACTOR_KINDS.iter().map(|s| s.to_string()).collect(),
+        Vocab::Relation => RELATIONS.iter().map(|(v, _)| v.to_string()).collect(),
+        Vocab::EventKind => EVENT_KINDS.iter().map(|s| s.to_string()).collect(),
+        Vocab::Scale => SCALES.iter().map(|(v, _)| v.to_string()).collect(),
+    }
+}

@@ -208,7 +208,7 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     let opts = options(root.path());
     let (site, _) = pipeline::load_site(&opts, &mut Vec::new()).unwrap_or_else(|e| panic!("{e}"));
     assert!(site.docs.len() > 1100, "{} documents", site.docs.len());
-    let bodies = kyoso::render::render_bodies(&site, None);
+    let bodies = kyoso::bodies::render_bodies(&site, None);
     let reference = SearchIndex::build(&site, &bodies).unwrap();
     let (totals, norms, terms) = tantivy_postings(&reference);
     let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));

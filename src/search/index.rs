@@ -96,7 +96,7 @@ pub const TOKENIZER: &str = "kyoso_ja";
 
 impl SearchIndex {
     /// Indexes every published document (drafts never reach `site.docs`).
-    pub fn build(site: &Site, bodies: &[crate::render::Body]) -> tantivy::Result<SearchIndex> {
+    pub fn build(site: &Site, bodies: &[crate::bodies::Body]) -> tantivy::Result<SearchIndex> {
         let analyzer = Analyzer::new(&site.config.search.synonyms);
         let mut builder = Schema::builder();
         let indexing = TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs);
@@ -210,7 +210,7 @@ pub fn field_pieces<'d>(d: &'d Doc, body: &'d Rendered) -> [(usize, Cow<'d, str>
 }
 
 /// What the results list and the facets show of every document, in document order.
-pub fn doc_infos(site: &Site, bodies: &[crate::render::Body]) -> Vec<DocInfo> {
+pub fn doc_infos(site: &Site, bodies: &[crate::bodies::Body]) -> Vec<DocInfo> {
     site.docs.par_iter().zip(bodies).map(|(d, b)| doc_info(d, b)).collect()
 }
 
@@ -246,7 +246,7 @@ fn meta_text(d: &Doc) -> String {
 }
 
 fn doc_info(d: &Doc, body: &Rendered) -> DocInfo {
-    let (text, _) = crate::render::flat_start(&body.text, SNIPPET_CHARS);
+    let (text, _) = crate::text::flat_start(&body.text, SNIPPET_CHARS);
     DocInfo {
         title: d.common.title.clone(),
         url: d.url.clone(),

@@ -3,6 +3,8 @@
 //! any file by putting one at the same relative path in its own `templates/` or `static/`,
 //! the way mdBook themes work.
 
+pub mod values;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -25,7 +27,7 @@ pub struct Theme {
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!("../themes/default/", $path)) as &[u8])),*]
+        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)) as &[u8])),*]
     };
 }
 

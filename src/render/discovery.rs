@@ -1,0 +1,105 @@
+//! Pages for finding things across the site: search, the map, the partner finder, the
+//! apply form, open data, related links, the 404 page and old addresses (aliases).
+
+use super::{made, Made, RenderError, Renderer, Vars};
+use crate::schema::Collection;
+use crate::theme::values::{script_json, vars};
+use crate::{urls, vocab};
+use serde_json::{json, Value};
+
+impl Renderer<'_> {
+    pub(super) fn links(&self) -> Result<Made, RenderError> {
+        let site = self.site;
+        let mut groups: Vec<(String, Vec<&crate::model::Link>)> = Vec::new();
+        for l in &site.links {
+            let cat = if l.category.is_empty() { "その他".to_string() } else { l.category.clone() };
+            match groups.iter_mut().find(|(c, _)| *c == cat) {
+                Some(g) => g.1.push(l),
+                None => groups.push((cat, vec![l])),
+            }
+        }
+        let groups: Vec<Value> = groups.iter().map(|(c, v)| json!({"name": c, "links": v})).collect();
+        made("links.html", "関連リンク".into(), Vec::new(), vars!({"groups": groups}))
+    }
+
+    pub(super) fn search(&self) -> Result<Made, RenderError> {
+        made("search.html", "サイト内検索".into(), Vec::new(), Vars::new())
+    }
+
+    pub(super) fn map_page(&self) -> Result<Made, RenderError> {
+        let site = self.site;
+        let actors: Vec<usize> = site.of(Collection::Actor).map(|(i, _)| i).collect();
+        let located: Vec<Value> = actors
+            .iter()
+            .map(|&i| {
+                let d = &site.docs[i];
+                let a = d.actor().expect("actor");
+                json!({"card": self.cards[i], "lat": a.location.map(|l| l.lat), "lon": a.location.map(|l| l.lon),
+                       "domains": a.domains.join("|"), "kind": a.kind, "address": a.address})
+            })
+            .collect();
+        let kinds: Vec<&str> = vocab::ACTOR_KINDS.iter().copied().filter(|k| site.of(Collection::Actor).any(|(_, d)| d.actor().is_some_and(|a| a.kind == *k))).collect();
+        made("map.html", "地図から探す".into(), Vec::new(), vars!({"actors": located, "kinds": kinds, "domains": site.domains}))
+    }
+
+    pub(super) fn partners(&self) -> Result<Made, RenderError> {
+        made("partners.html", "協力できる主体を探す".into(), Vec::new(), vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES}))
+    }
+
+    pub(super) fn apply(&self) -> Result<Made, RenderError> {
+        let site = self.site;
+        let fields: Vec<Value> = crate::schema::COMMON[..2]
+            .iter()
+            .chain(crate::schema::ACTOR)
+            .filter(|f| f.name != "registered")
+            .map(|f| {
+                let options: Vec<String> = match f.ty {
+                    crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => vocab::values(v, &site.domains),
+                    _ => Vec::new(),
+                };
+                let (label, help) = match f.name {
+                    "title" => ("名称（団体名）", "正式な団体名"),
+                    "summary" => ("紹介文", "一覧に出る1〜2文の紹介"),
+                    _ => (f.label, f.help),
+                };
+                json!({"name": f.name, "label": label, "help": help, "required": f.required, "ty": f.ty, "options": options})
+            })
+            .collect();
+        let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
+        made("apply.html", "掲載の申し込み".into(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
+    }
+
+    pub(super) fn open_data(&self) -> Result<Made, RenderError> {
+        let site = self.site;
+        use crate::{feeds, opendata};
+        let (actor_fields, case_fields) = opendata::item_fields();
+        // Which file is which, and what the code writes in it; the words about
+        // them are the template's.
+        let files = json!({
+            "actors_csv": opendata::ACTORS_CSV, "actors_json": opendata::ACTORS_JSON, "cases_json": opendata::CASES_JSON,
+            "events_ics": feeds::EVENTS_ICS, "feed": feeds::ATOM_FEED, "sitemap": feeds::SITEMAP,
+        });
+        let vars = vars!({
+            "files": files,
+            "actor_columns": opendata::ACTOR_COLUMNS,
+            "list_separator": opendata::LIST_SEPARATOR,
+            "actor_fields": actor_fields,
+            "case_fields": case_fields,
+            "data_version": opendata::DATA_VERSION,
+            "feeds": !site.config.base_url.is_empty(),
+            "license": site.config.license,
+            "counts": json!({"actor": self.count(Collection::Actor), "case": self.count(Collection::Case), "event": self.count(Collection::Event)}),
+        });
+        made("opendata.html", "オープンデータ".into(), Vec::new(), vars)
+    }
+
+    pub(super) fn not_found(&self) -> Result<Made, RenderError> {
+        made("404.html", "ページが見つかりません".into(), Vec::new(), Vars::new())
+    }
+
+    pub(super) fn alias(&self, path: &str, target: usize) -> Result<Made, RenderError> {
+        let site = self.site;
+        let d = &site.docs[target];
+        made("alias.html", d.common.title.clone(), Vec::new(), vars!({"target": urls::relative(path, &d.url), "canonical": self.canonical(&d.url)}))
+    }
+}

@@ -5,6 +5,7 @@
 use crate::model::Doc;
 use crate::schema::Collection;
 use crate::site::Site;
+use crate::theme::labels::Labels;
 use crate::urls;
 use chrono::DateTime;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -20,7 +21,7 @@ pub const ATOM_FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 
 /// (path, bytes) of every feed; `pages` are the output paths of all HTML pages.
-pub fn feeds(site: &Site, pages: &[&str]) -> Vec<(String, Vec<u8>)> {
+pub fn feeds(site: &Site, pages: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![(EVENTS_ICS.to_string(), ics(site).into_bytes())];
     let base = &site.config.base_url;
     if base.is_empty() {
@@ -29,7 +30,7 @@ pub fn feeds(site: &Site, pages: &[&str]) -> Vec<(String, Vec<u8>)> {
     }
     out.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {base}{SITEMAP}\n").into_bytes()));
     out.push((SITEMAP.into(), sitemap(site, pages)));
-    out.push((ATOM_FEED.into(), atom(site)));
+    out.push((ATOM_FEED.into(), atom(site, labels)));
     out
 }
 
@@ -133,7 +134,7 @@ fn feed_time(d: &Doc) -> Option<String> {
     }
 }
 
-fn atom(site: &Site) -> Vec<u8> {
+fn atom(site: &Site, labels: &Labels) -> Vec<u8> {
     let mut items: Vec<(&Doc, String)> = site
         .docs
         .iter()
@@ -156,7 +157,7 @@ fn atom(site: &Site) -> Vec<u8> {
     for (d, t) in items {
         let url = absolute(site, &d.url);
         x.indent(1).open("entry", &[]);
-        x.indent(2).text("title", &format!("{}：{}", d.collection.label(), d.common.title));
+        x.indent(2).text("title", &format!("{}：{}", labels.collection(d.collection), d.common.title));
         x.indent(2).text("id", &url);
         x.indent(2).empty("link", &[("rel", "alternate"), ("href", &url)]);
         x.indent(2).text("updated", &t);

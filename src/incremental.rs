@@ -124,7 +124,7 @@ impl Engine {
         let page_paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
         let written = outputs.len();
         pipeline::free_later(renderer.into_owned());
-        self.side.submit(site, bodies, page_paths);
+        self.side.submit(site, bodies, page_paths, theme.labels.clone());
         diags.sort();
         Ok(Update { pages: pages.len(), written, removed, diagnostics: diags, timings })
     }
@@ -188,6 +188,7 @@ struct Job {
     site: Site,
     bodies: Vec<crate::bodies::Body>,
     pages: Vec<String>,
+    labels: crate::theme::labels::Labels,
 }
 
 /// The second thread: search index, exports and feeds of the newest rebuild. Jobs that a
@@ -219,7 +220,7 @@ impl SideWorker {
                     job = newer;
                 }
                 let paths: Vec<&str> = job.pages.iter().map(String::as_str).collect();
-                let files = pipeline::side_files(&job.site, &job.bodies, &paths);
+                let files = pipeline::side_files(&job.site, &job.bodies, &paths, &job.labels);
                 let mut fresh = HashMap::with_capacity(files.len());
                 let result = files.into_iter().try_for_each(|(rel, bytes)| {
                     let f = fingerprint(&bytes);
@@ -243,9 +244,9 @@ impl SideWorker {
         SideWorker { tx, submitted: 0, done }
     }
 
-    fn submit(&mut self, site: Site, bodies: Vec<crate::bodies::Body>, pages: Vec<String>) {
+    fn submit(&mut self, site: Site, bodies: Vec<crate::bodies::Body>, pages: Vec<String>, labels: crate::theme::labels::Labels) {
         self.submitted += 1;
-        let _ = self.tx.send(Job { generation: self.submitted, site, bodies, pages });
+        let _ = self.tx.send(Job { generation: self.submitted, site, bodies, pages, labels });
     }
 
     fn wait(&self) -> Result<(), String> {

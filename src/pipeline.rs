@@ -7,6 +7,7 @@ use crate::output::Staging;
 use crate::bodies::Body;
 use crate::render::{RenderError, Renderer};
 use crate::dates::jst;
+use crate::theme::labels::Labels;
 use crate::site::{Filter, Site};
 use crate::theme::{StaticSource, Theme, ThemeError};
 use crate::search::export::export;
@@ -322,7 +323,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                         .collect::<Vec<Failure>>()
                 },
                 || {
-                    let feeds = crate::feeds::feeds(&site, &page_paths);
+                    let feeds = crate::feeds::feeds(&site, &page_paths, &theme.labels);
                     write_all(&feeds).map(|()| feeds.len())
                 },
             );
@@ -330,7 +331,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
         || {
             let t = Instant::now();
-            let files = search_and_exports(&site, &bodies);
+            let files = search_and_exports(&site, &bodies, &theme.labels);
             let index_time = t.elapsed();
             write_all(&files)?;
             for (rel, src) in &theme.statics {
@@ -411,15 +412,15 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 
 /// Every file besides the pages, as (output path, bytes): the search index
 /// (`search/…`), the data exports and the feeds.
-pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str]) -> Vec<(String, Vec<u8>)> {
-    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies), || crate::feeds::feeds(site, page_paths));
+pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
+    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies, labels), || crate::feeds::feeds(site, page_paths, labels));
     files.extend(feeds);
     files
 }
 
 /// The search index (`search/…`) and the data exports: every file besides the pages
 /// that does not list the pages.
-fn search_and_exports(site: &Site, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
+fn search_and_exports(site: &Site, bodies: &[Body], labels: &Labels) -> Vec<(String, Vec<u8>)> {
     // The exports are made beside the search index, not after it: this side of the build
     // is the longer one, and its last steps would otherwise run on one core.
     let (search, exports) = rayon::join(
@@ -427,7 +428,7 @@ fn search_and_exports(site: &Site, bodies: &[Body]) -> Vec<(String, Vec<u8>)> {
             let analyzer = Analyzer::new(&site.config.search.synonyms);
             let docs = doc_infos(site, bodies);
             let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
-            export(&analyzer, &docs, inverted)
+            export(&analyzer, &docs, inverted, labels)
         },
         || crate::opendata::exports(site),
     );

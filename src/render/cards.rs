@@ -8,6 +8,7 @@ use crate::markdown;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
 use crate::text::excerpt;
+use crate::theme::labels::Labels;
 use crate::urls::{self, term_url};
 use serde::Serialize;
 
@@ -18,7 +19,7 @@ pub struct Card {
     pub url: String,
     pub summary: String,
     pub collection: Collection,
-    pub collection_label: &'static str,
+    pub collection_label: String,
     pub date: Option<String>,
     pub region: String,
     pub region_url: Option<String>,
@@ -91,7 +92,7 @@ impl Renderer<'_> {
     }
 }
 
-pub(super) fn card(d: &Doc, body: &markdown::Rendered) -> Card {
+pub(super) fn card(d: &Doc, body: &markdown::Rendered, labels: &Labels) -> Card {
     let summary = d.common.summary.clone().unwrap_or_else(|| excerpt(&body.text, 110));
     let (region, region_url) = match (d.prefecture(), d.case().and_then(|c| c.municipality.as_deref())) {
         (Some(p), Some(m)) => (format!("{p} {m}"), Some(format!("regions/{}/{}/index.html", urls::encode_segment(p), urls::encode_segment(m)))),
@@ -113,7 +114,7 @@ pub(super) fn card(d: &Doc, body: &markdown::Rendered) -> Card {
         url: d.url.clone(),
         summary,
         collection: d.collection,
-        collection_label: d.collection.label(),
+        collection_label: labels.collection(d.collection).to_string(),
         date,
         region,
         region_url,

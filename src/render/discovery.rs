@@ -12,18 +12,18 @@ impl Renderer<'_> {
         let site = self.site;
         let mut groups: Vec<(String, Vec<&crate::model::Link>)> = Vec::new();
         for l in &site.links {
-            let cat = if l.category.is_empty() { "その他".to_string() } else { l.category.clone() };
+            let cat = if l.category.is_empty() { self.labels().phrases.other_links.clone() } else { l.category.clone() };
             match groups.iter_mut().find(|(c, _)| *c == cat) {
                 Some(g) => g.1.push(l),
                 None => groups.push((cat, vec![l])),
             }
         }
         let groups: Vec<Value> = groups.iter().map(|(c, v)| json!({"name": c, "links": v})).collect();
-        made("links.html", "関連リンク".into(), Vec::new(), vars!({"groups": groups}))
+        made("links.html", self.labels().pages.links.clone(), Vec::new(), vars!({"groups": groups}))
     }
 
     pub(super) fn search(&self) -> Result<Made, RenderError> {
-        made("search.html", "サイト内検索".into(), Vec::new(), Vars::new())
+        made("search.html", self.labels().pages.search.clone(), Vec::new(), Vars::new())
     }
 
     pub(super) fn map_page(&self) -> Result<Made, RenderError> {
@@ -39,11 +39,11 @@ impl Renderer<'_> {
             })
             .collect();
         let kinds: Vec<&str> = vocab::ACTOR_KINDS.iter().copied().filter(|k| site.of(Collection::Actor).any(|(_, d)| d.actor().is_some_and(|a| a.kind == *k))).collect();
-        made("map.html", "地図から探す".into(), Vec::new(), vars!({"actors": located, "kinds": kinds, "domains": site.domains}))
+        made("map.html", self.labels().pages.map.clone(), Vec::new(), vars!({"actors": located, "kinds": kinds, "domains": site.domains}))
     }
 
     pub(super) fn partners(&self) -> Result<Made, RenderError> {
-        made("partners.html", "協力できる主体を探す".into(), Vec::new(), vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES}))
+        made("partners.html", self.labels().pages.partners.clone(), Vec::new(), vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES}))
     }
 
     pub(super) fn apply(&self) -> Result<Made, RenderError> {
@@ -66,7 +66,7 @@ impl Renderer<'_> {
             })
             .collect();
         let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
-        made("apply.html", "掲載の申し込み".into(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
+        made("apply.html", self.labels().pages.apply.clone(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
     }
 
     pub(super) fn open_data(&self) -> Result<Made, RenderError> {
@@ -90,11 +90,11 @@ impl Renderer<'_> {
             "license": site.config.license,
             "counts": json!({"actor": self.count(Collection::Actor), "case": self.count(Collection::Case), "event": self.count(Collection::Event)}),
         });
-        made("opendata.html", "オープンデータ".into(), Vec::new(), vars)
+        made("opendata.html", self.labels().pages.opendata.clone(), Vec::new(), vars)
     }
 
     pub(super) fn not_found(&self) -> Result<Made, RenderError> {
-        made("404.html", "ページが見つかりません".into(), Vec::new(), Vars::new())
+        made("404.html", self.labels().pages.not_found.clone(), Vec::new(), Vars::new())
     }
 
     pub(super) fn alias(&self, path: &str, target: usize) -> Result<Made, RenderError> {

@@ -7,6 +7,7 @@ use crate::markdown;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
 use crate::site::Site;
+use crate::theme::labels::fill;
 use crate::theme::values::{map, obj, script_json, vars, Vars};
 use crate::urls::{self, term_url};
 use crate::vocab;
@@ -20,17 +21,14 @@ impl Renderer<'_> {
         let body = &self.bodies[i];
         let card = &self.cards[i];
         let mut crumbs: Vec<(String, String)> = Vec::new();
+        // Above a document, the list of its collection (a chapter's is its guide's).
         let section = match d.collection {
-            Collection::Case => Some(("取り組み事例", "cases/index.html")),
-            Collection::Actor => Some(("多様な主体", "actors/index.html")),
-            Collection::Guide | Collection::Chapter => Some(("ガイドブック", "guides/index.html")),
-            Collection::Event => Some(("イベント・研修", "events/index.html")),
-            Collection::Policy => Some(("施策・予算", "policies/index.html")),
-            Collection::News => Some(("お知らせ", "news/index.html")),
             Collection::Page => None,
+            Collection::Chapter => Some(Collection::Guide),
+            c => Some(c),
         };
-        if let Some((l, u)) = section {
-            crumbs.push((l.into(), u.into()));
+        if let Some(c) = section {
+            crumbs.push((self.labels().collection(c).to_string(), format!("{}/index.html", c.folder())));
         }
         let page = map(vars!({
             "title": d.common.title,
@@ -38,7 +36,7 @@ impl Renderer<'_> {
             "content": body.html,
             "toc": body.toc,
             "collection": d.collection,
-            "collection_label": d.collection.label(),
+            "collection_label": self.labels().collection(d.collection),
             "date": d.common.date.as_deref().map(date_ja),
             "updated": d.common.updated.as_deref().map(date_ja),
             "tags": d.common.tags,
@@ -131,8 +129,8 @@ impl Renderer<'_> {
             .collect();
         made(
             "guide_print.html",
-            format!("{}（印刷用・全章）", d.common.title),
-            vec![("ガイドブック".into(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
+            fill(&self.labels().phrases.print_all, &[("title", &d.common.title)]),
+            vec![(self.labels().collections.guide.clone(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
             vars!({"guide": self.cards[i], "chapters": chapters, "intro": prefix_ids(&self.bodies[i].html, "c0-")}),
         )
     }

@@ -6,6 +6,7 @@ use super::{made, Made, RenderError, Renderer};
 use crate::dates::{event_day, fiscal_year_label};
 use crate::model::Doc;
 use crate::schema::Collection;
+use crate::theme::labels::fill;
 use crate::theme::values::{map, vars};
 use crate::urls::{self, page_url, term_url};
 use crate::vocab;
@@ -14,12 +15,8 @@ use serde_json::{json, Value};
 impl Renderer<'_> {
     pub(super) fn list(&self, path: &str, collection: Collection, items: &[usize], page: usize, pages: usize) -> Result<Made, RenderError> {
         let folder = collection.folder();
-        let label = match collection {
-            Collection::Case => "取り組み事例",
-            Collection::Actor => "多様な主体",
-            _ => "お知らせ",
-        };
-        let title = if page > 1 { format!("{label}（{page}ページ目）") } else { label.to_string() };
+        let label = self.labels().collection(collection);
+        let title = if page > 1 { self.page_n(label, page) } else { label.to_string() };
         let total = self.count(collection);
         let mut crumbs = Vec::new();
         if page > 1 {
@@ -40,7 +37,7 @@ impl Renderer<'_> {
         let mut crumbs = crumbs.clone();
         let title = if *page > 1 {
             crumbs.push((heading.clone(), urls::encode_path(&page_url(folder, 1))));
-            format!("{heading}（{page}ページ目）")
+            self.page_n(heading, *page)
         } else {
             heading.clone()
         };
@@ -61,7 +58,7 @@ impl Renderer<'_> {
 
     pub(super) fn events(&self, path: &str) -> Result<Made, RenderError> {
         let (upcoming, past) = self.split_events();
-        made("events.html", "イベント・研修".into(), Vec::new(), vars!({"upcoming": self.card_list(path, &upcoming)?, "past": self.card_list(path, &past)?}))
+        made("events.html", self.labels().collections.event.clone(), Vec::new(), vars!({"upcoming": self.card_list(path, &upcoming)?, "past": self.card_list(path, &past)?}))
     }
 
     pub(super) fn policies(&self, path: &str) -> Result<Made, RenderError> {
@@ -70,14 +67,14 @@ impl Renderer<'_> {
         let mut items: Vec<(usize, &Doc)> = site.of(Collection::Policy).collect();
         items.sort_by(|a, b| b.1.policy().and_then(|p| p.fiscal_year.clone()).cmp(&a.1.policy().and_then(|p| p.fiscal_year.clone())));
         for (i, d) in items {
-            let y = d.policy().and_then(|p| p.fiscal_year.clone()).map(|y| fiscal_year_label(&y)).unwrap_or_else(|| "年度の記載なし".into());
+            let y = d.policy().and_then(|p| p.fiscal_year.clone()).map(|y| fiscal_year_label(&y)).unwrap_or_else(|| self.labels().phrases.no_fiscal_year.clone());
             match years.iter_mut().find(|(k, _)| *k == y) {
                 Some(e) => e.1.push(i),
                 None => years.push((y, vec![i])),
             }
         }
         let groups = years.iter().map(|(y, v)| Ok(map(vars!({"name": y, "items": self.card_list(path, v)?})))).collect::<Result<Vec<_>, RenderError>>()?;
-        made("policies.html", "施策・予算".into(), Vec::new(), vars!({"groups": groups}))
+        made("policies.html", self.labels().collections.policy.clone(), Vec::new(), vars!({"groups": groups}))
     }
 
     pub(super) fn guides(&self) -> Result<Made, RenderError> {
@@ -86,7 +83,7 @@ impl Renderer<'_> {
             .of(Collection::Guide)
             .map(|(i, d)| json!({"card": self.cards[i], "chapters": self.cards(&site.chapters(&d.slug))}))
             .collect();
-        made("guides.html", "ガイドブック".into(), Vec::new(), vars!({"guides": guides}))
+        made("guides.html", self.labels().collections.guide.clone(), Vec::new(), vars!({"guides": guides}))
     }
 
     /// The kind (actors) or 本業との関わり (cases) links above a list, with counts.
@@ -117,6 +114,11 @@ impl Renderer<'_> {
     }
 
     /// Upcoming events (soonest first) and past events (latest first) on the build date.
+    /// The title of page `page` (2 or more) of a list.
+    fn page_n(&self, title: &str, page: usize) -> String {
+        fill(&self.labels().phrases.page_n, &[("title", title), ("page", &page.to_string())])
+    }
+
     pub(super) fn split_events(&self) -> (Vec<usize>, Vec<usize>) {
         let site = self.site;
         let mut upcoming = Vec::new();

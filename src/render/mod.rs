@@ -114,7 +114,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// Prepares the list cards from the documents and their rendered Markdown.
     pub fn new(site: &'a Site, theme: &'a Theme, bodies: &'a [Body]) -> Self {
-        let cards: Vec<Card> = site.docs.par_iter().zip(bodies).map(|(d, b)| card(d, b)).collect();
+        let cards: Vec<Card> = site.docs.par_iter().zip(bodies).map(|(d, b)| card(d, b, &theme.labels)).collect();
         let stamps = site
             .docs
             .par_iter()
@@ -328,6 +328,23 @@ impl<'a> Renderer<'a> {
             .clone()
     }
 
+    /// The words of the theme's `labels.toml`, with the site's changes.
+    fn labels(&self) -> &crate::theme::labels::Labels {
+        &self.theme.labels
+    }
+
+    /// The header navigation: every listed collection and the ways to browse.
+    fn nav(&self) -> Vec<Value> {
+        let l = self.labels();
+        let collections = [Collection::Case, Collection::Actor, Collection::Guide, Collection::Event, Collection::Policy, Collection::News];
+        let sections = collections.iter().map(|&c| (c.folder(), l.collection(c)));
+        let browse = [("domains", &l.pages.domains), ("regions", &l.pages.regions), ("map", &l.menu.map), ("partners", &l.menu.partners)];
+        sections
+            .chain(browse.into_iter().map(|(s, label)| (s, label.as_str())))
+            .map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")}))
+            .collect()
+    }
+
     fn make_site_context(&self) -> Value {
         let c = &self.site.config;
         let menu: Vec<Value> = c
@@ -347,7 +364,7 @@ impl<'a> Renderer<'a> {
         let pages: Vec<Value> = self.site.of(Collection::Page).map(|(_, d)| json!({"title": d.common.title, "url": d.url})).collect();
         json!({"title": c.title, "description": c.description, "publisher": c.publisher, "prefecture": c.prefecture,
                "language": c.language, "menu": menu, "has_links": !self.site.links.is_empty(), "pages": pages,
-               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": markdown::clean_config_html(&c.map.attribution)})), "nav": NAV.iter().map(|(section, label)| json!({"section": section, "label": label, "url": format!("{section}/index.html")})).collect::<Vec<_>>()})
+               "base_url": c.base_url, "map_config": script_json(&json!({"tiles": c.map.tile_url, "attribution": markdown::clean_config_html(&c.map.attribution)})), "nav": self.nav(), "labels": self.labels()})
     }
 
     fn canonical(&self, path: &str) -> Option<String> {
@@ -359,16 +376,4 @@ impl<'a> Renderer<'a> {
 /// How many related cases a case page shows.
 const RELATED: usize = 4;
 
-/// The header navigation: every collection and the two ways to browse.
-const NAV: &[(&str, &str)] = &[
-    ("cases", "取り組み事例"),
-    ("actors", "多様な主体"),
-    ("guides", "ガイドブック"),
-    ("events", "イベント・研修"),
-    ("policies", "施策・予算"),
-    ("news", "お知らせ"),
-    ("domains", "分野から探す"),
-    ("regions", "地域から探す"),
-    ("map", "地図"),
-    ("partners", "協力先を探す"),
-];
+

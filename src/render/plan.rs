@@ -4,6 +4,7 @@
 
 use super::Renderer;
 use crate::schema::Collection;
+use crate::theme::labels::fill;
 use crate::urls::{self, alias_path, page_url, term_url};
 use crate::vocab;
 use std::collections::HashMap;
@@ -129,7 +130,7 @@ impl Renderer<'_> {
         let sub_lists: Vec<(String, Plan)> = plans
             .iter()
             .filter_map(|(path, plan)| {
-                let TermPage { title, name, mut crumbs, items } = term_page(plan)?;
+                let TermPage { title, name, mut crumbs, items } = self.term_page(plan)?;
                 crumbs.push((name, urls::encode_path(path)));
                 Some(self.sub_lists(path.trim_end_matches("/index.html"), &title, crumbs, items))
             })
@@ -156,7 +157,7 @@ impl Renderer<'_> {
                     page_url(&folder, n + 1),
                     Plan::Sub(SubList {
                         folder: folder.clone(),
-                        heading: format!("{title}（{}）", c.label()),
+                        heading: fill(&self.labels().phrases.sub_list, &[("title", title), ("collection", self.labels().collection(c))]),
                         crumbs: crumbs.clone(),
                         collection: c,
                         total: of.len(),
@@ -181,28 +182,36 @@ pub(super) struct TermPage<'p> {
     pub items: &'p [usize],
 }
 
-/// The heading, names and items of a term or region page; `None` for other pages.
-pub(super) fn term_page(plan: &Plan) -> Option<TermPage<'_>> {
-    let crumb = |t: &str, u: &str| (t.to_string(), u.to_string());
-    let (title, name, crumbs, items) = match plan {
-        Plan::Domain { name, items } => (format!("分野：{name}"), name.clone(), vec![crumb("分野から探す", "domains/index.html")], items),
-        Plan::Region { prefecture, municipality: None, items, .. } => {
-            (format!("地域：{prefecture}"), prefecture.clone(), vec![crumb("地域から探す", "regions/index.html")], items)
-        }
-        Plan::Region { prefecture, municipality: Some(m), items, .. } => (
-            format!("地域：{prefecture} {m}"),
-            m.clone(),
-            vec![crumb("地域から探す", "regions/index.html"), crumb(prefecture, &term_url("regions", prefecture))],
-            items,
-        ),
-        Plan::Kind { name, items } => (format!("種別：{name}"), name.clone(), vec![crumb("多様な主体", "actors/index.html")], items),
-        Plan::Relation { value, items } => {
-            let label = vocab::relation_label(value).unwrap_or(value);
-            (format!("本業との関わり：{label}"), label.to_string(), vec![crumb("取り組み事例", "cases/index.html")], items)
-        }
-        _ => return None,
-    };
-    Some(TermPage { title, name, crumbs, items })
+impl Renderer<'_> {
+    /// The heading, names and items of a term or region page; `None` for other pages.
+    pub(super) fn term_page<'p>(&self, plan: &'p Plan) -> Option<TermPage<'p>> {
+        let labels = &self.labels();
+        let phrase = |phrase: &str, name: &str| fill(phrase, &[("name", name)]);
+        let crumb = |t: &str, u: &str| (t.to_string(), u.to_string());
+        let (title, name, crumbs, items) = match plan {
+            Plan::Domain { name, items } => {
+                (phrase(&labels.phrases.domain, name), name.clone(), vec![crumb(&labels.pages.domains, "domains/index.html")], items)
+            }
+            Plan::Region { prefecture, municipality: None, items, .. } => {
+                (phrase(&labels.phrases.region, prefecture), prefecture.clone(), vec![crumb(&labels.pages.regions, "regions/index.html")], items)
+            }
+            Plan::Region { prefecture, municipality: Some(m), items, .. } => (
+                phrase(&labels.phrases.region, &format!("{prefecture} {m}")),
+                m.clone(),
+                vec![crumb(&labels.pages.regions, "regions/index.html"), crumb(prefecture, &term_url("regions", prefecture))],
+                items,
+            ),
+            Plan::Kind { name, items } => {
+                (phrase(&labels.phrases.kind, name), name.clone(), vec![crumb(&labels.collections.actor, "actors/index.html")], items)
+            }
+            Plan::Relation { value, items } => {
+                let label = vocab::relation_label(value).unwrap_or(value);
+                (phrase(&labels.phrases.relation, label), label.to_string(), vec![crumb(&labels.collections.case, "cases/index.html")], items)
+            }
+            _ => return None,
+        };
+        Some(TermPage { title, name, crumbs, items })
+    }
 }
 
 /// The collections of a term or region page, in order.

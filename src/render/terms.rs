@@ -1,9 +1,10 @@
 //! Pages that gather documents by a term: 分野, regions (prefecture and municipality),
 //! actor kinds and business relations, each with its documents grouped by collection.
 
-use super::plan::{term_page, TermPage, SECTIONS};
+use super::plan::{TermPage, SECTIONS};
 use super::{made, Made, Plan, RenderError, Renderer};
 use crate::schema::Collection;
+use crate::theme::labels::fill;
 use crate::theme::values::{map, vars};
 use crate::urls::{self, partners_url, term_url};
 use crate::vocab;
@@ -24,18 +25,18 @@ impl Renderer<'_> {
                        "actors": self.of_collection(items, Collection::Actor).count()})
             })
             .collect();
-        made("terms.html", "分野から探す".into(), Vec::new(), vars!({"terms": terms}))
+        made("terms.html", self.labels().pages.domains.clone(), Vec::new(), vars!({"terms": terms}))
     }
 
     pub(super) fn domain(&self, path: &str, plan: &Plan, name: &str, items: &[usize]) -> Result<Made, RenderError> {
-        let TermPage { title, crumbs, .. } = term_page(plan).expect("term page");
+        let TermPage { title, crumbs, .. } = self.term_page(plan).expect("term page");
         made(
         "term.html",
         title,
         crumbs,
         vars!({
             "term": name,
-            "partners": json!([{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]),
+            "partners": json!([{"label": fill(&self.labels().phrases.partners_for_domain, &[("domain", name)]), "url": partners_url(name, None, None)}]),
             "sections": self.sections(path, items)?,
         }),
         )
@@ -51,12 +52,12 @@ impl Renderer<'_> {
                        "children": munis.iter().map(|(m, v)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&p), urls::encode_segment(m)), "count": v.len()})).collect::<Vec<_>>()})
             })
             .collect();
-        made("regions.html", "地域から探す".into(), Vec::new(), vars!({"regions": regions}))
+        made("regions.html", self.labels().pages.regions.clone(), Vec::new(), vars!({"regions": regions}))
     }
 
     pub(super) fn region(&self, path: &str, plan: &Plan, prefecture: &str, municipality: Option<&str>, items: &[usize], children: &[(String, usize)]) -> Result<Made, RenderError> {
         let site = self.site;
-        let TermPage { title: page_title, crumbs, .. } = term_page(plan).expect("term page");
+        let TermPage { title: page_title, crumbs, .. } = self.term_page(plan).expect("term page");
         let title = match municipality {
             Some(m) => format!("{prefecture} {m}"),
             None => prefecture.to_string(),
@@ -75,7 +76,7 @@ impl Renderer<'_> {
         let place = municipality.as_deref().unwrap_or(prefecture);
         let partners: Vec<Value> = served
             .iter()
-            .map(|t| json!({"label": format!("{place}で{t}に取り組む主体"), "url": partners_url(t, Some(prefecture), municipality.as_deref())}))
+            .map(|t| json!({"label": fill(&self.labels().phrases.partners_in_place, &[("place", place), ("domain", t)]), "url": partners_url(t, Some(prefecture), municipality.as_deref())}))
             .collect();
         let children: Vec<Value> = children
             .iter()
@@ -98,7 +99,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn kind_or_relation(&self, path: &str, plan: &Plan, items: &[usize]) -> Result<Made, RenderError> {
-        let TermPage { title, name, crumbs, .. } = term_page(plan).expect("term page");
+        let TermPage { title, name, crumbs, .. } = self.term_page(plan).expect("term page");
         made("term.html", title, crumbs, vars!({"term": name, "sections": self.sections(path, items)?}))
     }
 
@@ -116,7 +117,7 @@ impl Renderer<'_> {
             }
             let more = (items.len() > per)
                 .then(|| json!({"url": urls::encode_path(&format!("{base}/{}/index.html", c.folder())), "count": items.len()}));
-            sections.push(map(vars!({"collection": c, "label": c.label(), "more": more, "items": self.card_list(path, &items[..items.len().min(per)])?})));
+            sections.push(map(vars!({"collection": c, "label": self.labels().collection(c), "more": more, "items": self.card_list(path, &items[..items.len().min(per)])?})));
         }
         Ok(sections.into())
     }

@@ -77,7 +77,8 @@ fn script(name: &str, payload: &Value) -> String {
 }
 
 /// The browser's files for `docs`, from their inverted index.
-pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<SearchFile> {
+/// `labels` names the collections in the search page's filters.
+pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &crate::theme::labels::Labels) -> Vec<SearchFile> {
     let num_docs = docs.len();
     let mut files = Vec::new();
     let averages: Vec<f64> =
@@ -192,7 +193,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted) -> Vec<Sea
         "folds": analyzer.fold_table(),
         "groups": analyzer.groups,
         "shards": shard_firsts,
-        "collections": collections.iter().map(|c| json!({"id": c.name(), "label": c.label()})).collect::<Vec<_>>(),
+        "collections": collections.iter().map(|c| json!({"id": c.name(), "label": labels.collection(*c)})).collect::<Vec<_>>(),
         "prefectures": prefectures,
         "municipalities": municipalities,
         "domains": domains,

@@ -3,6 +3,7 @@
 //! any file by putting one at the same relative path in its own `templates/` or `static/`,
 //! the way mdBook themes work.
 
+pub mod labels;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,8 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Output path (relative to the site root) → source.
     pub statics: BTreeMap<String, StaticSource>,
+    /// The words kyoso puts into pages itself; see [`labels`].
+    pub labels: labels::Labels,
     /// Fingerprint of every template and static file, so `serve` knows when pages must be
     /// rendered again.
     pub stamp: u64,
@@ -75,6 +78,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/vendor/leaflet/leaflet.js",
     "static/vendor/leaflet/leaflet.css",
     "static/vendor/leaflet/LICENSE",
+    "labels.toml",
 ];
 
 #[derive(Debug)]
@@ -108,6 +112,7 @@ impl Theme {
         }
         // The site's own files win over the theme's.
         collect(root, &mut templates, &mut statics)?;
+        let labels = load_labels(&[dir.join(labels::FILE), root.join(labels::FILE)])?;
         let files: Vec<(&String, Option<crate::load::FileStamp>)> = statics
             .iter()
             .map(|(k, v)| match v {
@@ -115,7 +120,7 @@ impl Theme {
                 StaticSource::File(p) => (k, crate::load::file_stamp(p)),
             })
             .collect();
-        let stamp = crate::model::fingerprint(&(&templates, files));
+        let stamp = crate::model::fingerprint(&(&templates, files, format!("{labels:?}")));
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(write_escaped);
@@ -130,8 +135,19 @@ impl Theme {
             }
             ThemeError(message)
         })?;
-        Ok(Theme { tera, statics, stamp })
+        Ok(Theme { tera, statics, labels, stamp })
     }
+}
+
+/// The built-in labels with each of `files` that exists laid over them, in order.
+fn load_labels(files: &[PathBuf]) -> Result<labels::Labels, ThemeError> {
+    let mut layers = Vec::new();
+    for path in files.iter().filter(|p| p.is_file()) {
+        let text = std::fs::read_to_string(path).map_err(|e| ThemeError(format!("{} を読めません: {e}", path.display())))?;
+        layers.push((path.as_path(), text));
+    }
+    let layers: Vec<(&Path, &str)> = layers.iter().map(|(p, t)| (*p, t.trim_start_matches('\u{feff}'))).collect();
+    labels::Labels::load(&layers).map_err(ThemeError)
 }
 
 /// Adds `dir/templates/**` and `dir/static/**`, replacing entries with the same path.

@@ -196,14 +196,16 @@ struct Job {
 struct SideWorker {
     tx: mpsc::Sender<Job>,
     submitted: u64,
-    /// Last finished generation and its error, if any.
-    done: Arc<(Mutex<(u64, Option<String>)>, Condvar)>,
+    done: Arc<Done>,
 }
+
+/// The last finished generation and its error, if any, with a signal for waiting on it.
+type Done = (Mutex<(u64, Option<String>)>, Condvar);
 
 impl SideWorker {
     fn start(out: PathBuf) -> SideWorker {
         let (tx, rx) = mpsc::channel::<Job>();
-        let done: Arc<(Mutex<(u64, Option<String>)>, Condvar)> = Arc::default();
+        let done: Arc<Done> = Arc::default();
         let signal = Arc::clone(&done);
         std::thread::spawn(move || {
             // Behind the page rebuilds: a lower priority (inherited by tantivy's threads),

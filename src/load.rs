@@ -260,7 +260,7 @@ fn check_links(source: &Path, text: &str, links: Vec<Link>) -> (Vec<Link>, Vec<D
 
 fn parse_links(source: &Path, text: &str) -> Result<Vec<Link>, Diagnostic> {
     let is_toml = source.extension().is_some_and(|e| e == "toml");
-    frontmatter::check_depth(source, &text, if is_toml { frontmatter::Format::Toml } else { frontmatter::Format::Yaml }, 1)?;
+    frontmatter::check_depth(source, text, if is_toml { frontmatter::Format::Toml } else { frontmatter::Format::Yaml }, 1)?;
     if is_toml {
         #[derive(serde::Deserialize)]
         struct Wrapper {

@@ -215,7 +215,7 @@ pub fn load_site_cached(
         .collect();
     let mut docs = Vec::with_capacity(checked.len() + loaded.reused.len());
     let owned_dates;
-    let dates = match cache.as_deref_mut() {
+    let dates = match cache.as_mut() {
         Some(c) => {
             if only.is_none() {
                 // After a full walk: forget files that are gone.

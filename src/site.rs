@@ -13,6 +13,9 @@ use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+/// Municipality → the documents about it, in name order.
+pub type Municipalities = BTreeMap<String, Vec<usize>>;
+
 pub struct Site {
     pub config: Config,
     /// Published documents, in a stable order (collection, then newest first, then slug).
@@ -158,8 +161,8 @@ impl Site {
     }
 
     /// Prefecture → (items, municipality → items), prefectures in JIS order.
-    pub fn by_region(&self) -> Vec<(String, Vec<usize>, BTreeMap<String, Vec<usize>>)> {
-        let mut map: HashMap<String, (Vec<usize>, BTreeMap<String, Vec<usize>>)> = HashMap::new();
+    pub fn by_region(&self) -> Vec<(String, Vec<usize>, Municipalities)> {
+        let mut map: HashMap<String, (Vec<usize>, Municipalities)> = HashMap::new();
         for (i, d) in self.docs.iter().enumerate() {
             let Some(p) = d.prefecture() else { continue };
             let entry = map.entry(p.to_string()).or_default();

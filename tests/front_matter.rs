@@ -139,7 +139,7 @@ fn data_files_nested_too_deep_are_refused_with_their_line() {
     assert!(text.contains("content/links.yaml:2:"), "{text}");
     let config = format!("{CONFIG}x = {}\n", "[".repeat(100_000));
     let text = refused_fast("kyoso.toml", || {
-        kyoso::config::Config::parse(&config).err().expect("too deep").iter().map(|d| d.to_string()).collect()
+        kyoso::config::Config::parse(&config).expect_err("too deep").iter().map(|d| d.to_string()).collect()
     });
     assert!(text.starts_with("kyoso.toml:4:"), "{text}");
 }

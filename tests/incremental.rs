@@ -34,8 +34,8 @@ fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, f(text)).unwrap();
-    if before.is_some() && std::fs::metadata(&path).and_then(|m| m.modified()).ok() == before {
-        let later = before.unwrap() + std::time::Duration::from_secs(1);
+    if let Some(earlier) = before.filter(|&b| std::fs::metadata(&path).and_then(|m| m.modified()).ok() == Some(b)) {
+        let later = earlier + std::time::Duration::from_secs(1);
         std::fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
     }
 }

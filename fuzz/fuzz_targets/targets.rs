@@ -55,7 +55,7 @@ pub fn active_html(html: &str) -> Option<String> {
             if name.starts_with("on") && after[name.len()..].trim_start().starts_with('=') {
                 // Inside a quoted value this is text, not an attribute: count quotes before it.
                 let before = &tag[..i + 1];
-                if before.matches('"').count() % 2 == 0 && before.matches('\'').count() % 2 == 0 {
+                if before.matches('"').count().is_multiple_of(2) && before.matches('\'').count().is_multiple_of(2) {
                     return Some(format!("<{tag}>"));
                 }
             }

@@ -70,7 +70,7 @@ fn scalar(s: &str, in_flow: bool) -> Option<Value> {
         || s.contains(": ")
         || s.contains(" #")
         || s.contains('\t')
-        || (in_flow && s.contains(|c| matches!(c, ',' | ':' | '[' | ']' | '{' | '}' | '#')))
+        || (in_flow && s.contains([',', ':', '[', ']', '{', '}', '#']))
         // Control characters, and the ones YAML takes as line ends or refuses.
         || s.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'))
     {

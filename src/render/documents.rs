@@ -44,7 +44,7 @@ impl Renderer<'_> {
             "region": card.region,
             "region_url": card.region_url,
             "meta": d.meta,
-            "images": d.common.images.iter().map(|im| json!({"src": urls::relative(&d.url, &urls::normalize(&urls::join(&d.url.rsplit_once('/').map(|x| x.0).unwrap_or(""), &im.src)).unwrap_or_default()), "alt": im.alt})).collect::<Vec<_>>(),
+            "images": d.common.images.iter().map(|im| json!({"src": urls::relative(&d.url, &urls::normalize(&urls::join(d.url.rsplit_once('/').map(|x| x.0).unwrap_or(""), &im.src)).unwrap_or_default()), "alt": im.alt})).collect::<Vec<_>>(),
         }));
         let mut extra = Vars::new();
         let template = match &d.meta {

@@ -62,7 +62,7 @@ impl Renderer<'_> {
             Some(m) => format!("{prefecture} {m}"),
             None => prefecture.to_string(),
         };
-        let wide = self.wide_actors(prefecture, municipality.as_deref());
+        let wide = self.wide_actors(prefecture, municipality);
         // "この地域で 買い物 に取り組む主体": one link per 分野 served here.
         let mut served: Vec<&str> = Vec::new();
         for &i in items.iter().chain(&wide) {
@@ -73,10 +73,10 @@ impl Renderer<'_> {
             }
         }
         served.sort_by_key(|t| vocab::domain_order(&site.domains, t));
-        let place = municipality.as_deref().unwrap_or(prefecture);
+        let place = municipality.unwrap_or(prefecture);
         let partners: Vec<Value> = served
             .iter()
-            .map(|t| json!({"label": fill(&self.labels().phrases.partners_in_place, &[("place", place), ("domain", t)]), "url": partners_url(t, Some(prefecture), municipality.as_deref())}))
+            .map(|t| json!({"label": fill(&self.labels().phrases.partners_in_place, &[("place", place), ("domain", t)]), "url": partners_url(t, Some(prefecture), municipality)}))
             .collect();
         let children: Vec<Value> = children
             .iter()

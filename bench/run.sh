@@ -8,7 +8,8 @@
 # built alternately in the same run; the write floor (copying the output tree); Pagefind
 # (extended, Japanese) indexing the same built site: time, index bytes, bytes a browser
 # fetches for a first one-word query, results for Japanese variant queries; and `serve`:
-# time from saving one case to the rebuilt page on disk.
+# time from saving one case to the rebuilt page on disk; on disk (DISK_DIR, default
+# target/bench-disk; PAIRS=0 to skip): a fresh build against cp -r of its own output.
 # Needs: hugo, /usr/bin/time (apt-get install -y hugo time), chromium, and npm packages
 # (installed here: bench/node_modules, tests/e2e/node_modules).
 set -euo pipefail
@@ -89,6 +90,29 @@ for n in "${sizes[@]}"; do
   printf '  %-46s %s\n' "again over its own output: kyoso / Hugo" "${r} s / ${hr} s = $(awk -v a="$r" -v b="$hr" 'BEGIN{printf "%.2f", a/b}') (nothing changed)"
   printf '  %-46s %s\n' "kyoso again after editing one case" "${e} s"
   printf '  %-46s %s\n' "write floor (cp -r of kyoso's output)" "${f} s; kyoso / floor $(awk -v a="$k" -v b="$f" 'BEGIN{printf "%.1f", a/b}')"
+  # On disk: a fresh build against cp -r of its own output, in alternating pairs. Each is
+  # timed up to the end of the sync that puts its files on the disk (a build is not done
+  # while its pages sit in the page cache), and the row is the median of the per-pair
+  # ratios: this disk's speed swings several-fold between minutes, less within a pair.
+  if [ "${PAIRS:-5}" -gt 0 ]; then
+    disk=${DISK_DIR:-$root/target/bench-disk}
+    rm -rf "$disk" && mkdir -p "$disk"
+    "$KYOSO" build --root "$site" --output "$disk/ref" --today 2026-11-23 >/dev/null
+    synced() { sync; local s; s=$(date +%s.%N); "$@" >/dev/null 2>&1; sync; awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN{printf "%.3f", e-s}'; }
+    : > "$tmp/pairs.txt"
+    for i in $(seq "${PAIRS:-5}"); do
+      rm -rf "$disk/out" "$disk/copy"; sync
+      if [ $((i % 2)) -eq 1 ]; then
+        tk=$(synced "$KYOSO" build --root "$site" --output "$disk/out" --today 2026-11-23); tc=$(synced cp -r "$disk/ref" "$disk/copy")
+      else
+        tc=$(synced cp -r "$disk/ref" "$disk/copy"); tk=$(synced "$KYOSO" build --root "$site" --output "$disk/out" --today 2026-11-23)
+      fi
+      echo "$tk $tc" >> "$tmp/pairs.txt"
+    done
+    ratio=$(awk '{print $1/$2}' "$tmp/pairs.txt" | median)
+    printf '  %-46s %s\n' "on disk: fresh build / cp -r of its output" "median ratio $(awk -v r="$ratio" 'BEGIN{printf "%.2f", r}') over ${PAIRS:-5} pairs (s: $(awk '{printf "%s/%s ", $1, $2}' "$tmp/pairs.txt")) in $(df -T "$disk" | awk 'NR==2 {print $2}')"
+    rm -rf "$disk"
+  fi
   "$KYOSO" build --root "$site" --today 2026-11-23 --timings > "$tmp/stages.txt"
   grep -E '^\s+(load|validate|markdown|plan|render|index|write)' "$tmp/stages.txt" | sed 's/^/    stage /'
   kidx=$(awk '/^ +index/ {print $2}' "$tmp/stages.txt")

@@ -14,6 +14,7 @@ pub mod assets;
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod edit;
 pub mod feeds;
 pub mod folder;
 pub mod frontmatter;

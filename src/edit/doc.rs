@@ -94,23 +94,24 @@ fn actors(root: &Path) -> Vec<(String, String)> {
     out
 }
 
-/// A document's page. `problems` are the checks of the last 保存; `notice` a message.
-pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice: Option<&str>) -> Response {
+/// A document's page. `problems` are the checks of the last 保存; `notice` a message,
+/// with whether it reports success (else it is an alert).
+pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice: Option<(bool, &str)>) -> Response {
     let domains = crate::config::Config::load(root).map(|c| c.domains()).unwrap_or_else(|_| crate::vocab::DOMAINS.iter().map(|s| s.to_string()).collect());
     let actors = if d.collection == Collection::Case { actors(root) } else { Vec::new() };
     let cx = form::Context { domains: &domains, actors: &actors, problems };
     let label = d.collection.label();
     let heading = if d.rel.is_some() { format!("{label}を編集: {}", d.title()) } else { format!("{label}を新規作成") };
     let mut main = format!("<h1>{}</h1>", esc(&heading));
-    if let Some(n) = notice {
-        main.push_str(&format!(r#"<p class="notice" role="status">{}</p>"#, esc(n)));
-    }
     let errors = problems.iter().filter(|p| p.is_error()).count();
-    if errors > 0 {
-        main.push_str(&format!(
-            r#"<div class="error" role="alert" id="summary"><p>エラーが {errors} 件あります。各項目の下の説明を見て直してください。下書きとしてなら、このまま保存できます。</p>{}</div>"#,
-            general(d.collection, problems)
-        ));
+    match notice {
+        Some((true, n)) => main.push_str(&format!(r#"<p class="notice" role="status">{}</p>"#, esc(n))),
+        Some((false, n)) => main.push_str(&format!(
+            r#"<div class="error" role="alert" id="summary"><p>{}</p>{}</div>"#,
+            esc(n),
+            if errors > 0 { summary(d.collection, problems) } else { String::new() }
+        )),
+        None => {}
     }
     main.push_str(&format!(
         r#"<form class="doc" method="post" action="/_edit/save" novalidate>
@@ -149,7 +150,8 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         r#"</div><div class="bodycol">
 <div class="field"><label for="f-body">本文</label><p class="help" id="h-body">Markdown で書きます。「## 見出し」「**太字**」「- 箇条書き」「[文字](アドレス)」。</p>
 <div class="toolbar" role="toolbar" aria-label="本文の書式" aria-controls="f-body"><button type="button" data-md="heading">見出し</button><button type="button" data-md="bold">太字</button><button type="button" data-md="list">箇条書き</button><button type="button" data-md="link">リンク</button></div>
-<textarea id="f-body" name="body" rows="18" aria-describedby="h-body">{}</textarea>{body_errors}</div>
+<textarea id="f-body" name="body" rows="18" aria-describedby="h-body">
+{}</textarea>{body_errors}</div>
 <section class="preview-box" aria-labelledby="preview-h"><h2 id="preview-h">プレビュー</h2><div class="preview" id="preview" aria-live="polite">{}</div></section>
 </div></div>
 <div class="actions"><button type="submit">保存</button></div>
@@ -168,19 +170,28 @@ fn enc_path(p: &str) -> String {
     crate::urls::encode_path(p)
 }
 
-/// Problems that belong to no field of the form (and so are listed at the top).
-fn general(collection: Collection, problems: &[Diagnostic]) -> String {
-    let known: Vec<&str> = form::shown(collection).map(|s| s.name).chain(["_name", "body"]).collect();
+/// The errors at the top of the page: each field's as a link to the field (for keyboard
+/// and screen-reader users), the others (no field of the form) in full.
+fn summary(collection: Collection, problems: &[Diagnostic]) -> String {
     let items: String = problems
         .iter()
-        .filter(|p| !known.contains(&p.field.as_str()))
-        .map(|p| format!("<li>{}{}</li>", esc(&p.message), p.hint.as_deref().map(|h| format!("（{}）", esc(h))).unwrap_or_default()))
+        .filter(|p| p.is_error())
+        .map(|p| {
+            let spec = form::shown(collection).find(|s| s.name == p.field);
+            let target = match (spec, p.field.as_str()) {
+                (Some(s), _) if matches!(s.ty, crate::schema::Ty::Vocabs(_) | crate::schema::Ty::Steps | crate::schema::Ty::Location) => format!("field-{}", s.name),
+                (Some(s), _) => format!("f-{}", s.name),
+                (None, f @ ("_name" | "body")) => format!("f-{f}"),
+                (None, _) => String::new(),
+            };
+            let label = spec.map_or(if p.field == "_name" { "ファイル名" } else { "本文" }, |s| s.label);
+            match form::messages(spec, std::slice::from_ref(p), &p.field).pop() {
+                Some((_, m)) if !target.is_empty() => format!(r##"<li><a href="#{target}">{}: {}</a></li>"##, esc(label), esc(&m)),
+                _ => format!("<li>{}{}</li>", esc(&p.message), p.hint.as_deref().map(|h| format!("（{}）", esc(h))).unwrap_or_default()),
+            }
+        })
         .collect();
-    if items.is_empty() {
-        String::new()
-    } else {
-        format!("<ul>{items}</ul>")
-    }
+    format!("<ul>{items}</ul>")
 }
 
 fn history(root: &Path, token: &str, rel: &str, version: &str) -> String {
@@ -249,11 +260,11 @@ pub fn save(root: &Path, token: &str, f: &form::Submitted) -> Response {
     let fields: Map<String, Value> = updates.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.to_string(), v.clone())).collect();
     let again = |problems: &[Diagnostic], notice: &str, status: StatusCode| {
         let d = Draft { collection, guide: guide.clone(), rel: (!existing.is_empty()).then(|| rel.clone()), name: name.clone(), fields: fields.clone(), body: body.to_string(), version: version.clone() };
-        (status, doc(root, token, &d, problems, Some(notice))).into_response()
+        (status, doc(root, token, &d, problems, Some((false, notice)))).into_response()
     };
     let blocking = problems.iter().any(|p| p.is_error() && (!draft || p.field == "_name"));
     if blocking {
-        return again(&problems, "保存していません。エラーを直すか、状態を「下書き」にして保存してください。", StatusCode::UNPROCESSABLE_ENTITY);
+        return again(&problems, "保存していません。次のエラーを直すか、状態を「下書き」にして保存してください。", StatusCode::UNPROCESSABLE_ENTITY);
     }
     match store::write(root, &rel_path, version.as_deref(), &text) {
         Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/_edit/doc?path={}&saved=1", enc(&rel)))]).into_response(),

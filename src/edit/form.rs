@@ -219,8 +219,10 @@ fn field(collection: Collection, spec: &FieldSpec, value: &Value, cx: &Context) 
                 esc(&get("lon"))
             ))
         }
-        Ty::LongText => single(format!(r#"<textarea id="f-{name}" name="{name}" rows="3" {described}{invalid}>{}</textarea>"#, esc(&text))),
-        Ty::Texts => single(format!(r#"<textarea id="f-{name}" name="{name}" rows="3" {described}{invalid}>{}</textarea>"#, esc(&text))),
+        Ty::LongText => single(format!(r#"<textarea id="f-{name}" name="{name}" rows="3" {described}{invalid}>
+{}</textarea>"#, esc(&text))),
+        Ty::Texts => single(format!(r#"<textarea id="f-{name}" name="{name}" rows="3" {described}{invalid}>
+{}</textarea>"#, esc(&text))),
         Ty::Bool => {
             let checked = if value.as_bool() == Some(true) { " checked" } else { "" };
             format!(

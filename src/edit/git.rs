@@ -38,7 +38,7 @@ pub fn changes(root: &Path) -> Vec<Change> {
             let kind = match code.trim() {
                 "??" | "A" => "追加",
                 c if c.contains('D') => "削除",
-                _ => "変更",
+                _ => "更新",
             };
             Change { path: path.strip_prefix(prefix.as_str()).unwrap_or(path).to_string(), kind }
         })

@@ -167,7 +167,7 @@ async fn edit_doc(State(ed): Shared, Query(q): Params, headers: HeaderMap) -> Re
         _ => None,
     };
     match store::open(&ed.root, rel) {
-        Ok(opened) => pages::doc(&ed.root, &ed.token, &pages::Draft::opened(opened), &[], notice.as_deref()).into_response(),
+        Ok(opened) => pages::doc(&ed.root, &ed.token, &pages::Draft::opened(opened), &[], notice.as_deref().map(|n| (true, n))).into_response(),
         Err(e) => (StatusCode::NOT_FOUND, pages::shell("開けません", &format!("<h1>開けません</h1><p>{}</p>", crate::theme::escape_html(&e)))).into_response(),
     }
 }
@@ -252,7 +252,7 @@ async fn intake(State(ed): Shared, headers: HeaderMap, body: Bytes) -> Response 
         return r;
     }
     match pages::Draft::from_application(&ed.root, form.get("text")) {
-        Ok(draft) => pages::doc(&ed.root, &ed.token, &draft, &[], Some("申し込みの内容を下書きとして開きました。確かめて「保存」してください。")).into_response(),
+        Ok(draft) => pages::doc(&ed.root, &ed.token, &draft, &[], Some((true, "申し込みの内容を下書きとして開きました。確かめて「保存」してください。"))).into_response(),
         Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, pages::intake(&ed.token, Some(&e))).into_response(),
     }
 }

@@ -43,6 +43,7 @@ pub fn shell(title: &str, main: &str) -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} — kyoso 編集画面</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/_edit/assets/editor.css">
 <script src="/_edit/assets/editor.js" defer></script>
 </head>
@@ -64,7 +65,8 @@ pub fn shell(title: &str, main: &str) -> Response {
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CONTENT_SECURITY_POLICY, csp),
             (header::CACHE_CONTROL, "no-store"),
-            (header::REFERRER_POLICY, "no-referrer"),
+            // Not no-referrer: with it Chromium sends `Origin: null` on the editor's own forms.
+            (header::REFERRER_POLICY, "same-origin"),
         ],
         html,
     )
@@ -114,7 +116,7 @@ pub fn list(root: &Path, q: &HashMap<String, String>) -> Response {
         let id = format!("c-{}", c.name());
         main.push_str(&format!(r#"<section class="collection" aria-labelledby="{id}"><div class="heading"><h2 id="{id}">{} <span class="count">{} 件</span></h2>"#, c.label(), all.len()));
         if CREATABLE.contains(&c) {
-            main.push_str(&format!(r#"<a class="button" href="/_edit/new/{}">新規作成<span class="vh">（{}）</span></a>"#, c.name(), c.label()));
+            main.push_str(&format!(r#"<a class="button" href="/_edit/new/{}" aria-label="新規作成（{}）">新規作成</a>"#, c.name(), c.label()));
         }
         main.push_str("</div>");
         if shown.is_empty() {

@@ -57,7 +57,9 @@ pub fn merge(collection: Collection, fm: &str, updates: &[(&str, Value)]) -> Str
         match at {
             Some(i) => {
                 let old: Value = serde_yaml_ng::from_str(&entries[i].text).ok().and_then(|v: Value| v.get(*name).cloned()).unwrap_or(Value::Null);
-                if equivalent(ty, &old, value) {
+                // Checkboxes send values in the vocabulary's order, not the file's.
+                let unordered = matches!(ty, Ty::Vocabs(_) | Ty::Steps) || *name == "actors";
+                if equivalent(ty, &old, value) || unordered && same_set(&old, value) {
                     continue;
                 }
                 if is_empty(value) {
@@ -102,6 +104,15 @@ fn scalar(v: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+fn same_set(a: &Value, b: &Value) -> bool {
+    let sorted = |v: &Value| {
+        let mut items: Vec<String> = v.as_array().map(|a| a.iter().map(scalar).collect()).unwrap_or_default();
+        items.sort();
+        items
+    };
+    a.is_array() && b.is_array() && sorted(a) == sorted(b)
 }
 
 /// Whether two values mean the same for a field of type `ty` (so the written one stays).
@@ -203,7 +214,8 @@ mod tests {
 
     #[test]
     fn unchanged_values_keep_their_text_and_unknown_fields_stay() {
-        let updates = [("title", json!("商店街の御用聞き")), ("domains", json!(["買い物", "見守り"])), ("source", json!("https://example.jp/a"))];
+        // 分野 come back from the checkboxes in the vocabulary's order.
+        let updates = [("title", json!("商店街の御用聞き")), ("domains", json!(["見守り", "買い物"])), ("source", json!("https://example.jp/a"))];
         assert_eq!(merge(Collection::Case, FILE, &updates), FILE);
     }
 

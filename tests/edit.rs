@@ -237,3 +237,17 @@ fn an_edit_changes_only_its_line_and_a_change_on_disk_is_never_overwritten() {
     let saved = std::fs::read_to_string(dir.path().join("content/cases/kawagoe.md")).unwrap();
     assert_eq!(saved, original.replace("title: 商店街の御用聞き\n", "title: 商店街の御用聞きと配達\n"), "only the title line changes");
 }
+
+#[test]
+fn without_git_a_save_still_writes_and_says_that_publishing_needs_git() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], NEW_CASE);
+    assert_eq!(status(&head), 303, "{head}");
+    let location = head.lines().find_map(|l| l.strip_prefix("location: ")).expect("a redirect");
+    let (_, page) = s.request("GET", location, &[s.cookie()], b"");
+    assert!(page.contains("content/cases/kaimono-test.md に保存しました"), "{page}");
+    assert!(page.contains("git で管理されていないため、公開（変更の記録）はできません"), "{page}");
+    let (_, publish) = s.request("GET", "/_edit/publish", &[s.cookie()], b"");
+    assert!(publish.contains("公開（変更の記録）はできません"), "{publish}");
+}

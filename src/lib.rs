@@ -16,6 +16,7 @@ pub mod check;
 pub mod config;
 pub mod dates;
 pub mod diagnostics;
+pub mod edit;
 pub mod feeds;
 pub mod folder;
 pub mod frontmatter;

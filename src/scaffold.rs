@@ -129,8 +129,7 @@ pub fn new_file(
     let slug = match slug {
         Some(s) if crate::validate::is_valid_slug(s) => s.to_string(),
         Some(s) => return Err(format!("slug「{s}」は半角英小文字・数字・ハイフンにしてください")),
-        // Kanji have no reading without a dictionary: the day it was made is readable.
-        None => crate::validate::romanise(title).unwrap_or_else(|| format!("{}-{}", collection.name(), today.format("%Y%m%d"))),
+        None => proposed_slug(collection, title, today),
     };
     let rel = match collection {
         Collection::Guide => format!("content/guides/{slug}/_index.md"),
@@ -189,6 +188,13 @@ pub fn new_file(
     }
     std::fs::write(&path, text).map_err(|e| format!("{rel} に書けません: {e}"))?;
     Ok(std::path::PathBuf::from(rel))
+}
+
+/// The file name (without `.md`) proposed for a new document: the title when it can be
+/// written in ASCII, else the collection and the day. Kanji have no reading without a
+/// dictionary, and the day it was made is readable. (`kyoso new` and the editor.)
+pub fn proposed_slug(collection: crate::schema::Collection, title: &str, today: chrono::NaiveDate) -> String {
+    crate::validate::romanise(title).unwrap_or_else(|| format!("{}-{}", collection.name(), today.format("%Y%m%d")))
 }
 
 fn yaml_string(s: &str) -> String {

@@ -5,13 +5,19 @@
 
 use crate::incremental::Engine;
 use crate::pipeline::{BuildError, BuildOptions};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Default)]
-struct State {
+struct BuildState {
     version: u64,
     /// The last build's problems, as HTML, while it is failing.
     error: Option<String>,
@@ -38,12 +44,26 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     // Events name absolute paths; an absolute root lets them be matched to sources.
     let root = opts.root.canonicalize().unwrap_or(opts.root.clone());
     let opts = BuildOptions { output: Some(out.clone()), root: root.clone(), ..opts };
-    let state = Arc::new(Mutex::new(State::default()));
+    let state = Arc::new(Mutex::new(BuildState::default()));
     let mut engine = Engine::new(opts.clone()).map_err(|e| e.to_string())?;
     rebuild(&mut engine, &state, None);
 
-    let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;
+    // Two workers: a slow request (a git command of the editor) never stalls the reload poll.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .build()
+        .map_err(|e| format!("サーバーを始められません: {e}"))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+        .map_err(|e| format!("127.0.0.1:{port} で待ち受けられません: {e}"))?;
+    let port = listener.local_addr().map_or(port, |a| a.port());
+    let editor = crate::edit::Editor::new(root.clone(), port);
     println!("http://127.0.0.1:{port}/ で確認できます（Ctrl+C で終了）。ファイルを保存すると自動で再生成します。");
+    // On a line of its own, so a person (or a test) can copy it whole.
+    println!("編集画面: {}", editor.address());
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
 
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let watched_root = root.clone();
@@ -94,26 +114,59 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
         }
     });
 
-    let port = server.server_addr().to_ip().map_or(port, |a| a.port());
-    for request in server.incoming_requests() {
-        let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
-        let response = if is_own_host(host.as_deref(), port) {
-            respond(&out, &state, request.url())
-        } else {
-            // DNS rebinding: a page of another site, under a name that resolves to this
-            // computer, must not read the preview (or, later, write through it).
-            tiny_http::Response::from_data("Forbidden: this preview answers only http://127.0.0.1 and http://localhost".as_bytes().to_vec()).with_status_code(403)
-        };
-        let _ = request.respond(response.with_header(header("X-Content-Type-Options", "nosniff")));
-    }
+    let preview = Arc::new(Preview { out, state });
+    let app = Router::new()
+        .route("/__kyoso/version", get(version))
+        .route("/__kyoso/reload.js", get(reload_js))
+        .fallback(get(page))
+        .with_state(preview)
+        .merge(crate::edit::router(editor))
+        .layer(axum::middleware::from_fn(move |req, next| guard(port, req, next)));
+    runtime.block_on(async { axum::serve(listener, app).await }).map_err(|e| format!("サーバーが止まりました: {e}"))?;
     drop(watcher);
     Ok(())
+}
+
+/// What the preview's handlers share: the folder it is built in and the build's state.
+struct Preview {
+    out: PathBuf,
+    state: Arc<Mutex<BuildState>>,
+}
+
+/// Runs before every handler: refuses a request for another host name, and tells the
+/// browser never to guess a type.
+async fn guard(port: u16, req: Request, next: Next) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let mut response = if is_own_host(host, port) {
+        next.run(req).await
+    } else {
+        // DNS rebinding: a page of another site, under a name that resolves to this
+        // computer, must not read the preview or write through the editor.
+        (StatusCode::FORBIDDEN, "Forbidden: this preview answers only http://127.0.0.1 and http://localhost").into_response()
+    };
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+async fn version(State(p): State<Arc<Preview>>) -> Response {
+    let v = p.state.lock().expect("state").version.to_string();
+    ([(header::CONTENT_TYPE, "text/plain")], v).into_response()
+}
+
+async fn reload_js() -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], RELOAD_JS).into_response()
+}
+
+async fn page(State(p): State<Arc<Preview>>, uri: Uri) -> Response {
+    let url = uri.path_and_query().map_or("/", |pq| pq.as_str()).to_string();
+    let (status, mime, bytes) = respond(&p.out, &p.state, &url);
+    (status, [(header::CONTENT_TYPE, mime)], bytes).into_response()
 }
 
 /// Folders whose changes trigger a rebuild (with `kyoso.toml`).
 const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
 
-fn rebuild(engine: &mut Engine, state: &Mutex<State>, changed: Option<&[PathBuf]>) {
+fn rebuild(engine: &mut Engine, state: &Mutex<BuildState>, changed: Option<&[PathBuf]>) {
     let t = Instant::now();
     let result = engine.rebuild(changed);
     let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -172,38 +225,29 @@ pub fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
 }
 
 /// Whether a request's `Host` names this preview: `127.0.0.1:PORT` or `localhost:PORT`.
-fn is_own_host(host: Option<&str>, port: u16) -> bool {
+pub(crate) fn is_own_host(host: Option<&str>, port: u16) -> bool {
     let Some(host) = host else { return false };
     let host = host.trim().to_ascii_lowercase();
     host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}") || port == 80 && (host == "127.0.0.1" || host == "localhost")
 }
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("header")
-}
-
-fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    if url.starts_with("/__kyoso/version") {
-        let v = state.lock().expect("state").version.to_string();
-        return tiny_http::Response::from_data(v.into_bytes()).with_header(header("Content-Type", "text/plain"));
-    }
-    if url.starts_with("/__kyoso/reload.js") {
-        return tiny_http::Response::from_data(RELOAD_JS.as_bytes().to_vec()).with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-    }
+/// The preview's answer to a GET of `url`: status, type and bytes. HTML pages get the
+/// reload script; while the build fails, every page shows its errors instead.
+fn respond(out: &Path, state: &Mutex<BuildState>, url: &str) -> (StatusCode, &'static str, Vec<u8>) {
     let error = state.lock().expect("state").error.clone();
     let Some(file) = resolve(out, url) else {
-        return tiny_http::Response::from_data(b"Bad Request".to_vec()).with_status_code(400);
+        return (StatusCode::BAD_REQUEST, "text/plain", b"Bad Request".to_vec());
     };
     let is_html = file.extension().is_none_or(|e| e == "html");
     if let (Some(err), true) = (error, is_html) {
         let page = format!(
             "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><title>生成エラー</title></head><body><h1>内容にエラーがあります</h1><p>直して保存すると、自動で再表示します。</p><ul>{err}</ul>{RELOAD}</body></html>"
         );
-        return tiny_http::Response::from_data(page.into_bytes()).with_header(header("Content-Type", "text/html; charset=utf-8")).with_status_code(500);
+        return (StatusCode::INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", page.into_bytes());
     }
     let (bytes, status, file) = match std::fs::read(&file) {
-        Ok(b) => (b, 200, file),
-        Err(_) => (std::fs::read(out.join("404.html")).unwrap_or_default(), 404, out.join("404.html")),
+        Ok(b) => (b, StatusCode::OK, file),
+        Err(_) => (std::fs::read(out.join("404.html")).unwrap_or_default(), StatusCode::NOT_FOUND, out.join("404.html")),
     };
     let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
     let mime = match ext.as_str() {
@@ -229,7 +273,7 @@ fn respond(out: &Path, state: &Mutex<State>, url: &str) -> tiny_http::Response<s
     } else {
         bytes
     };
-    tiny_http::Response::from_data(bytes).with_header(header("Content-Type", mime)).with_status_code(status)
+    (status, mime, bytes)
 }
 
 /// The preview is built in `<temp>/kyoso-serve-<pid>/`.

@@ -1,0 +1,253 @@
+//! The editor in `kyoso serve` (`/_edit/`), through real HTTP requests: who may open it,
+//! which writes it refuses, and what 保存 writes.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+/// `kyoso serve` on a site, with the editor's address read from its output.
+struct Served {
+    child: std::process::Child,
+    port: u16,
+    token: String,
+}
+
+impl Served {
+    fn start(root: &Path) -> Served {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kyoso"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let line = lines.find_map(|l| l.ok().filter(|l| l.starts_with("編集画面: "))).expect("serve prints the editor's address");
+        // Keep reading so serve never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let address = line.strip_prefix("編集画面: http://127.0.0.1:").unwrap();
+        let (port, token) = address.split_once("/_edit/?token=").unwrap();
+        assert_eq!(token.len(), 32, "{line}");
+        Served { child, port: port.parse().unwrap(), token: token.to_string() }
+    }
+
+    /// Sends a request; returns the response head and body as text.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> (String, String) {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+        if !headers.iter().any(|(k, _)| *k == "Host") {
+            head.push_str(&format!("Host: 127.0.0.1:{}\r\n", self.port));
+        }
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        // A server may answer (413) before reading all of a large body.
+        let _ = s.write_all(body);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let out = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap_or((&out, ""));
+        (head.to_string(), body.to_string())
+    }
+
+    fn cookie(&self) -> (&'static str, String) {
+        ("Cookie", format!("kyoso_edit={}", self.token))
+    }
+
+    fn origin(&self) -> (&'static str, String) {
+        ("Origin", format!("http://127.0.0.1:{}", self.port))
+    }
+
+    /// A POST of `fields` as a form, with the page's token added.
+    fn post(&self, path: &str, headers: &[(&str, String)], fields: &[(&str, &str)]) -> (String, String) {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("token", &self.token);
+        for (k, v) in fields {
+            form.append_pair(k, v);
+        }
+        let mut headers = headers.to_vec();
+        headers.push(("Content-Type", "application/x-www-form-urlencoded".into()));
+        self.request("POST", path, &headers, form.finish().as_bytes())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status(head: &str) -> u16 {
+    head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+const NEW_CASE: &[(&str, &str)] = &[
+    ("_collection", "case"),
+    ("_name", "kaimono-test"),
+    ("title", "買い物の送迎"),
+    ("prefecture", "埼玉県"),
+    ("domains", "買い物"),
+    ("_status", "published"),
+    ("body", "## 経緯\n\n本文です。"),
+];
+
+#[test]
+fn the_editor_opens_only_in_a_browser_given_the_token() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let (head, body) = s.request("GET", "/_edit/", &[], b"");
+    assert_eq!(status(&head), 403, "{head}");
+    assert!(!body.contains("商店街の御用聞き"), "the list leaked without the token");
+    assert_eq!(status(&s.request("GET", "/_edit/?token=0123456789abcdef0123456789abcdef", &[], b"").0), 403);
+
+    let (head, _) = s.request("GET", &format!("/_edit/?token={}", s.token), &[], b"");
+    assert_eq!(status(&head), 303, "{head}");
+    let cookie = head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).expect("a cookie");
+    for part in [format!("kyoso_edit={}", s.token), "HttpOnly".into(), "SameSite=Strict".into(), "Path=/_edit".into()] {
+        assert!(cookie.contains(&part), "{cookie} lacks {part}");
+    }
+    let (head, body) = s.request("GET", "/_edit/", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    for text in ["取り組み事例", "多様な主体", "商店街の御用聞き", "新規作成", "公開"] {
+        assert!(body.contains(text), "the list lacks {text}");
+    }
+    let (head, body) = s.request("GET", "/_edit/new/case", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    for label in ["題名", "都道府県", "分野", "本文"] {
+        assert!(body.contains(&format!(">{label}")), "the form lacks {label}");
+    }
+}
+
+#[test]
+fn a_write_needs_the_token_this_origin_and_this_host() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let file = dir.path().join("content/cases/kaimono-test.md");
+    let evil_origin = ("Origin", "http://attacker.example".to_string());
+    let evil_host = ("Host", format!("attacker.example:{}", s.port));
+    let refused = [
+        ("no cookie", vec![s.origin()]),
+        ("no Origin", vec![s.cookie()]),
+        ("another Origin", vec![s.cookie(), evil_origin.clone()]),
+        ("a null Origin", vec![s.cookie(), ("Origin", "null".into())]),
+        ("another Host", vec![s.cookie(), s.origin(), evil_host.clone()]),
+        ("a wrong cookie", vec![("Cookie", "kyoso_edit=0123456789abcdef0123456789abcdef".into()), s.origin()]),
+    ];
+    for (what, headers) in &refused {
+        let (head, _) = s.post("/_edit/save", headers, NEW_CASE);
+        assert_eq!(status(&head), 403, "{what}: {head}");
+        assert!(!file.exists(), "{what}: the file was written");
+    }
+    // The cookie without the page's copy of the token (a form another site made).
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in NEW_CASE {
+        form.append_pair(k, v);
+    }
+    let (head, _) = s.request("POST", "/_edit/save", &[s.cookie(), s.origin()], form.finish().as_bytes());
+    assert_eq!(status(&head), 403, "{head}");
+    assert!(!file.exists());
+
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], NEW_CASE);
+    assert_eq!(status(&head), 303, "{head}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written, "---\ntitle: 買い物の送迎\nprefecture: 埼玉県\ndomains: [買い物]\n---\n## 経緯\n\n本文です。");
+}
+
+#[test]
+fn an_oversized_request_is_refused() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let big = "あ".repeat(1_000_000);
+    let mut fields = NEW_CASE.to_vec();
+    fields.retain(|(k, _)| *k != "body");
+    fields.push(("body", &big));
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], &fields);
+    assert_eq!(status(&head), 413, "{head}");
+    assert!(!dir.path().join("content/cases/kaimono-test.md").exists());
+}
+
+#[test]
+fn a_published_document_with_errors_is_not_written_but_a_draft_is() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let file = dir.path().join("content/cases/kaimono-test.md");
+    let without_domain: Vec<_> = NEW_CASE.iter().copied().filter(|(k, _)| *k != "domains").collect();
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &without_domain);
+    assert_eq!(status(&head), 422, "{head}");
+    assert!(!file.exists());
+    // The message is inside the 分野 group, in Japanese.
+    let group = body.split(r#"id="field-domains""#).nth(1).and_then(|r| r.split("</fieldset>").next()).expect("the 分野 group");
+    assert!(group.contains("分野を1つ以上選んでください"), "{group}");
+    // The person's input is kept.
+    assert!(body.contains("買い物の送迎") && body.contains("本文です。"));
+
+    let mut as_draft = without_domain.clone();
+    as_draft.retain(|(k, _)| *k != "_status");
+    as_draft.push(("_status", "draft"));
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], &as_draft);
+    assert_eq!(status(&head), 303, "{head}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("draft: true\n"));
+}
+
+fn version_in(page: &str) -> String {
+    page.split(r#"name="_version" value=""#).nth(1).and_then(|r| r.split('"').next()).expect("a version").to_string()
+}
+
+#[test]
+fn an_edit_changes_only_its_line_and_a_change_on_disk_is_never_overwritten() {
+    let dir = common::full_site();
+    // A field the form does not know, written by hand.
+    let original = common::CASE.replacen("\n---\n## ", "\nextra_note: 手で足した項目\n---\n## ", 1);
+    assert!(original.contains("extra_note"));
+    common::write(dir.path(), "content/cases/kawagoe.md", &original);
+    let s = Served::start(dir.path());
+    let (head, page) = s.request("GET", "/_edit/doc?path=content%2Fcases%2Fkawagoe.md", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    let version = version_in(&page);
+    let edit: Vec<(&str, &str)> = vec![
+        ("_path", "content/cases/kawagoe.md"),
+        ("_version", &version),
+        ("title", "商店街の御用聞きと配達"),
+        ("summary", "買い物を支える取り組み"),
+        ("date", "2026-04-01"),
+        ("prefecture", "埼玉県"),
+        ("municipality", "川越市"),
+        ("actors", "shoten"),
+        ("domains", "買い物"),
+        ("domains", "見守り"),
+        ("business_relation", "customer-touchpoint"),
+        ("_status", "published"),
+        ("body", "## 経緯と目的\r\n\r\n商店街が[組合](../actors/shoten.md)と始めました。\r\n"),
+    ];
+    // Someone else changes the file after it was opened: 保存 must not overwrite it.
+    let elsewhere = original.replace("川越市", "川越市（別の人の変更）");
+    common::write(dir.path(), "content/cases/kawagoe.md", &elsewhere);
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &edit);
+    assert_eq!(status(&head), 409, "{head}");
+    assert!(body.contains("上書きしないように保存を止めました"), "the person is told");
+    assert_eq!(std::fs::read_to_string(dir.path().join("content/cases/kawagoe.md")).unwrap(), elsewhere);
+
+    common::write(dir.path(), "content/cases/kawagoe.md", &original);
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], &edit);
+    assert_eq!(status(&head), 303, "{head}");
+    let saved = std::fs::read_to_string(dir.path().join("content/cases/kawagoe.md")).unwrap();
+    assert_eq!(saved, original.replace("title: 商店街の御用聞き\n", "title: 商店街の御用聞きと配達\n"), "only the title line changes");
+}
+
+#[test]
+fn without_git_a_save_still_writes_and_says_that_publishing_needs_git() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], NEW_CASE);
+    assert_eq!(status(&head), 303, "{head}");
+    let location = head.lines().find_map(|l| l.strip_prefix("location: ")).expect("a redirect");
+    let (_, page) = s.request("GET", location, &[s.cookie()], b"");
+    assert!(page.contains("content/cases/kaimono-test.md に保存しました"), "{page}");
+    assert!(page.contains("git で管理されていないため、公開（変更の記録）はできません"), "{page}");
+    let (_, publish) = s.request("GET", "/_edit/publish", &[s.cookie()], b"");
+    assert!(publish.contains("公開（変更の記録）はできません"), "{publish}");
+}

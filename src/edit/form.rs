@@ -249,7 +249,7 @@ fn local_datetime(s: &str) -> Option<String> {
     if s.is_empty() {
         return Some(String::new());
     }
-    let full = crate::validate::parse_datetime(s)?;
+    let full = crate::dates::parse_datetime(s)?;
     let (local, offset) = full.split_at(19);
     (offset == "+09:00" && local.ends_with(":00")).then(|| local[..16].to_string())
 }

@@ -44,7 +44,7 @@ impl Status {
         let later = fields
             .get("publish_date")
             .and_then(Value::as_str)
-            .and_then(crate::validate::parse_datetime)
+            .and_then(crate::dates::parse_datetime)
             .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d).ok())
             .is_some_and(|d| d > chrono::Utc::now());
         if later {
@@ -76,7 +76,7 @@ pub fn list(root: &Path) -> Vec<Listed> {
 
 fn modified(path: &Path) -> String {
     let Ok(t) = std::fs::metadata(path).and_then(|m| m.modified()) else { return String::new() };
-    chrono::DateTime::<chrono::Utc>::from(t).with_timezone(&crate::site::jst()).format("%Y-%m-%d").to_string()
+    chrono::DateTime::<chrono::Utc>::from(t).with_timezone(&crate::dates::jst()).format("%Y-%m-%d").to_string()
 }
 
 /// One document read for editing.
@@ -213,7 +213,7 @@ pub fn write(root: &Path, rel: &Path, version: Option<&str>, text: &str) -> Resu
 /// A free file name (without `.md`) in `folder` for a new document titled `title`: the
 /// name `kyoso new` would give, with `-2`, `-3` … when it is taken.
 pub fn propose_name(root: &Path, collection: Collection, title: &str) -> String {
-    let today = chrono::Utc::now().with_timezone(&crate::site::jst()).date_naive();
+    let today = chrono::Utc::now().with_timezone(&crate::dates::jst()).date_naive();
     let base = crate::scaffold::proposed_slug(collection, title, today);
     let taken = |n: &str| root.join("content").join(collection.folder()).join(format!("{n}.md")).exists();
     (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") }).find(|n| !taken(n)).expect("a free name")

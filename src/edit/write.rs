@@ -131,8 +131,8 @@ fn equivalent(ty: Ty, old: &Value, new: &Value) -> bool {
             let (a, b) = (scalar(old), scalar(new));
             a == b
                 || match ty {
-                    Ty::DateTime => crate::validate::parse_datetime(&a).is_some() && crate::validate::parse_datetime(&a) == crate::validate::parse_datetime(&b),
-                    Ty::Date => crate::validate::parse_date(&a).is_some() && crate::validate::parse_date(&a) == crate::validate::parse_date(&b),
+                    Ty::DateTime => crate::dates::parse_datetime(&a).is_some() && crate::dates::parse_datetime(&a) == crate::dates::parse_datetime(&b),
+                    Ty::Date => crate::dates::parse_date(&a).is_some() && crate::dates::parse_date(&a) == crate::dates::parse_date(&b),
                     _ => false,
                 }
         }

@@ -12,14 +12,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
 export const SUBDIR = "/pref/kyoso/";
 
-/** Builds the demo site (or the site at `root`) into a temporary folder; returns the public/ path. */
-export function buildDemo(baseUrl, root = repo) {
-  // KYOSO_BIN (tests/run.sh sets it), else the most recently built kyoso binary (debug
-  // after `cargo test`, or release) in cargo's target folder, which CARGO_TARGET_DIR moves.
+/** The kyoso binary: KYOSO_BIN (tests/run.sh sets it), else the most recently built one
+ * (debug after `cargo test`, or release) in cargo's target folder, which CARGO_TARGET_DIR moves. */
+export function kyosoBin() {
   const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, "target");
   const bin = process.env.KYOSO_BIN || ["release", "debug"].map((p) => join(target, p, "kyoso")).filter(existsSync)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!bin) throw new Error(`build kyoso first (cargo build): no kyoso binary in ${target}`);
+  return bin;
+}
+
+/** Builds the demo site (or the site at `root`) into a temporary folder; returns the public/ path. */
+export function buildDemo(baseUrl, root = repo) {
+  const bin = kyosoBin();
   const out = join(mkdtempSync(join(tmpdir(), "kyoso-e2e-")), "public");
   const args = ["build", "--root", root, "--output", out, "--today", "2026-11-23"];
   if (baseUrl) args.push("--base-url", baseUrl);

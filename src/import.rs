@@ -477,12 +477,7 @@ pub fn import(opts: &Options) -> Result<Report, String> {
             report.updated.push(rel.clone());
         }
         if !opts.dry_run {
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(|e| format!("{} を作れません: {e}", p.display()))?;
-            }
-            // Write to a temporary file and rename, so a failure never leaves half a file.
-            let tmp = path.with_extension("md.kyoso-tmp");
-            std::fs::write(&tmp, &stamped).and_then(|_| std::fs::rename(&tmp, &path)).map_err(|e| format!("{} に書けません: {e}", rel.display()))?;
+            write_whole(&path, &rel, stamped.as_bytes())?;
         }
         report.written.push(rel);
     }
@@ -503,6 +498,17 @@ pub fn import(opts: &Options) -> Result<Report, String> {
         }
     }
     Ok(report)
+}
+
+/// Writes an imported file (`rel` names it in messages), making its folder: to a
+/// temporary file renamed into place, so a failure never leaves half a file.
+pub(crate) fn write_whole(path: &Path, rel: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p).map_err(|e| format!("{} を作れません: {e}", p.display()))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".kyoso-tmp");
+    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path)).map_err(|e| format!("{} に書けません: {e}", rel.display()))
 }
 
 /// Fills prefecture and municipality from an address that starts with them.

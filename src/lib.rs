@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod assets;
 pub mod bodies;
 pub mod check;
+pub mod checklist;
 pub mod config;
 pub mod dates;
 pub mod diagnostics;

@@ -42,6 +42,8 @@ enum Kind {
     Doc(Collection, Option<String>),
     Home,
     Links,
+    /// `checklist.yaml`: read with the answers by `checklist.rs`, never published.
+    Checklist,
     Asset,
     /// A file that would run script as a page of the site (see `assets.rs`).
     Active,
@@ -134,6 +136,7 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
                     None => Ok(Item::Home(p)),
                 }),
                 Kind::Links => read_links(root, &source).map(|(links, problems)| Item::Links(links, problems)),
+                Kind::Checklist => Ok(Item::Checklist),
                 Kind::Asset if crate::svg::is_svg(rel) => {
                     read_bytes(&source).and_then(|b| check_svg(&source, &b)).map(|note| Item::Asset(rel.clone(), note))
                 }
@@ -164,6 +167,7 @@ pub fn read(root: &Path, files: &[PathBuf], reuse: &(dyn Fn(&Path) -> bool + Syn
             }
             Ok(Item::Warning(d)) => loaded.diagnostics.push(d),
             Ok(Item::Reused(p)) => loaded.reused.push(p),
+            Ok(Item::Checklist) => {}
             Err(d) => loaded.diagnostics.push(d),
         }
     }
@@ -178,6 +182,7 @@ enum Item {
     Asset(PathBuf, Option<Diagnostic>),
     Warning(Diagnostic),
     Reused(PathBuf),
+    Checklist,
 }
 
 fn classify(rel: &Path) -> Kind {
@@ -186,6 +191,7 @@ fn classify(rel: &Path) -> Kind {
     match (parts.as_slice(), is_md) {
         ([file], true) if file == "_index.md" => Kind::Home,
         ([file], false) if file.starts_with("links.") => Kind::Links,
+        ([file], false) if crate::checklist::is_definition(file) => Kind::Checklist,
         ([_], true) => Kind::Ignored,
         ([folder, _guide], true) if folder == "guides" => Kind::Ignored,
         ([folder, guide, ..], true) if folder == "guides" => Kind::Doc(Collection::Guide, Some(guide.clone())),

@@ -159,12 +159,13 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// CSV・Excel の一覧を取り込んで、1行ごとに Markdown ファイルを作る
+    /// CSV・Excel の一覧を取り込んで、1行ごとに Markdown ファイルを作る（checklist: セルフチェックの回答を市区町村ごとに保存する）
     Import {
-        /// actors または cases
+        /// actors、cases または checklist
         collection: String,
-        /// CSV（UTF-8／Shift_JIS／UTF-16）または .xlsx
-        file: PathBuf,
+        /// CSV（UTF-8／Shift_JIS／UTF-16）または .xlsx（checklist はいくつでも、フォルダも可）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// 列と項目の対応を足す（例: --map 施設の名前=title）
@@ -250,16 +251,23 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import { collection, file, root, map, set, dry_run, force, delete_missing } => {
+        Command::Import { collection, files, root, map, set, dry_run, force, delete_missing } => {
             let c = match collection.as_str() {
                 "actors" | "actor" => kyoso::schema::Collection::Actor,
                 "cases" | "case" => kyoso::schema::Collection::Case,
+                "checklist" => return import_checklist(&kyoso::checklist::import::Options { files, root, dry_run, force }),
                 other => {
-                    eprintln!("エラー: 「{other}」は取り込めません（actors または cases）");
+                    eprintln!("エラー: 「{other}」は取り込めません（actors、cases または checklist）");
                     return ExitCode::FAILURE;
                 }
             };
-            import(&kyoso::import::Options { collection: c, file, root, map, set, dry_run, force, delete_missing })
+            let mut code = ExitCode::SUCCESS;
+            for file in files {
+                if import(&kyoso::import::Options { collection: c, file, root: root.clone(), map: map.clone(), set: set.clone(), dry_run, force, delete_missing }) != ExitCode::SUCCESS {
+                    code = ExitCode::FAILURE;
+                }
+            }
+            code
         }
         Command::Serve { root, port, drafts } => match kyoso::serve::serve(BuildOptions { root, drafts, ..Default::default() }, port) {
             Ok(()) => ExitCode::SUCCESS,
@@ -429,6 +437,43 @@ fn import(opts: &kyoso::import::Options) -> ExitCode {
                 r.skipped.len()
             );
             if r.clashes.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn import_checklist(opts: &kyoso::checklist::import::Options) -> ExitCode {
+    match kyoso::checklist::import::import(opts) {
+        Ok(r) => {
+            for (f, encoding) in &r.files {
+                println!("{}（文字コード: {encoding}）", f.display());
+            }
+            for p in &r.written {
+                println!("  {}: {}", if r.updated.contains(p) { "更新" } else { "新規" }, p.display());
+            }
+            for p in &r.unchanged {
+                println!("  変更なし: {}", p.display());
+            }
+            for p in &r.kept {
+                println!("  保持（編集済み）: {}（取り込み後に手で直されています。--force で上書き）", p.display());
+            }
+            for d in r.clashes.iter().chain(&r.problems) {
+                println!("  {}", d.to_string().replace('\n', "\n  "));
+            }
+            let dry = if opts.dry_run { "（--dry-run のため何も変えていません）" } else { "" };
+            println!(
+                "新規 {} 件、更新 {} 件、変更なし {} 件、保持（編集済み）{} 件、衝突 {} 件、取り込めない行 {} 件{dry}",
+                r.written.len() - r.updated.len(),
+                r.updated.len(),
+                r.unchanged.len(),
+                r.kept.len(),
+                r.clashes.len(),
+                r.problems.iter().filter(|d| d.is_error()).count()
+            );
+            if r.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Err(e) => {
             eprintln!("エラー: {e}");

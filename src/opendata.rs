@@ -26,7 +26,7 @@ pub const CASES_JSON: &str = "data/cases.json";
 pub const LIST_SEPARATOR: &str = "、";
 
 /// First characters that make a spreadsheet read a cell as a formula ("CSV injection").
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A CSV cell a spreadsheet shows as text: a cell starting with `=`, `+`, `-`, `@`, tab or
 /// CR gets a leading `'`, as OWASP recommends. Citizens open `actors.csv` in Excel, and
@@ -164,6 +164,9 @@ pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
         (CASES_JSON.into(), wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
         (ACTORS_CSV.into(), actors_csv(site)),
     ]
+    .into_iter()
+    .chain(crate::checklist::exports::exports(site))
+    .collect()
 }
 
 /// The keys of one item of `actors.json` and of `cases.json`, in the order they are

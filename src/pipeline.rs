@@ -262,7 +262,8 @@ pub fn load_site_cached(
     validate::check_site(&published, &mut diags);
     let home_intro = loaded.home.map(|p| p.body);
     docs.extend(external);
-    let site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
+    let mut site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
+    site.readiness = crate::checklist::load_for(&opts.root, &site, &mut diags);
     diags.sort();
     timings.push(("validate", t.elapsed()));
     if diags.has_errors() {

@@ -31,6 +31,8 @@ pub struct Site {
     by_slug: FxHashMap<Collection, FxHashMap<String, usize>>,
     cases_by_actor: FxHashMap<String, Vec<usize>>,
     chapters_by_guide: FxHashMap<String, Vec<usize>>,
+    /// The municipal self-check and its answers (`checklist.rs`), when the site has one.
+    pub readiness: Option<crate::checklist::Readiness>,
 }
 
 pub struct Filter {
@@ -124,6 +126,7 @@ impl Site {
             by_slug,
             cases_by_actor,
             chapters_by_guide,
+            readiness: None,
         }
     }
 
@@ -172,6 +175,10 @@ impl Site {
                     entry.1.entry(m.to_string()).or_default().push(i);
                 }
             }
+        }
+        // A municipality that answered the self-check has a page even without items.
+        for a in self.readiness.iter().flat_map(|r| &r.answers) {
+            map.entry(a.prefecture.clone()).or_default().1.entry(a.municipality.clone()).or_default();
         }
         let mut v: Vec<_> = map.into_iter().map(|(p, (items, munis))| (p, items, munis)).collect();
         v.sort_by_key(|(p, _, _)| vocab::prefecture_order(p));

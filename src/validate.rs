@@ -634,7 +634,7 @@ pub fn check_site(docs: &[&Doc], diags: &mut Diagnostics) {
 /// Top-level names the site uses itself; pages cannot take them.
 pub const RESERVED: &[&str] = &[
     "cases", "actors", "guides", "events", "policies", "news", "domains", "regions", "kinds", "relations",
-    "search", "map", "partners", "apply", "data", "links", "css", "js", "static", "404", "index",
+    "search", "map", "partners", "apply", "data", "links", "checklist", "opendata", "css", "js", "static", "404", "index",
 ];
 
 #[cfg(test)]

@@ -89,6 +89,7 @@ impl Renderer<'_> {
             "feeds": !site.config.base_url.is_empty(),
             "license": site.config.license,
             "counts": json!({"actor": self.count(Collection::Actor), "case": self.count(Collection::Case), "event": self.count(Collection::Event)}),
+            "checklist": self.checklist_open_data(),
         });
         made("opendata.html", self.labels().pages.opendata.clone(), Vec::new(), vars)
     }

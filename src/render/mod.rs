@@ -4,11 +4,12 @@
 //! Templates receive `root` (the relative prefix to the site root, `../../`) and URLs
 //! relative to the root, already percent-encoded, and write links as `{{ root }}{{ url }}`.
 //!
-//! One module per page family: [`home`], [`lists`], [`documents`], [`terms`] and
-//! [`discovery`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
+//! One module per page family: [`home`], [`lists`], [`documents`], [`terms`],
+//! [`discovery`] and [`checklist`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
 //! they share and [`stamps`] tells `serve` which pages an edit changed.
 
 mod cards;
+mod checklist;
 mod discovery;
 mod documents;
 mod home;
@@ -18,6 +19,7 @@ mod stamps;
 mod terms;
 
 pub use cards::{Card, Term};
+pub use checklist::profile_url;
 pub use plan::Page;
 
 use crate::bodies::Body;
@@ -264,6 +266,7 @@ impl<'a> Renderer<'a> {
             Plan::Partners => self.partners(),
             Plan::Apply => self.apply(),
             Plan::OpenData => self.open_data(),
+            Plan::Checklist => self.checklist_page(),
             Plan::NotFound => self.not_found(),
             Plan::Alias { target } => self.alias(path, *target),
         }?;

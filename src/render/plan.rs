@@ -31,6 +31,8 @@ pub(super) enum Plan {
     Partners,
     Apply,
     OpenData,
+    /// The municipal self-check and its overview (when the site has a checklist).
+    Checklist,
     NotFound,
     Alias { target: usize },
 }
@@ -90,6 +92,9 @@ impl Renderer<'_> {
         plans.push(("partners/index.html".into(), Plan::Partners));
         plans.push(("apply/index.html".into(), Plan::Apply));
         plans.push(("opendata/index.html".into(), Plan::OpenData));
+        if site.readiness.is_some() {
+            plans.push((super::checklist::CHECKLIST_PAGE.into(), Plan::Checklist));
+        }
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));

@@ -59,6 +59,11 @@ impl Renderer<'_> {
             Plan::Region { prefecture, municipality, items, children } => {
                 (prefecture, municipality, children).hash(&mut h);
                 shown(&mut h, items);
+                if site.readiness.is_some() {
+                    // A profile suggests cases and events.
+                    shown(&mut h, &of(Collection::Case));
+                    shown(&mut h, &of(Collection::Event));
+                }
                 shown(&mut h, &self.wide_actors(prefecture, municipality.as_deref()));
             }
             Plan::Sub(sub) => {
@@ -67,6 +72,13 @@ impl Renderer<'_> {
                 shown(&mut h, items);
             }
             Plan::Map => shown(&mut h, &of(Collection::Actor)),
+            // The checklist and the answers are in the global stamp; the page also shows
+            // the suggested cases, events and documents.
+            Plan::Checklist => {
+                for c in [Collection::Case, Collection::Event, Collection::Guide, Collection::Chapter, Collection::Page] {
+                    shown(&mut h, &of(c));
+                }
+            }
             Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
             Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
         }
@@ -84,6 +96,9 @@ impl Renderer<'_> {
             &site.home_intro,
             site.today,
             &site.domains,
+            // Region pages show the self-check's answers, and the regions index the
+            // municipalities that answered.
+            &site.readiness,
             pages,
             counts,
             self.theme.stamp,

@@ -94,6 +94,7 @@ impl Renderer<'_> {
                 "partners": partners,
                 "sections": self.sections(path, items)?,
                 "wide_actors": self.card_list(path, &wide)?,
+                "readiness": self.readiness_vars(prefecture, municipality)?,
             }),
         )
     }

@@ -12,8 +12,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "..", "..");
 export const SUBDIR = "/pref/kyoso/";
 
-/** KYOSO_BIN (tests/run.sh sets it), else the most recently built kyoso binary (debug
- * after `cargo test`, or release) in cargo's target folder, which CARGO_TARGET_DIR moves. */
+/** The kyoso binary: KYOSO_BIN (tests/run.sh sets it), else the most recently built one
+ * (debug after `cargo test`, or release) in cargo's target folder, which CARGO_TARGET_DIR moves. */
 export function kyosoBin() {
   const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, "target");
   const bin = process.env.KYOSO_BIN || ["release", "debug"].map((p) => join(target, p, "kyoso")).filter(existsSync)

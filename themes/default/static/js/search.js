@@ -138,10 +138,8 @@
       if (r.word) add(r.word, false);
       else if (r.cjk.length === 1) add(r.cjk[0], true);
       else {
-        // A non-overlapping cover of the run, as in analyzer.rs `cover`.
-        var c = r.cjk, i = 0;
-        for (; i + 1 < c.length; i += 2) add(c[i] + c[i + 1], false);
-        if (c.length % 2 === 1) add(c[c.length - 2] + c[c.length - 1], false);
+        // Every pair of neighbouring characters, as in analyzer.rs `query_tokens`.
+        for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
       }
     });
     return out;

@@ -1,0 +1,63 @@
+//! Search finds what a person means (issue 25): the pieces of a query word must be next to
+//! each other, everything a reader sees is searchable, katakana spellings meet, a typo in a
+//! longer Latin word and an English plural still find the word. Every query is run by
+//! `kyoso search` and by the browser runtime (under Node), which must agree.
+
+mod common;
+use common::*;
+use kyoso::pipeline;
+use kyoso::search::index::Filters;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A site of plain pages, `(name, body)`, each titled by its name.
+fn pages(pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let files: Vec<(String, String)> =
+        pages.iter().map(|(name, body)| (format!("content/pages/{name}.md"), format!("---\ntitle: {name}\n---\n{body}\n"))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = site(&refs);
+    build(dir.path()).unwrap_or_else(|e| panic!("the site must build: {e}"));
+    dir
+}
+
+/// The pages a query finds (by name, best first), after checking that the browser runtime
+/// finds the same ones in the same order.
+fn find(dir: &Path, q: &str) -> Vec<String> {
+    let r = pipeline::search(&options(dir), q, &Filters::default()).unwrap_or_else(|e| panic!("{e}"));
+    let cli: Vec<String> = r.hits.iter().map(|h| r.docs[h.doc].url.trim_end_matches("/index.html").to_string()).collect();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/search_cli.js");
+    let mut child = Command::new("node")
+        .arg(script)
+        .arg(dir.join("public/search"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the browser runtime");
+    child.stdin.take().unwrap().write_all(json!({"queries": [{"q": q, "limit": 1000}]}).to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    let js: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let browser: Vec<String> =
+        js["queries"][0]["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().trim_end_matches("/index.html").to_string()).collect();
+    assert_eq!(browser, cli, "the browser and kyoso search disagree on {q:?}");
+    cli
+}
+
+#[test]
+fn the_pieces_of_a_query_word_must_be_next_to_each_other() {
+    let dir = pages(&[
+        ("together", "住民主体の活動を広げます。"),
+        ("apart", "住民が集まり、活動の主体は町内会です。地域の行事もあります。"),
+        ("hours", "実行に時間がかかります。"),
+    ]);
+    let p = dir.path();
+    assert_eq!(find(p, "住民主体"), ["together"]);
+    // A word that is in no page finds nothing, although its pieces are in some.
+    assert!(find(p, "地域主体").is_empty());
+    assert!(find(p, "実行時間").is_empty());
+    // Words typed apart are still found apart.
+    assert_eq!(find(p, "住民 主体").len(), 2);
+}

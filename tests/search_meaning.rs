@@ -61,3 +61,19 @@ fn the_pieces_of_a_query_word_must_be_next_to_each_other() {
     // Words typed apart are still found apart.
     assert_eq!(find(p, "住民 主体").len(), 2);
 }
+
+#[test]
+fn text_written_as_raw_html_is_searchable_and_hidden_text_is_not() {
+    let dir = pages(&[(
+        "list",
+        "活動の一覧です。\n\n<ul>\n<li>ふれあいサロン</li>\n<li><b>配食</b>サービス &amp; 見守り</li>\n</ul>\n\n<script>ひみつの合言葉</script>\n<!-- 編集メモ -->\n",
+    )]);
+    let p = dir.path();
+    for q in ["ふれあいサロン", "配食サービス", "見守り"] {
+        assert_eq!(find(p, q), ["list"], "{q}");
+    }
+    // What the reader never sees (scripts, comments, markup) is not indexed.
+    for q in ["ひみつ", "合言葉", "編集メモ", "li"] {
+        assert!(find(p, q).is_empty(), "{q}");
+    }
+}

@@ -112,6 +112,10 @@ fn analyzer_is_the_same_in_rust_and_javascript() {
         "ＮＰＯ法人ｶﾀｶﾅの買物支援", "申込書は市役所で受付", "SCと協議体", "disc", "高齢者の移動（交通）支援",
         "地域の居場所づくり2024年度", "Ａｂｃ　ＤＥＦ１２３", "𠮷野家の店舗", "見守る・見守り", "ヴァイオリン教室",
         "", "!!!", "café résumé", "①②③", "生活支援コーディネーター（SC）",
+        // Loanword spellings and English plurals (issue 25).
+        "コーディネイターとコーディネーター", "テンプレト・テンプレート", "ヴァイオリンとヴ", "ｳﾞｧｲｵﾘﾝ", "ボランテイア",
+        "インターフェイス", "デイサービスのティー", "すーぱーのー", "ーから", "shortcodes Properties class this axis vue3s",
+        "ゔぁ ヴーァ ネイ ねい",
     ];
     let js = node(&dir.path().join("public"), &json!({"analyze": texts}));
     let analyzer = kyoso::search::analyzer::Analyzer::new(&[]);

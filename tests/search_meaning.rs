@@ -77,3 +77,29 @@ fn text_written_as_raw_html_is_searchable_and_hidden_text_is_not() {
         assert!(find(p, q).is_empty(), "{q}");
     }
 }
+
+#[test]
+fn katakana_spellings_and_english_plurals_meet() {
+    let dir = pages(&[
+        ("coordinator", "生活支援コーディネーターが地域を回ります。"),
+        ("template", "テンプレートを書き換えます。"),
+        ("violin", "バイオリン教室とボランティアの募集。"),
+        ("english", "Shortcodes and properties are documented here."),
+        ("day", "デイサービスの送迎。"),
+    ]);
+    let p = dir.path();
+    for (q, page) in [
+        ("コーディネイター", "coordinator"),
+        ("こーでぃねーたー", "coordinator"),
+        ("テンプレト", "template"),
+        ("ヴァイオリン", "violin"),
+        ("ボランテイア", "violin"),
+        ("shortcode", "english"),
+        ("property", "english"),
+        ("デイサーヴィス", "day"),
+    ] {
+        assert_eq!(find(p, q), [page], "{q}");
+    }
+    // Folding does not join different words: デ is not デイ.
+    assert!(find(p, "デサービス").is_empty());
+}

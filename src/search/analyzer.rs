@@ -4,7 +4,9 @@
 //! when they are not).
 //!
 //! 1. Unicode NFKC (`ＮＰＯ` → `NPO`, `ｶﾀｶﾅ` → `カタカナ`), then lower case.
-//! 2. Katakana → hiragana (`カイモノ` = `かいもの`).
+//! 2. Katakana → hiragana (`カイモノ` = `かいもの`), with the spellings of loanwords folded
+//!    (ー dropped, small vowels large, ヴ = ブ, コーディネイター = コーディネーター) and English
+//!    plurals cut (`shortcodes` = `shortcode`): see [`fold_kana_and_words`].
 //! 3. Variant folding: known spellings are rewritten to one form, longest match first
 //!    (`買物` → `買い物`, `申込` → `申し込み`, `交通` → `移動`), from a built-in table plus
 //!    the site's `[search] synonyms`. Okurigana variants share no bigram, so bigrams alone
@@ -89,7 +91,7 @@ impl Analyzer {
         let mut folds: HashMap<char, Vec<(String, String)>> = HashMap::new();
         let builtin = BUILTIN_SYNONYMS.iter().map(|g| g.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         for group in builtin.chain(extra.iter().cloned()) {
-            let forms: Vec<String> = group.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect();
+            let forms: Vec<String> = group.iter().map(|s| fold_spelling(s)).filter(|s| !s.is_empty()).collect();
             let Some(canonical) = forms.first().cloned() else { continue };
             for form in &forms {
                 // The canonical form maps to itself so that a variant that is part of it
@@ -103,7 +105,7 @@ impl Analyzer {
                 entries.retain(|(k, _)| k != form);
                 entries.push((form.clone(), canonical.clone()));
             }
-            a.groups.push(forms);
+            a.groups.push(group.iter().map(|s| normalize(s)).filter(|s| !s.is_empty()).collect());
         }
         for entries in folds.values_mut() {
             entries.sort_by(|x, y| y.0.chars().count().cmp(&x.0.chars().count()).then(x.0.cmp(&y.0)));
@@ -135,12 +137,12 @@ impl Analyzer {
     /// copied whole; a variant is replaced where it starts (longest first) unless it is an
     /// ASCII key inside a longer ASCII word.
     pub fn fold(&self, text: &str) -> String {
-        let (norm, candidates) = normalize_marking(text, Some(&self.first_bits));
+        let (norm, candidates) = fold_kana_and_words(&width_and_case(text), Some(&self.first_bits));
         let bytes = norm.as_bytes();
         // Made at the first variant: most texts have none and are returned as normalised.
         let mut out = String::new();
         let (mut copied, mut skip_to) = (0, 0);
-        // Only where a variant can start: `normalize_marking` noted those positions while
+        // Only where a variant can start: `fold_kana_and_words` noted those positions while
         // it wrote the text, so the text is not read a second time.
         for i in candidates {
             let starts_a_pair = |p: u64| self.pair_bits[pair_slot(p) / 64] >> (pair_slot(p) % 64) & 1 == 1 && self.pairs.binary_search(&p).is_ok();
@@ -268,37 +270,36 @@ pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize)) {
     flush_word!();
 }
 
-/// NFKC, lower case, katakana → hiragana.
-///
-/// Plain characters (see [`is_plain`]) are mapped one by one. Only the stretches of
-/// other characters (full-width forms, half-width kana, sound marks, accented letters),
-/// each with the plain character before it, go through the full steps. That is exact:
-/// a plain character has combining class 0 and quick check "Yes", so normalisation can
-/// be split before it (UAX #15, stable code points), and it cannot take a mark that
-/// comes after it from the stretch, since the stretch starts with it. Lower-casing is
-/// per character except for a final Σ, so text with Σ takes the full steps whole.
+/// NFKC, lower case, katakana → hiragana: the text as a reader would compare it, with no
+/// spelling folded (what highlighting looks for in a snippet, and the variant groups'
+/// surface forms).
 pub fn normalize(text: &str) -> String {
-    normalize_marking(text, None).0
+    width_and_case(text).chars().map(kata_to_hira).collect()
 }
 
-/// [`normalize`], also noting (ascending) where in the result a character whose bit is set
-/// in `bits` starts (see `Analyzer::first_bits`).
-fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
-    let marked = |c: char| bits.is_some_and(|b| {
-        let bit = c as usize % (1 << 16);
-        b[bit / 64] & 1 << (bit % 64) != 0
-    });
-    let mut marks = Vec::new();
-    let mark_all = |s: &str, offset: usize, marks: &mut Vec<usize>| {
-        marks.extend(s.char_indices().filter(|&(_, c)| marked(c)).map(|(i, _)| offset + i));
-    };
+/// The text as it is indexed before the variant table: [`normalize`], and then the
+/// spellings folded that no table has to list — katakana long vowels and small vowels,
+/// ヴ, and English plurals (see [`fold_kana_and_words`]).
+pub fn fold_spelling(text: &str) -> String {
+    fold_kana_and_words(&width_and_case(text), None).0
+}
+
+/// NFKC and lower case (katakana kept: the katakana rules need to know the script).
+///
+/// Plain characters (see [`is_plain`]) are copied as they are but for ASCII capitals.
+/// Only the stretches of other characters (full-width forms, half-width kana, sound
+/// marks, accented letters), each with the plain character before it, go through the
+/// full steps. That is exact: a plain character has combining class 0 and quick check
+/// "Yes", so normalisation can be split before it (UAX #15, stable code points), and it
+/// cannot take a mark that comes after it from the stretch, since the stretch starts with
+/// it. Lower-casing is per character except for a final Σ, so text with Σ takes the full
+/// steps whole.
+fn width_and_case(text: &str) -> String {
     // Σ is CE A3 in UTF-8; 0xCE is rare in Japanese text, and memchr needs no set-up
     // per call (a memmem finder did, on every one of the pieces a document comes in).
     let bytes = text.as_bytes();
     if memchr::memchr_iter(0xCE, bytes).any(|i| bytes.get(i + 1) == Some(&0xA3)) {
-        let out = normalize_fully(text);
-        mark_all(&out, 0, &mut marks);
-        return (out, marks);
+        return normalize_fully(text);
     }
     let mut out = String::with_capacity(text.len());
     // `text[..copied]` is in `out`; characters after it that stay as they are (most) are
@@ -309,7 +310,7 @@ fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if is_plain(c) {
-            let mapped = kata_to_hira(c.to_ascii_lowercase());
+            let mapped = c.to_ascii_lowercase();
             let at = if mapped == c {
                 out.len() + (i - copied)
             } else {
@@ -320,9 +321,6 @@ fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
                 at
             };
             last_plain = Some((i, at));
-            if marked(mapped) {
-                marks.push(at);
-            }
             continue;
         }
         out.push_str(&text[copied..i]);
@@ -336,19 +334,146 @@ fn normalize_marking(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
             chars.next();
         }
         out.truncate(cut);
-        while marks.last().is_some_and(|&m| m >= cut) {
-            marks.pop();
-        }
-        let start = out.len();
         out.push_str(&normalize_fully(&text[from..end]));
-        mark_all(&out[start..], start, &mut marks);
         copied = end;
     }
     out.push_str(&text[copied..]);
+    out
+}
+
+/// Katakana → hiragana with the spelling variants of loanwords folded, and English words
+/// cut to their singular, so that both spellings index alike (as kuromoji's katakana
+/// stemmer and Sudachi's normalised forms make them meet):
+///
+/// - a long-vowel mark ー after kana is dropped (テンプレート = テンプレト, すーぱー = スーパー);
+/// - a small vowel after kana is written large (ボランティア = ボランテイア, ファ = フア);
+/// - ヴ is ブ, and ヴァ ヴィ ヴェ ヴォ are バ ビ ベ ボ (ヴァイオリン = バイオリン);
+/// - a katakana イ after a katakana e-row syllable other than テ and デ is the long vowel
+///   and dropped like ー (コーディネイター = コーディネーター, メイル = メール); after テ
+///   and デ it is kept, since ティ and ディ are written テイ and デイ too;
+/// - a word of ASCII letters of four or more loses its plural ending (Harman's S-stemmer:
+///   `-ies` → `-y`, `-es` → `-e` but not after a, e, o, `-s` but not after u, s or i):
+///   shortcodes = shortcode, properties = property.
+///
+/// Also notes (ascending) where in the result a character whose bit is set in `bits`
+/// starts (see `Analyzer::first_bits`), so the variant table is tried only there.
+fn fold_kana_and_words(text: &str, bits: Option<&[u64]>) -> (String, Vec<usize>) {
+    let marked = |c: char| bits.is_some_and(|b| {
+        let bit = c as usize % (1 << 16);
+        b[bit / 64] & 1 << (bit % 64) != 0
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut marks = Vec::new();
+    // The last character written, if it is kana: (where it starts, the character, from
+    // katakana, from ヴ).
+    let mut prev: Option<(usize, char, bool, bool)> = None;
+    // The ASCII-letter word being written: (where it starts, all ASCII lower-case letters).
+    let mut word: Option<(usize, bool)> = None;
+    let push = |out: &mut String, marks: &mut Vec<usize>, c: char| {
+        if marked(c) {
+            marks.push(out.len());
+        }
+        out.push(c);
+    };
+    for c in text.chars() {
+        if is_word(c) {
+            let letter = c.is_ascii_lowercase();
+            word = Some(match word {
+                Some((start, all)) => (start, all && letter),
+                None => (out.len(), letter),
+            });
+            prev = None;
+            push(&mut out, &mut marks, c);
+            continue;
+        }
+        if let Some((start, true)) = word.take() {
+            stem(&mut out, &mut marks, start, &marked);
+        }
+        let kana = matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30F6}');
+        let after_kana = prev.is_some();
+        if c == 'ー' && after_kana {
+            continue;
+        }
+        if !kana {
+            prev = None;
+            push(&mut out, &mut marks, c);
+            continue;
+        }
+        let katakana = c >= '\u{30A1}';
+        let h = kata_to_hira(c);
+        if let (Some((at, _, _, true)), Some(large)) = (prev, vu_with(h)) {
+            // ヴァ → バ: the ブ written for ヴ becomes the syllable.
+            out.truncate(at);
+            while marks.last().is_some_and(|&m| m >= at) {
+                marks.pop();
+            }
+            push(&mut out, &mut marks, large);
+            prev = Some((at, large, katakana, false));
+            continue;
+        }
+        if let (true, Some((_, p, true, _))) = (c == 'イ', prev) {
+            if matches!(p, 'え' | 'け' | 'せ' | 'ね' | 'へ' | 'め' | 'れ' | 'げ' | 'ぜ' | 'べ' | 'ぺ') {
+                continue;
+            }
+        }
+        let (h, vu) = match h {
+            'ゔ' => ('ぶ', true),
+            'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' if after_kana => (char::from_u32(h as u32 + 1).unwrap_or(h), false),
+            _ => (h, false),
+        };
+        let at = out.len();
+        push(&mut out, &mut marks, h);
+        prev = Some((at, h, katakana, vu));
+    }
+    if let Some((start, true)) = word {
+        stem(&mut out, &mut marks, start, &marked);
+    }
     (out, marks)
 }
 
-/// The three steps as defined, skipping NFKC and lower-casing when a quick check says
+/// The syllable ヴ makes with a following small vowel (already hiragana).
+fn vu_with(small: char) -> Option<char> {
+    match small {
+        'ぁ' => Some('ば'),
+        'ぃ' => Some('び'),
+        'ぇ' => Some('べ'),
+        'ぉ' => Some('ぼ'),
+        _ => None,
+    }
+}
+
+/// Harman's S-stemmer on the word of ASCII lower-case letters `out[start..]`, for words
+/// of four letters or more (`this`, `class`, `status` and `axis` keep their s).
+fn stem(out: &mut String, marks: &mut Vec<usize>, start: usize, marked: &impl Fn(char) -> bool) {
+    let w = &out[start..];
+    if w.len() < 4 {
+        return;
+    }
+    let cut = if w.ends_with("ies") && !w.ends_with("eies") && !w.ends_with("aies") {
+        Some((3, "y"))
+    } else if w.ends_with("es") && !w.ends_with("aes") && !w.ends_with("ees") && !w.ends_with("oes") {
+        Some((1, ""))
+    } else if w.ends_with('s') && !w.ends_with("us") && !w.ends_with("ss") && !w.ends_with("is") {
+        Some((1, ""))
+    } else {
+        None
+    };
+    if let Some((n, add)) = cut {
+        let end = out.len() - n;
+        out.truncate(end);
+        while marks.last().is_some_and(|&m| m >= end) {
+            marks.pop();
+        }
+        for c in add.chars() {
+            if marked(c) {
+                marks.push(out.len());
+            }
+            out.push(c);
+        }
+    }
+}
+
+/// NFKC and lower case as defined, skipping them and lower-casing when a quick check says
 /// they would change nothing.
 fn normalize_fully(text: &str) -> String {
     let nfkc: Cow<str> = match is_nfkc_quick(text.chars()) {
@@ -357,9 +482,7 @@ fn normalize_fully(text: &str) -> String {
     };
     let changes_case = |c: char| if c.is_ascii() { c.is_ascii_uppercase() } else { !is_cjk(c) && c.to_lowercase().ne(std::iter::once(c)) };
     let lower: Cow<str> = if nfkc.chars().any(changes_case) { Cow::Owned(nfkc.to_lowercase()) } else { nfkc };
-    let mut out = String::with_capacity(lower.len());
-    out.extend(lower.chars().map(kata_to_hira));
-    out
+    lower.into_owned()
 }
 
 /// Characters that NFKC leaves alone whatever surrounds them (no decomposition, quick
@@ -507,9 +630,40 @@ mod tests {
     }
 
     #[test]
+    fn katakana_spellings_of_one_word_meet() {
+        let a = a();
+        for (x, y) in [
+            ("コーディネイター", "コーディネーター"),
+            ("テンプレト", "テンプレート"),
+            ("ヴァイオリン", "バイオリン"),
+            ("ネイティヴ", "ネイティブ"),
+            ("ボランテイア", "ボランティア"),
+            ("インターフェイス", "インタフェース"),
+            ("すーぱー", "スーパー"),
+            ("ｺｰﾃﾞｨﾈｲﾀｰ", "コーディネーター"),
+        ] {
+            assert_eq!(a.index_tokens(x), a.index_tokens(y), "{x} / {y}");
+        }
+        // Different words stay apart: テイ and デイ keep their イ, hiragana keeps its い.
+        assert_ne!(a.index_tokens("デイサービス"), a.index_tokens("デサービス"));
+        assert_ne!(a.index_tokens("せいかつ"), a.index_tokens("せかつ"));
+        assert_eq!(fold_spelling("ー"), "ー");
+    }
+
+    #[test]
+    fn english_plurals_meet_their_singular() {
+        for (x, y) in [("shortcodes", "shortcode"), ("Properties", "property"), ("watchers", "watcher"), ("props", "prop")] {
+            assert_eq!(fold_spelling(x), fold_spelling(y), "{x} / {y}");
+        }
+        for kept in ["this", "class", "status", "axis", "has", "vue3s", "cafés"] {
+            assert_eq!(fold_spelling(kept), normalize(kept), "{kept}");
+        }
+    }
+
+    #[test]
     fn ascii_synonyms_need_word_boundaries() {
         let a = a();
-        assert_eq!(a.fold("SCと協議体"), "生活支援こーでぃねーたーと協議体");
+        assert_eq!(a.fold("SCと協議体"), "生活支援こでいねたと協議体");
         assert_eq!(a.fold("disc"), "disc");
     }
 
@@ -553,7 +707,7 @@ mod tests {
     /// The chain as first written: NFKC, lower case and folding always applied, char by
     /// char. The fast paths above must give the same text for any input.
     fn plain_fold(a: &Analyzer, text: &str) -> String {
-        let norm: String = text.nfkc().collect::<String>().to_lowercase().chars().map(kata_to_hira).collect();
+        let norm = fold_kana_and_words(&text.nfkc().collect::<String>().to_lowercase(), None).0;
         let chars: Vec<char> = norm.chars().collect();
         let ascii = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
         let (mut out, mut i) = (String::new(), 0);

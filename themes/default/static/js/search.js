@@ -49,14 +49,74 @@
   }
 
   /* ---------- analysis (mirror of analyzer.rs) ---------- */
+  function kataToHira(ch) {
+    var c = ch.charCodeAt(0);
+    return (c >= 0x30A1 && c <= 0x30F6) ? String.fromCharCode(c - 0x60) : ch;
+  }
+
+  /* NFKC, lower case, katakana → hiragana, no spelling folded (analyzer.rs `normalize`). */
   function normalize(text) {
-    var s = String(text).normalize("NFKC").toLowerCase();
-    var out = "";
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      out += (c >= 0x30A1 && c <= 0x30F6) ? String.fromCharCode(c - 0x60) : s[i];
+    return Array.from(String(text).normalize("NFKC").toLowerCase()).map(kataToHira).join("");
+  }
+
+  var VU_WITH = { "ぁ": "ば", "ぃ": "び", "ぇ": "べ", "ぉ": "ぼ" };
+  var E_ROW = "えけせねへめれげぜべぺ";
+  var SMALL = "ぁぃぅぇぉ";
+
+  /* Harman's S-stemmer on a word of ASCII lower-case letters (analyzer.rs `stem`). */
+  function stem(w) {
+    if (w.length < 4) return w;
+    var end = function (x) { return w.slice(-x.length) === x; };
+    if (end("ies") && !end("eies") && !end("aies")) return w.slice(0, -3) + "y";
+    if (end("es") && !end("aes") && !end("ees") && !end("oes")) return w.slice(0, -1);
+    if (end("s") && !end("us") && !end("ss") && !end("is")) return w.slice(0, -1);
+    return w;
+  }
+
+  /* Katakana → hiragana with loanword spellings folded and English plurals cut
+     (analyzer.rs `fold_kana_and_words`): an array of characters. */
+  function foldKanaAndWords(text) {
+    var out = [], prev = null, word = null;
+    function endWord() {
+      if (word && word.all) {
+        var w = out.slice(word.start).join(""), st = stem(w);
+        if (st !== w) { out.length = word.start; Array.prototype.push.apply(out, Array.from(st)); }
+      }
+      word = null;
     }
+    Array.from(text).forEach(function (c) {
+      if (isWord(c)) {
+        var letter = /^[a-z]$/.test(c);
+        word = word ? { start: word.start, all: word.all && letter } : { start: out.length, all: letter };
+        prev = null; out.push(c);
+        return;
+      }
+      endWord();
+      var cp = c.codePointAt(0);
+      var kana = (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30F6);
+      var afterKana = prev !== null;
+      if (c === "ー" && afterKana) return;
+      if (!kana) { prev = null; out.push(c); return; }
+      var katakana = cp >= 0x30A1, h = kataToHira(c);
+      if (prev && prev.vu && VU_WITH[h]) {
+        out[prev.at] = VU_WITH[h];
+        prev = { at: prev.at, ch: VU_WITH[h], katakana: katakana, vu: false };
+        return;
+      }
+      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) return;
+      var vu = false;
+      if (h === "ゔ") { h = "ぶ"; vu = true; }
+      else if (afterKana && SMALL.indexOf(h) >= 0) h = String.fromCharCode(h.charCodeAt(0) + 1);
+      prev = { at: out.length, ch: h, katakana: katakana, vu: vu };
+      out.push(h);
+    });
+    endWord();
     return out;
+  }
+
+  /* The query as indexed before the variant table (analyzer.rs `fold_spelling`). */
+  function foldSpelling(text) {
+    return foldKanaAndWords(String(text).normalize("NFKC").toLowerCase()).join("");
   }
 
   function isCjk(cp) {
@@ -85,7 +145,7 @@
   }
 
   Analyzer.prototype.fold = function (text) {
-    var chars = Array.from(normalize(text));
+    var chars = foldKanaAndWords(String(text).normalize("NFKC").toLowerCase());
     var out = "", i = 0;
     while (i < chars.length) {
       var entries = this.folds[chars[i]], matched = null;
@@ -415,6 +475,7 @@
   api.Engine = Engine;
   api.Analyzer = Analyzer;
   api.normalize = normalize;
+  api.foldSpelling = foldSpelling;
   api.snippet = snippet;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -474,7 +535,7 @@
         list.innerHTML = "";
         renderFacets(r);
         var label = state.q ? "「" + state.q + "」の検索結果" : "絞り込みの結果";
-        var variant = r.folded && r.folded !== normalize(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
+        var variant = r.folded && r.folded !== foldSpelling(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
         if (!r.hits.length) {
           status.textContent = label + "：見つかりませんでした" + variant + "。言葉を短くするか、別の言い方や絞り込みの解除を試してください。";
           more.hidden = true;

@@ -103,3 +103,20 @@ fn katakana_spellings_and_english_plurals_meet() {
     // Folding does not join different words: デ is not デイ.
     assert!(find(p, "デサービス").is_empty());
 }
+
+#[test]
+fn one_typo_in_a_longer_latin_word_is_forgiven_but_not_in_short_or_known_words() {
+    let dir = pages(&[
+        ("shortcode", "A shortcode puts a map on the page."),
+        ("model", "The model of a form."),
+        ("modal", "A modal dialog."),
+        ("prop", "One prop."),
+    ]);
+    let p = dir.path();
+    assert_eq!(find(p, "shortcdoe"), ["shortcode"]);
+    assert_eq!(find(p, "shortcods"), ["shortcode"]);
+    // A word that is in the index means itself only; short words are taken as typed.
+    assert_eq!(find(p, "model"), ["model"]);
+    assert!(find(p, "prpo").is_empty());
+    assert!(find(p, "shrtcdoe").is_empty());
+}

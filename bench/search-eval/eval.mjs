@@ -69,7 +69,10 @@ const all = await (async () => {
   return new Map(urls.map((u) => {
     const file = sourceOf(u);
     if (!existsSync(file)) throw new Error(`no source for ${u} (${file})`);
-    return [u, readFileSync(file, "utf8").split("\n").filter((l) => !/^private:/.test(l)).join("\n")];
+    // What a reader sees: not `private:` (never published), link targets or heading ids.
+    const text = readFileSync(file, "utf8").split("\n").filter((l) => !/^private:/.test(l)).join("\n")
+      .replace(/\]\([^)\s]*(\s+"[^"]*")?\)/g, "]").replace(/\{#[^}]*\}/g, "");
+    return [u, text];
   }));
 })();
 

@@ -196,6 +196,43 @@ impl Analyzer {
     }
 }
 
+/// Shortest query word that may match a word one typo away (`shortcdoe` → `shortcode`).
+/// Shorter words have too many neighbours (`model`/`modal` are five letters, but both are
+/// in the index, and a word that is found is never widened).
+pub const TYPO_MIN_LEN: usize = 5;
+
+/// A word of ASCII lower-case letters: the only words a typo is forgiven in, and the
+/// only index terms a misspelt query word may stand for (those of 4 letters or more).
+pub fn is_letter_word(term: &str) -> bool {
+    !term.is_empty() && term.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Whether a query word not in the index stands for `term`: both letter words, `term`
+/// of 4 letters or more, and one edit apart (a letter added, dropped, changed, or two
+/// neighbours swapped: the optimal string alignment distance is 1).
+pub fn one_typo_apart(query: &str, term: &str) -> bool {
+    if query.len() < TYPO_MIN_LEN || term.len() < TYPO_MIN_LEN - 1 || !is_letter_word(query) || !is_letter_word(term) {
+        return false;
+    }
+    let (a, b) = (query.as_bytes(), term.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match long.len() - short.len() {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diff.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let i = (0..short.len()).find(|&i| short[i] != long[i]).unwrap_or(short.len());
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
+}
+
 /// Bits of `Analyzer::pair_bits`.
 const PAIR_SLOTS: usize = 4096;
 
@@ -657,6 +694,16 @@ mod tests {
         }
         for kept in ["this", "class", "status", "axis", "has", "vue3s", "cafés"] {
             assert_eq!(fold_spelling(kept), normalize(kept), "{kept}");
+        }
+    }
+
+    #[test]
+    fn one_typo_in_a_longer_letter_word() {
+        for (q, t) in [("shortcdoe", "shortcode"), ("componnet", "component"), ("reactve", "reactive"), ("templete", "template"), ("provde", "provide"), ("slotss", "slots")] {
+            assert!(one_typo_apart(q, t), "{q} → {t}");
+        }
+        for (q, t) in [("model", "model"), ("modal", "model!"), ("shortcode", "shortcake"), ("prop", "props"), ("abcde", "edcba"), ("vue3x", "vue3")] {
+            assert!(!one_typo_apart(q, t), "{q} → {t}");
         }
     }
 

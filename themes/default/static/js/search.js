@@ -6,7 +6,8 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
+  var TYPO_MIN_LEN = 5;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
@@ -289,8 +290,43 @@
     return lo;
   };
 
-  /* The postings of the terms a token stands for: {term: encoded}. */
+  /* analyzer.rs `is_letter_word` and `one_typo_apart`. */
+  function isLetterWord(t) { return /^[a-z]+$/.test(t); }
+  function oneTypoApart(q, t) {
+    if (q.length < TYPO_MIN_LEN || t.length < TYPO_MIN_LEN - 1 || !isLetterWord(q) || !isLetterWord(t)) return false;
+    var short = q.length <= t.length ? q : t, long = q.length <= t.length ? t : q, i;
+    if (long.length - short.length === 1) {
+      for (i = 0; i < short.length && short[i] === long[i]; i++);
+      return short.slice(i) === long.slice(i + 1);
+    }
+    if (long.length !== short.length) return false;
+    var diff = [];
+    for (i = 0; i < q.length; i++) if (q[i] !== t[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0] + 1 && q[diff[0]] === t[diff[1]] && q[diff[1]] === t[diff[0]];
+  }
+
+  /* The postings of the terms a token stands for: {term: encoded}. A longer letter word in
+     no document stands for the words one typo away (their list is loaded only then). */
   Engine.prototype.lookup = function (token) {
+    var self = this;
+    return this.lookupTerm(token).then(function (found) {
+      var t = token.text;
+      if (token.prefix || Object.keys(found).length || !isLetterWord(t) || t.length < TYPO_MIN_LEN) return found;
+      var lengths = (self.manifest.words || []).filter(function (n) { return Math.abs(n - t.length) <= 1; });
+      return Promise.all(lengths.map(function (n) { return load(self.loader, "w/" + n); })).then(function (lists) {
+        var near = [];
+        lists.forEach(function (list) { list.forEach(function (w) { if (oneTypoApart(t, w)) near.push(w); }); });
+        return Promise.all(near.map(function (w) { return self.lookupTerm({ text: w, prefix: false }); })).then(function (parts) {
+          var all = {};
+          parts.forEach(function (p) { Object.keys(p).forEach(function (k) { all[k] = p[k]; }); });
+          return all;
+        });
+      });
+    });
+  };
+
+  Engine.prototype.lookupTerm = function (token) {
     var self = this, first = this.shardOf(token.text), shards = [];
     if (!token.prefix) {
       if (first >= 0) shards.push(first);

@@ -21,5 +21,9 @@ node bench/search-eval/vue_site.mjs "$work/vue" >/dev/null
 "$KYOSO" build --root "$work/vue" --today 2026-01-01 >/dev/null 2>&1
 node bench/search-eval/eval.mjs vue-docs-ja "$work/vue/public" "$work/vue/content" bench/search-eval/vue-docs-ja.tsv "$PAGEFIND"
 
-"$KYOSO" build --root "$root" --output "$work/demo/public" --today 2026-11-23 >/dev/null 2>&1
-node bench/search-eval/eval.mjs demo "$work/demo/public" "$root/content" bench/search-eval/demo.tsv "$PAGEFIND"
+# The demo's content and settings only: the binary's own theme (and search runtime), not
+# the checkout's themes/ folder, so that an older binary is measured with its own runtime.
+mkdir -p "$work/demo"
+cp -r kyoso.toml content "$work/demo/"
+"$KYOSO" build --root "$work/demo" --today 2026-11-23 >/dev/null 2>&1
+node bench/search-eval/eval.mjs demo "$work/demo/public" "$work/demo/content" bench/search-eval/demo.tsv "$PAGEFIND"

@@ -6,25 +6,11 @@ use common::*;
 use kyoso::pipeline::{self, BuildOptions};
 use kyoso::search::index::Filters;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Runs tests/js/search_cli.js over `public/search` with the given request.
 fn node(public: &Path, request: &Value) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/search_cli.js");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(public.join("search"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be installed to run the browser runtime");
-    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    browser_search(public, request)
 }
 
 fn cli(opts: &BuildOptions, q: &str, filters: &Filters) -> (usize, Vec<String>) {

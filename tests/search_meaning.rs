@@ -7,10 +7,8 @@ mod common;
 use common::*;
 use kyoso::pipeline;
 use kyoso::search::index::Filters;
-use serde_json::{json, Value};
-use std::io::Write;
+use serde_json::json;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// A site of plain pages, `(name, body)`, each titled by its name.
 fn pages(pages: &[(&str, &str)]) -> tempfile::TempDir {
@@ -27,19 +25,7 @@ fn pages(pages: &[(&str, &str)]) -> tempfile::TempDir {
 fn find(dir: &Path, q: &str) -> Vec<String> {
     let r = pipeline::search(&options(dir), q, &Filters::default()).unwrap_or_else(|e| panic!("{e}"));
     let cli: Vec<String> = r.hits.iter().map(|h| r.docs[h.doc].url.trim_end_matches("/index.html").to_string()).collect();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/search_cli.js");
-    let mut child = Command::new("node")
-        .arg(script)
-        .arg(dir.join("public/search"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be installed to run the browser runtime");
-    child.stdin.take().unwrap().write_all(json!({"queries": [{"q": q, "limit": 1000}]}).to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
-    let js: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let js = browser_search(&dir.join("public"), &json!({"queries": [{"q": q, "limit": 1000}]}));
     let browser: Vec<String> =
         js["queries"][0]["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().trim_end_matches("/index.html").to_string()).collect();
     assert_eq!(browser, cli, "the browser and kyoso search disagree on {q:?}");

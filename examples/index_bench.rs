@@ -50,7 +50,7 @@ fn parts(site: &kyoso::site::Site, bodies: &[kyoso::bodies::Body], analyzer: &An
     let texts: Vec<String> = (0..site.docs.len()).flat_map(|i| field_texts(&site.docs[i], &bodies[i]).map(|c| c.into_owned())).collect();
     println!("field texts {:.1} ms, {} MB", t.elapsed().as_secs_f64() * 1e3, texts.iter().map(|s| s.len()).sum::<usize>() / 1_000_000);
     let t = Instant::now();
-    let n: usize = texts.iter().map(|s| kyoso::search::analyzer::normalize(s).len()).sum();
+    let n: usize = texts.iter().map(|s| kyoso::search::spelling::normalize(s).len()).sum();
     println!("normalize {:.1} ms ({n})", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
     let folded: Vec<String> = texts.iter().map(|s| analyzer.fold(s)).collect();

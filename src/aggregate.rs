@@ -87,7 +87,7 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                         core_business: s("core_business"),
                         domains: item_domains,
                         prefecture,
-                        municipalities: list("municipalities").into_iter().filter(|m| crate::site::is_safe_path_name(m)).collect(),
+                        municipalities: list("municipalities").into_iter().filter(|m| crate::urls::is_safe_path_name(m)).collect(),
                         address: s("address"),
                         location: item["location"].as_object().and_then(|l| Some(Location { lat: l.get("lat")?.as_f64()?, lon: l.get("lon")?.as_f64()? })),
                         website: safe_url("website"),
@@ -98,7 +98,7 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                 } else {
                     Meta::Case(CaseMeta {
                         prefecture,
-                        municipality: s("municipality").filter(|m| crate::site::is_safe_path_name(m)),
+                        municipality: s("municipality").filter(|m| crate::urls::is_safe_path_name(m)),
                         area: s("area"),
                         actors: list("actors").into_iter().map(|a| format!("x{n}-{a}")).collect(),
                         partners: list("partners"),
@@ -132,6 +132,6 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
 }
 
 fn actor_key(title: &str, prefecture: &str) -> (String, String) {
-    let t: String = crate::search::analyzer::normalize(title).chars().filter(|c| !c.is_whitespace()).collect();
+    let t: String = crate::search::spelling::normalize(title).chars().filter(|c| !c.is_whitespace()).collect();
     (t, prefecture.to_string())
 }

@@ -36,6 +36,7 @@ pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod svg;
+pub mod table;
 pub mod text;
 pub mod theme;
 pub mod urls;

@@ -191,7 +191,8 @@ fn classify(rel: &Path) -> Kind {
     match (parts.as_slice(), is_md) {
         ([file], true) if file == "_index.md" => Kind::Home,
         ([file], false) if file.starts_with("links.") => Kind::Links,
-        ([file], false) if crate::checklist::is_definition(file) => Kind::Checklist,
+        // The self-check's questions: read with the answers by `checklist/`, never published.
+        ([file], false) if file == "checklist.yaml" || file == "checklist.yml" => Kind::Checklist,
         ([_], true) => Kind::Ignored,
         ([folder, _guide], true) if folder == "guides" => Kind::Ignored,
         ([folder, guide, ..], true) if folder == "guides" => Kind::Doc(Collection::Guide, Some(guide.clone())),

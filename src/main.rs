@@ -350,7 +350,7 @@ fn search(opts: &BuildOptions, query: &str, filters: &kyoso::search::index::Filt
                 println!("{}", serde_json::json!({"query": query, "folded": r.folded, "total": r.hits.len(), "hits": hits}));
                 return ExitCode::SUCCESS;
             }
-            if r.folded != kyoso::search::analyzer::normalize(query) {
+            if r.folded != kyoso::search::spelling::normalize(query) {
                 println!("「{query}」を「{}」としても検索しました", r.folded);
             }
             println!("{} 件（上位 {} 件を表示）", r.hits.len(), r.hits.len().min(limit));

@@ -137,6 +137,8 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
     // Inside a link to a page that is not published: its words are kept, the link is not
     // (links do not nest, so one flag is enough).
     let mut unlinked = false;
+    // The words inside raw HTML (a list written as `<ul><li>…`) are on the page too.
+    let mut raw_text = RawHtmlText::default();
     let rewritten = events.into_iter().flat_map(|event| {
         let (first, second) = match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => match resolve(&dest_url, cx, broken, internal) {
@@ -166,6 +168,7 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
             // Raw HTML is kept for now and the whole page is sanitised below.
             Event::Html(h) | Event::InlineHtml(h) => {
                 has_raw_html = true;
+                raw_text.push(&h, text);
                 (Some(Event::Html(h)), None)
             }
             Event::Text(t) => {
@@ -198,6 +201,114 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
         out.html = sanitizer().clean(&out.html).to_string();
     }
     out
+}
+
+/// The text a reader sees of the raw HTML in a body, taken piece by piece as pulldown-cmark
+/// hands it over (a tag, a comment or a script may run over several pieces): text between
+/// tags with the common character references decoded, and nothing from markup, comments,
+/// or `script` and `style`, which the sanitiser removes with their content. Block elements
+/// separate words; inline ones (`<b>配食</b>サービス`) do not.
+#[derive(Default)]
+struct RawHtmlText {
+    /// Inside `<…>` (the name of the tag so far, lower case) or a comment.
+    tag: Option<String>,
+    in_comment: bool,
+    /// Inside `script` or `style`: until its end tag.
+    hidden: Option<&'static str>,
+}
+
+/// Elements whose tags do not separate words.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "ruby", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+
+impl RawHtmlText {
+    fn push(&mut self, html: &str, text: &mut String) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            if self.in_comment {
+                let Some(end) = rest.find("-->") else { return };
+                self.in_comment = false;
+                rest = &rest[end + 3..];
+            } else if let Some(name) = &mut self.tag {
+                let Some(end) = rest.find('>') else {
+                    name.extend(rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').map(|c| c.to_ascii_lowercase()));
+                    return;
+                };
+                name.extend(rest[..end].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').map(|c| c.to_ascii_lowercase()));
+                let name = self.tag.take().unwrap_or_default();
+                rest = &rest[end + 1..];
+                let bare = name.trim_start_matches('/');
+                if let Some(h) = self.hidden {
+                    if name == format!("/{h}") {
+                        self.hidden = None;
+                    }
+                    continue;
+                }
+                if !name.starts_with('/') {
+                    self.hidden = ["script", "style"].into_iter().find(|h| *h == bare);
+                }
+                if !INLINE_TAGS.contains(&bare) && !text.ends_with(['\n', ' ']) && !text.is_empty() {
+                    text.push('\n');
+                }
+            } else {
+                // A tag starts at `<` followed by a letter, `/` or `!`; any other `<` is text.
+                let start = rest.char_indices().find(|&(i, c)| {
+                    c == '<' && rest[i + 1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!')
+                });
+                let (before, after) = match start {
+                    Some((i, _)) => (&rest[..i], &rest[i + 1..]),
+                    None => (rest, ""),
+                };
+                if self.hidden.is_none() {
+                    push_decoded(before, text);
+                }
+                if start.is_none() {
+                    return;
+                }
+                if let Some(body) = after.strip_prefix("!--") {
+                    self.in_comment = true;
+                    rest = body;
+                } else {
+                    self.tag = Some(String::new());
+                    rest = after;
+                }
+            }
+        }
+    }
+}
+
+/// `text` with `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric
+/// references decoded; other references are left as written.
+fn push_decoded(mut rest: &str, out: &mut String) {
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 /// HTML that comes from the site's configuration and that a script inserts as HTML (the
@@ -265,7 +376,7 @@ pub fn heading_id(text: &str) -> String {
     for c in text.trim().chars() {
         // Kana and kanji (nearly every character of a Japanese heading) have no case
         // and are all kept: no Unicode table look-ups for them.
-        if crate::search::analyzer::is_cjk(c) {
+        if crate::text::is_cjk(c) {
             id.push(c);
             continue;
         }
@@ -407,6 +518,18 @@ mod tests {
         assert!(r.html.contains("src=\"../img/p.png\""), "{}", r.html);
         assert!(r.html.contains("href=\"../../domains/%E8%B2%B7%E3%81%84%E7%89%A9/index.html\""), "{}", r.html);
         assert_eq!(r.broken, vec!["../actors/none.md"]);
+    }
+
+    #[test]
+    fn the_text_of_raw_html_is_taken_without_markup_scripts_or_comments() {
+        let pages = HashMap::new();
+        let r = render("前文\n\n<ul>\n<li>サロン &amp; 体操</li>\n<li><b>配食</b>サービス</li>\n</ul>\n\n<script>\nひみつ\n</script>\n<!-- メモ\n続き -->\n\n本文 <span class=\"x\">a &lt; b</span>\n", &cx(&pages));
+        for seen in ["サロン & 体操", "配食サービス", "a < b", "本文"] {
+            assert!(r.text.contains(seen), "{seen}: {:?}", r.text);
+        }
+        for unseen in ["ひみつ", "メモ", "続き", "class", "<li", "<span", "<script"] {
+            assert!(!r.text.contains(unseen), "{unseen}: {:?}", r.text);
+        }
     }
 
     #[test]

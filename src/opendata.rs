@@ -3,6 +3,7 @@
 //! `data/actors.json` and `data/cases.json` (versioned, documented in
 //! `docs/data-format.md`). Only published items and public fields are exported.
 
+use crate::table::formula_safe;
 use crate::model::{Doc, Location};
 use crate::schema::Collection;
 use crate::site::Site;
@@ -24,29 +25,6 @@ pub const CASES_JSON: &str = "data/cases.json";
 
 /// Separator for several values in one CSV cell.
 pub const LIST_SEPARATOR: &str = "、";
-
-/// First characters that make a spreadsheet read a cell as a formula ("CSV injection").
-pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A CSV cell a spreadsheet shows as text: a cell starting with `=`, `+`, `-`, `@`, tab or
-/// CR gets a leading `'`, as OWASP recommends. Citizens open `actors.csv` in Excel, and
-/// listings come from outside organisations. Phone numbers like `+81…` are guarded too
-/// (docs/data-format.md says so); `kyoso import` removes the guard again ([`unguard`]).
-pub fn formula_safe(cell: String) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
-/// The value of a cell [`formula_safe`] guarded.
-pub fn unguard(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
-    }
-}
 
 /// The exports are serialised straight from borrowed structs, not through `json!` trees
 /// (at 10,000 documents the trees cost more than the writing). Fields are declared in

@@ -263,7 +263,7 @@ pub fn load_site_cached(
     let home_intro = loaded.home.map(|p| p.body);
     docs.extend(external);
     let mut site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
-    site.readiness = crate::checklist::load_for(&opts.root, &site, &mut diags);
+    site.readiness = crate::checklist::load_for(&opts.root, &site.docs, &mut diags);
     diags.sort();
     timings.push(("validate", t.elapsed()));
     if diags.has_errors() {

@@ -94,7 +94,7 @@ impl Site {
                 }
             }
             for m in d.municipalities() {
-                if !is_safe_path_name(m) {
+                if !crate::urls::is_safe_path_name(m) {
                     let (line, col) = d.locator.locate_item(if d.collection == Collection::Case { "municipality" } else { "municipalities" }, m);
                     diags.push(
                         Diagnostic::error(&d.source, format!("市区町村名「{m}」に使えない記号があります"))
@@ -171,7 +171,7 @@ impl Site {
             let entry = map.entry(p.to_string()).or_default();
             entry.0.push(i);
             for m in d.municipalities() {
-                if is_safe_path_name(m) {
+                if crate::urls::is_safe_path_name(m) {
                     entry.1.entry(m.to_string()).or_default().push(i);
                 }
             }
@@ -285,10 +285,3 @@ fn is_published(d: &Doc, filter: &Filter) -> bool {
     }
 }
 
-/// A name usable as a folder name on every OS (term and region pages use names as written).
-pub fn is_safe_path_name(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && !s.chars().any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
-}

@@ -143,6 +143,19 @@ pub fn alias_path(alias: &str) -> Option<String> {
     Some(if norm.ends_with(".html") || norm.ends_with(".htm") { norm } else { format!("{norm}/index.html") })
 }
 
+/// A name usable as a folder name on every OS (term and region pages use names as written).
+pub fn is_safe_path_name(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.chars().any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+}
+
+/// A municipality's region page, relative to the site root.
+pub fn municipality_url(prefecture: &str, municipality: &str) -> String {
+    format!("regions/{}/{}/index.html", encode_segment(prefecture), encode_segment(municipality))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,7 +91,7 @@ fn imported(root: &Path) -> std::collections::BTreeMap<(String, String), PathBuf
 
 /// The values of the id column of a fixture, as the source has them.
 fn ids(name: &str, column: &str) -> Vec<String> {
-    let t = kyoso::import::read_table(&fixture(name)).unwrap();
+    let t = kyoso::table::read_table(&fixture(name)).unwrap();
     let i = t.header.iter().position(|h| h == column).unwrap();
     t.rows.iter().map(|r| r[i].clone()).collect()
 }

@@ -11,7 +11,7 @@
 
 use super::{Checklist, ANSWERS_DIR};
 use crate::diagnostics::Diagnostic;
-use crate::import::Table;
+use crate::table::Table;
 use std::path::{Path, PathBuf};
 
 /// What the `形式` column holds: the kind of file and the version of its format.
@@ -118,7 +118,7 @@ pub fn read_rows(table: &Table, checklist: &Checklist, source: &Path) -> (Vec<Ro
             },
         };
         let municipality = get(Some(muni)).to_string();
-        if !crate::site::is_safe_path_name(&municipality) {
+        if !crate::urls::is_safe_path_name(&municipality) {
             problems.push(at(
                 MUNICIPALITY_COLUMN,
                 if municipality.is_empty() { "市区町村がありません".into() } else { format!("市区町村名「{municipality}」に使えない記号があります") },
@@ -220,7 +220,7 @@ pub fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
         w.write_record(header).expect("in memory");
         for r in rows {
-            w.write_record(r.iter().cloned().map(crate::opendata::formula_safe)).expect("in memory");
+            w.write_record(r.iter().cloned().map(crate::table::formula_safe)).expect("in memory");
         }
         w.flush().expect("in memory");
     }
@@ -261,7 +261,7 @@ pub fn load_stored(root: &Path, checklist: &Checklist, diags: &mut Vec<Diagnosti
     let mut answers: Vec<(Answer, PathBuf)> = Vec::new();
     for path in stored_files(&root.join(ANSWERS_DIR)) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let table = match crate::import::read_table(&path) {
+        let table = match crate::table::read_table(&path) {
             Ok(t) => t,
             Err(e) => {
                 diags.push(Diagnostic::error(&rel, e).hint("kyoso import checklist で取り込み直してください。"));

@@ -27,7 +27,7 @@ fn public(r: &Readiness) -> Vec<(usize, &super::Question)> {
 }
 
 fn page(site: &Site, a: &super::Answer) -> String {
-    crate::urls::absolute(&site.config.base_url, &crate::render::profile_url(a))
+    crate::urls::absolute(&site.config.base_url, &crate::urls::municipality_url(&a.prefecture, &a.municipality))
 }
 
 fn csv(site: &Site, r: &Readiness) -> Vec<u8> {

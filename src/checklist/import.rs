@@ -79,7 +79,7 @@ pub fn import(opts: &Options) -> Result<Report, String> {
     let mut claimed: HashMap<PathBuf, (String, usize)> = HashMap::new();
     for file in expand(&opts.files) {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let table = match crate::import::read_table(&file) {
+        let table = match crate::table::read_table(&file) {
             Ok(t) => t,
             Err(e) => {
                 report.problems.push(Diagnostic::error(&name, e));
@@ -119,7 +119,7 @@ fn file_row(opts: &Options, checklist: &super::Checklist, name: &str, row: Row, 
             report.unchanged.push(rel);
             return Ok(());
         }
-        let table = crate::import::read_table(&path).ok();
+        let table = crate::table::read_table(&path).ok();
         match table.as_ref().and_then(answers::provenance) {
             None => {
                 report.clashes.push(clash("そのファイルは手書きのファイル（取り込み元の記録がないファイル）です".into()));

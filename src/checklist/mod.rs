@@ -31,11 +31,6 @@ pub const ANSWERS_DIR: &str = "data/checklist";
 /// The steps of the guide.
 pub const STEPS: [u8; 3] = [1, 2, 3];
 
-/// Whether a file at the top of `content/` is the checklist (read here, not published).
-pub fn is_definition(file_name: &str) -> bool {
-    file_name == "checklist.yaml" || file_name == "checklist.yml"
-}
-
 /// The self-check as the site defines it.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Checklist {
@@ -173,11 +168,11 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Readiness> {
 
 /// [`load`] for the assembled site: the documents the checklist suggests must be
 /// published pages of it (an error at the line otherwise).
-pub fn load_for(root: &Path, site: &crate::site::Site, diags: &mut crate::diagnostics::Diagnostics) -> Option<Readiness> {
+pub fn load_for(root: &Path, docs: &[crate::model::Doc], diags: &mut crate::diagnostics::Diagnostics) -> Option<Readiness> {
     let mut r = load(root, &mut diags.0)?;
     let c = &mut r.checklist;
     let by_source: std::collections::HashMap<&Path, usize> =
-        site.docs.iter().enumerate().filter(|(_, d)| d.external.is_none()).map(|(i, d)| (d.source.as_path(), i)).collect();
+        docs.iter().enumerate().filter(|(_, d)| d.external.is_none()).map(|(i, d)| (d.source.as_path(), i)).collect();
     let source = c.source.clone();
     let mut refs: Vec<(&str, &mut Reference)> = c.steps.iter_mut().flat_map(|s| s.read.iter_mut().map(|r| ("read", r))).collect();
     refs.extend(c.support.iter_mut().map(|r| ("support", r)));

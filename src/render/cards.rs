@@ -95,7 +95,7 @@ impl Renderer<'_> {
 pub(super) fn card(d: &Doc, body: &markdown::Rendered, labels: &Labels) -> Card {
     let summary = d.common.summary.clone().unwrap_or_else(|| excerpt(&body.text, 110));
     let (region, region_url) = match (d.prefecture(), d.case().and_then(|c| c.municipality.as_deref())) {
-        (Some(p), Some(m)) => (format!("{p} {m}"), Some(format!("regions/{}/{}/index.html", urls::encode_segment(p), urls::encode_segment(m)))),
+        (Some(p), Some(m)) => (format!("{p} {m}"), Some(urls::municipality_url(p, m))),
         (Some(p), None) => (p.to_string(), Some(term_url("regions", p))),
         _ => (String::new(), None),
     };

@@ -36,7 +36,7 @@ impl Renderer<'_> {
             "format": answers::FORMAT,
             "columns": answers::columns(c),
             "questions": questions,
-            "formula_starts": crate::opendata::FORMULA_STARTS.iter().collect::<String>(),
+            "formula_starts": crate::table::FORMULA_STARTS.iter().collect::<String>(),
             "steps": c.steps.iter().map(|s| json!({"step": s.step, "title": s.title})).collect::<Vec<_>>(),
         });
         let home = &self.site.config.prefecture;
@@ -116,7 +116,7 @@ impl Renderer<'_> {
         let rows: Vec<Value> = rows
             .iter()
             .map(|a| {
-                json!({"prefecture": a.prefecture, "municipality": a.municipality, "url": profile_url(a), "step": a.step,
+                json!({"prefecture": a.prefecture, "municipality": a.municipality, "url": urls::municipality_url(&a.prefecture, &a.municipality), "step": a.step,
                        "step_title": r.checklist.step(a.step).map(|s| &s.title), "date": a.date})
             })
             .collect();
@@ -176,7 +176,4 @@ impl Renderer<'_> {
     }
 }
 
-/// A municipality's page (its region page), relative to the site root.
-pub fn profile_url(a: &Answer) -> String {
-    format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(&a.municipality))
-}
+

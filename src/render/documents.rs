@@ -71,7 +71,7 @@ impl Renderer<'_> {
                     "kind_url": term_url("kinds", &a.kind),
                     "map_url": format!("map/index.html?kind={}", urls::encode_segment(&a.kind)),
                     "registered": a.registered.as_deref().map(date_ja),
-                    "municipality_links": a.municipalities.iter().map(|m| obj!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&a.prefecture), urls::encode_segment(m))})).collect::<Vec<_>>(),
+                    "municipality_links": a.municipalities.iter().map(|m| obj!({"name": m, "url": urls::municipality_url(&a.prefecture, m)})).collect::<Vec<_>>(),
                 }));
                 "actor.html"
             }

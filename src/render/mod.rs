@@ -19,7 +19,6 @@ mod stamps;
 mod terms;
 
 pub use cards::{Card, Term};
-pub use checklist::profile_url;
 pub use plan::Page;
 
 use crate::bodies::Body;

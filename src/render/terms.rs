@@ -49,7 +49,7 @@ impl Renderer<'_> {
             .into_iter()
             .map(|(p, items, munis)| {
                 json!({"name": p, "url": term_url("regions", &p), "count": items.len(),
-                       "children": munis.iter().map(|(m, v)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(&p), urls::encode_segment(m)), "count": v.len()})).collect::<Vec<_>>()})
+                       "children": munis.iter().map(|(m, v)| json!({"name": m, "url": urls::municipality_url(&p, m), "count": v.len()})).collect::<Vec<_>>()})
             })
             .collect();
         made("regions.html", self.labels().pages.regions.clone(), Vec::new(), vars!({"regions": regions}))
@@ -80,7 +80,7 @@ impl Renderer<'_> {
             .collect();
         let children: Vec<Value> = children
             .iter()
-            .map(|(m, n)| json!({"name": m, "url": format!("regions/{}/{}/index.html", urls::encode_segment(prefecture), urls::encode_segment(m)), "count": n}))
+            .map(|(m, n)| json!({"name": m, "url": urls::municipality_url(prefecture, m), "count": n}))
             .collect();
         made(
             "region.html",

@@ -9,6 +9,8 @@
 //!   (document delta, term frequency, field-norm id per field). A query loads only the
 //!   shards its terms fall in.
 //! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
+//! - `w/<length>.js`: the index's words of ASCII letters of that length, for finding the
+//!   word a misspelt query word means.
 //!
 //! Every file is a script that calls `kyosoSearch.data(name, payload)`, so it loads with a
 //! `<script>` element, which browsers allow from `file://` where `fetch` is blocked.
@@ -16,6 +18,7 @@
 use super::analyzer::Analyzer;
 use super::index::{DocInfo, FIELDS};
 use super::postings::Inverted;
+use super::varint::push_varint;
 use crate::schema::Collection;
 use crate::vocab;
 use rayon::prelude::*;
@@ -23,7 +26,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Format version of the files; the runtime refuses other versions.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Result records per `d/<i>.js` file.
 pub const DOC_CHUNK: usize = 10;
@@ -35,22 +38,6 @@ const SHARD_CHARS: usize = 8_000;
 pub struct SearchFile {
     pub path: String,
     pub text: String,
-}
-
-/// Base-64 varint: 5 data bits per character, the sixth bit says "more follows". The
-/// alphabet needs no escaping in JSON strings.
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-pub fn push_varint(out: &mut String, mut n: u64) {
-    loop {
-        let low = (n & 31) as usize;
-        n >>= 5;
-        if n == 0 {
-            out.push(ALPHABET[low] as char);
-            return;
-        }
-        out.push(ALPHABET[low | 32] as char);
-    }
 }
 
 /// A script that hands `payload` to the runtime. `<` is written as `\u003c`, so no
@@ -119,6 +106,18 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         cuts.push(start..sorted.len());
     }
     let shard_firsts: Vec<&str> = cuts.iter().map(|r| sorted[r.start].0.as_str()).collect();
+    // The letter words of 4 letters or more, one file per length: what a query word in no
+    // document may be a typo of (`analyzer::one_typo_apart`), loaded only then.
+    let mut words: std::collections::BTreeMap<usize, Vec<&str>> = std::collections::BTreeMap::new();
+    for (term, _) in &sorted {
+        if term.len() >= super::analyzer::TYPO_MIN_LEN - 1 && super::analyzer::is_letter_word(term) {
+            words.entry(term.len()).or_default().push(term);
+        }
+    }
+    let word_lengths: Vec<usize> = words.keys().copied().collect();
+    for (len, list) in &words {
+        files.push(SearchFile { path: format!("w/{len}.js"), text: script(&format!("w/{len}"), &json!(list)) });
+    }
     files.par_extend(cuts.par_iter().enumerate().map(|(n, r)| {
         let shard: serde_json::Map<String, Value> = sorted[r.clone()].iter().map(|(t, p)| (t.clone(), Value::String(p.clone()))).collect();
         SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &Value::Object(shard)) }
@@ -193,6 +192,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         "folds": analyzer.fold_table(),
         "groups": analyzer.groups,
         "shards": shard_firsts,
+        "words": word_lengths,
         "collections": collections.iter().map(|c| json!({"id": c.name(), "label": labels.collection(*c)})).collect::<Vec<_>>(),
         "prefectures": prefectures,
         "municipalities": municipalities,
@@ -201,19 +201,4 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
     });
     files.push(SearchFile { path: "manifest.js".into(), text: script("manifest", &manifest) });
     files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varints() {
-        let mut s = String::new();
-        push_varint(&mut s, 0);
-        push_varint(&mut s, 31);
-        push_varint(&mut s, 32);
-        push_varint(&mut s, 1000);
-        assert_eq!(s, "AfgBof");
-    }
 }

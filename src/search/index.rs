@@ -166,9 +166,32 @@ impl SearchIndex {
         Ok((tokens, hits))
     }
 
-    /// The index terms a query token stands for: itself, or every term with its prefix.
+    /// The index terms a query token stands for: itself, every term with its prefix, or
+    /// (for a longer letter word in no field) every term one typo away.
     fn expand(&self, searcher: &Searcher, token: &QueryToken) -> tantivy::Result<Vec<String>> {
         match token {
+            QueryToken::Exact(t) if super::analyzer::is_letter_word(t) && t.len() >= super::analyzer::TYPO_MIN_LEN => {
+                // A longer word that is in no field stands for the words one typo away.
+                let mut found = false;
+                let mut near = std::collections::BTreeSet::new();
+                for seg in searcher.segment_readers() {
+                    for f in &self.fields {
+                        let inv = seg.inverted_index(*f)?;
+                        if inv.terms().get(t.as_bytes())?.is_some() {
+                            found = true;
+                        }
+                        let mut stream = inv.terms().stream()?;
+                        while !found && stream.advance() {
+                            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                                if super::analyzer::one_typo_apart(t, term) {
+                                    near.insert(term.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(if found { vec![t.clone()] } else { near.into_iter().collect() })
+            }
             QueryToken::Exact(t) => Ok(vec![t.clone()]),
             QueryToken::Prefix(p) => {
                 let mut terms = std::collections::BTreeSet::new();

@@ -8,3 +8,5 @@ pub mod analyzer;
 pub mod export;
 pub mod index;
 pub mod postings;
+pub mod spelling;
+pub mod varint;

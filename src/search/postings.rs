@@ -19,7 +19,7 @@
 //! same results.
 
 use super::analyzer::{for_each_token, Analyzer};
-use super::export::push_varint;
+use super::varint::push_varint;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;

@@ -98,3 +98,23 @@ pub fn full_site() -> tempfile::TempDir {
         ("content/links.yaml", "- title: 厚生労働省\n  url: https://www.mhlw.go.jp/\n  category: 国の施策\n"),
     ])
 }
+
+/// Runs the browser search runtime (tests/js/search_cli.js, under Node) over a built
+/// site's `public/search` with the given request, and returns its JSON answer.
+pub fn browser_search(public: &Path, request: &serde_json::Value) -> serde_json::Value {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/search_cli.js");
+    let mut child = Command::new("node")
+        .arg(script)
+        .arg(public.join("search"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the browser runtime");
+    child.stdin.take().unwrap().write_all(request.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "node failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -6,7 +6,8 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
+  var TYPO_MIN_LEN = 5;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
@@ -49,14 +50,74 @@
   }
 
   /* ---------- analysis (mirror of analyzer.rs) ---------- */
+  function kataToHira(ch) {
+    var c = ch.charCodeAt(0);
+    return (c >= 0x30A1 && c <= 0x30F6) ? String.fromCharCode(c - 0x60) : ch;
+  }
+
+  /* NFKC, lower case, katakana → hiragana, no spelling folded (analyzer.rs `normalize`). */
   function normalize(text) {
-    var s = String(text).normalize("NFKC").toLowerCase();
-    var out = "";
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      out += (c >= 0x30A1 && c <= 0x30F6) ? String.fromCharCode(c - 0x60) : s[i];
+    return Array.from(String(text).normalize("NFKC").toLowerCase()).map(kataToHira).join("");
+  }
+
+  var VU_WITH = { "ぁ": "ば", "ぃ": "び", "ぇ": "べ", "ぉ": "ぼ" };
+  var E_ROW = "えけせねへめれげぜべぺ";
+  var SMALL = "ぁぃぅぇぉ";
+
+  /* Harman's S-stemmer on a word of ASCII lower-case letters (analyzer.rs `stem`). */
+  function stem(w) {
+    if (w.length < 4) return w;
+    var end = function (x) { return w.slice(-x.length) === x; };
+    if (end("ies") && !end("eies") && !end("aies")) return w.slice(0, -3) + "y";
+    if (end("es") && !end("aes") && !end("ees") && !end("oes")) return w.slice(0, -1);
+    if (end("s") && !end("us") && !end("ss") && !end("is")) return w.slice(0, -1);
+    return w;
+  }
+
+  /* Katakana → hiragana with loanword spellings folded and English plurals cut
+     (analyzer.rs `fold_kana_and_words`): an array of characters. */
+  function foldKanaAndWords(text) {
+    var out = [], prev = null, word = null;
+    function endWord() {
+      if (word && word.all) {
+        var w = out.slice(word.start).join(""), st = stem(w);
+        if (st !== w) { out.length = word.start; Array.prototype.push.apply(out, Array.from(st)); }
+      }
+      word = null;
     }
+    Array.from(text).forEach(function (c) {
+      if (isWord(c)) {
+        var letter = /^[a-z]$/.test(c);
+        word = word ? { start: word.start, all: word.all && letter } : { start: out.length, all: letter };
+        prev = null; out.push(c);
+        return;
+      }
+      endWord();
+      var cp = c.codePointAt(0);
+      var kana = (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30F6);
+      var afterKana = prev !== null;
+      if (c === "ー" && afterKana) return;
+      if (!kana) { prev = null; out.push(c); return; }
+      var katakana = cp >= 0x30A1, h = kataToHira(c);
+      if (prev && prev.vu && VU_WITH[h]) {
+        out[prev.at] = VU_WITH[h];
+        prev = { at: prev.at, ch: VU_WITH[h], katakana: katakana, vu: false };
+        return;
+      }
+      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) return;
+      var vu = false;
+      if (h === "ゔ") { h = "ぶ"; vu = true; }
+      else if (afterKana && SMALL.indexOf(h) >= 0) h = String.fromCharCode(h.charCodeAt(0) + 1);
+      prev = { at: out.length, ch: h, katakana: katakana, vu: vu };
+      out.push(h);
+    });
+    endWord();
     return out;
+  }
+
+  /* The query as indexed before the variant table (analyzer.rs `fold_spelling`). */
+  function foldSpelling(text) {
+    return foldKanaAndWords(String(text).normalize("NFKC").toLowerCase()).join("");
   }
 
   function isCjk(cp) {
@@ -85,7 +146,7 @@
   }
 
   Analyzer.prototype.fold = function (text) {
-    var chars = Array.from(normalize(text));
+    var chars = foldKanaAndWords(String(text).normalize("NFKC").toLowerCase());
     var out = "", i = 0;
     while (i < chars.length) {
       var entries = this.folds[chars[i]], matched = null;
@@ -138,10 +199,8 @@
       if (r.word) add(r.word, false);
       else if (r.cjk.length === 1) add(r.cjk[0], true);
       else {
-        // A non-overlapping cover of the run, as in analyzer.rs `cover`.
-        var c = r.cjk, i = 0;
-        for (; i + 1 < c.length; i += 2) add(c[i] + c[i + 1], false);
-        if (c.length % 2 === 1) add(c[c.length - 2] + c[c.length - 1], false);
+        // Every pair of neighbouring characters, as in analyzer.rs `query_tokens`.
+        for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
       }
     });
     return out;
@@ -231,8 +290,43 @@
     return lo;
   };
 
-  /* The postings of the terms a token stands for: {term: encoded}. */
+  /* analyzer.rs `is_letter_word` and `one_typo_apart`. */
+  function isLetterWord(t) { return /^[a-z]+$/.test(t); }
+  function oneTypoApart(q, t) {
+    if (q.length < TYPO_MIN_LEN || t.length < TYPO_MIN_LEN - 1 || !isLetterWord(q) || !isLetterWord(t)) return false;
+    var short = q.length <= t.length ? q : t, long = q.length <= t.length ? t : q, i;
+    if (long.length - short.length === 1) {
+      for (i = 0; i < short.length && short[i] === long[i]; i++);
+      return short.slice(i) === long.slice(i + 1);
+    }
+    if (long.length !== short.length) return false;
+    var diff = [];
+    for (i = 0; i < q.length; i++) if (q[i] !== t[i]) diff.push(i);
+    if (diff.length === 1) return true;
+    return diff.length === 2 && diff[1] === diff[0] + 1 && q[diff[0]] === t[diff[1]] && q[diff[1]] === t[diff[0]];
+  }
+
+  /* The postings of the terms a token stands for: {term: encoded}. A longer letter word in
+     no document stands for the words one typo away (their list is loaded only then). */
   Engine.prototype.lookup = function (token) {
+    var self = this;
+    return this.lookupTerm(token).then(function (found) {
+      var t = token.text;
+      if (token.prefix || Object.keys(found).length || !isLetterWord(t) || t.length < TYPO_MIN_LEN) return found;
+      var lengths = (self.manifest.words || []).filter(function (n) { return Math.abs(n - t.length) <= 1; });
+      return Promise.all(lengths.map(function (n) { return load(self.loader, "w/" + n); })).then(function (lists) {
+        var near = [];
+        lists.forEach(function (list) { list.forEach(function (w) { if (oneTypoApart(t, w)) near.push(w); }); });
+        return Promise.all(near.map(function (w) { return self.lookupTerm({ text: w, prefix: false }); })).then(function (parts) {
+          var all = {};
+          parts.forEach(function (p) { Object.keys(p).forEach(function (k) { all[k] = p[k]; }); });
+          return all;
+        });
+      });
+    });
+  };
+
+  Engine.prototype.lookupTerm = function (token) {
     var self = this, first = this.shardOf(token.text), shards = [];
     if (!token.prefix) {
       if (first >= 0) shards.push(first);
@@ -417,6 +511,7 @@
   api.Engine = Engine;
   api.Analyzer = Analyzer;
   api.normalize = normalize;
+  api.foldSpelling = foldSpelling;
   api.snippet = snippet;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 
@@ -476,7 +571,7 @@
         list.innerHTML = "";
         renderFacets(r);
         var label = state.q ? "「" + state.q + "」の検索結果" : "絞り込みの結果";
-        var variant = r.folded && r.folded !== normalize(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
+        var variant = r.folded && r.folded !== foldSpelling(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
         if (!r.hits.length) {
           status.textContent = label + "：見つかりませんでした" + variant + "。言葉を短くするか、別の言い方や絞り込みの解除を試してください。";
           more.hidden = true;

@@ -79,7 +79,8 @@ impl Renderer<'_> {
             }
             Meta::Event(e) => {
                 let upcoming = event_day(&e.end.clone().unwrap_or_else(|| e.start.clone())).is_some_and(|day| day >= site.today);
-                extra.extend(vars!({"when": event_when(&e.start, e.end.as_deref()), "upcoming": upcoming}));
+                let ics_url = crate::feeds::event_ics_path(d).map(|p| urls::encode_path(&p));
+                extra.extend(vars!({"when": event_when(&e.start, e.end.as_deref()), "upcoming": upcoming, "ics_url": ics_url}));
                 "event.html"
             }
             Meta::Policy(p) => {

@@ -53,19 +53,20 @@ impl Renderer<'_> {
             .chain(crate::schema::ACTOR)
             .filter(|f| f.name != "registered")
             .map(|f| {
-                let options: Vec<String> = match f.ty {
-                    crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => vocab::values(v, &site.domains),
+                let options: Vec<Value> = match f.ty {
+                    crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => {
+                        vocab::options(v, &site.domains).into_iter().map(|(value, label)| json!({"value": value, "label": label})).collect()
+                    }
                     _ => Vec::new(),
                 };
-                let (label, help) = match f.name {
-                    "title" => ("名称（団体名）", "正式な団体名"),
-                    "summary" => ("紹介文", "一覧に出る1〜2文の紹介"),
-                    _ => (f.label, f.help),
-                };
-                json!({"name": f.name, "label": label, "help": help, "required": f.required, "ty": f.ty, "options": options})
+                // The template words each field for applicants; these are the editors'.
+                json!({"name": f.name, "label": f.label, "help": f.help, "required": f.required, "ty": f.ty, "options": options})
             })
             .collect();
-        let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
+        // The file name is made in the browser from the name, as an import would make it.
+        let romaji: serde_json::Map<String, Value> = crate::validate::romaji_table().into_iter().map(|(c, r)| (c.to_string(), r.into())).collect();
+        let file_name = json!({"source": crate::import::APPLY_SOURCE, "romaji": romaji});
+        let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title, "file_name": file_name});
         made("apply.html", "掲載の申し込み".into(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
     }
 

@@ -65,6 +65,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/apply.html",
     "templates/opendata.html",
     "static/css/print.css",
+    "static/css/apply.css",
     "static/favicon.svg",
     "static/favicon.png",
     "static/js/search.js",

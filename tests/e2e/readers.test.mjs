@@ -32,3 +32,62 @@ for (const mode of ["server", "file"]) {
     await context.close();
   });
 }
+
+/** Visible controls of `scope` smaller than 44 × 44 px, as "text WxH". */
+async function smallTargets(page, scope) {
+  return page.locator(scope).evaluate((root) => [...root.querySelectorAll(
+    "input:not([type=checkbox]), select, textarea, button, summary, a.button, .checks label, .leaflet-bar a")]
+    .filter((e) => e.getClientRects().length > 0)
+    .map((e) => [e, e.getBoundingClientRect()])
+    .filter(([, r]) => r.width < 44 || r.height < 44)
+    .map(([e, r]) => `${e.tagName.toLowerCase()}「${(e.textContent || e.name || "").trim().slice(0, 12)}」 ${Math.round(r.width)}x${Math.round(r.height)}`));
+}
+
+for (const mode of ["server", "file"]) {
+  test(`the apply form asks lay people in plain Japanese: no file name, Japanese options, a map, big targets (${mode})`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const { page, problems } = await open(context, modes[mode](PAGES.apply));
+    const form = page.locator("#apply-form");
+    // No field asks for a file name.
+    assert.equal(await form.getByText(/ファイル名/).count(), 0, "no label speaks of a file name");
+    assert.equal(await form.locator('[name="slug"]').count(), 0);
+    // Every choice reads in Japanese: no option is an English word (national, customer-touchpoint).
+    const choices = [...await form.locator("option").allTextContents(), ...await form.locator(".checks label").allTextContents()]
+      .map((t) => t.trim()).filter(Boolean);
+    assert.ok(choices.length > 50, `${choices.length} choices`);
+    assert.deepEqual(choices.filter((t) => /^[A-Za-z][A-Za-z\s-]*$/.test(t)), [], "English option text");
+    assert.ok(choices.includes("全国") && choices.includes("広域") && choices.includes("地域"));
+    // Every control is a touch target of 44 × 44 px or more on a phone.
+    assert.deepEqual(await smallTargets(page, "#apply-form"), []);
+    // The location is chosen by tapping the map, and can be left empty again.
+    const map = page.locator("#apply-map");
+    assert.ok(await map.isVisible(), "a map to choose the place on");
+    await map.scrollIntoViewIfNeeded();
+    await map.click({ position: { x: 200, y: 120 } });
+    assert.match(await page.locator("#location-status").textContent(), /選んだ位置：北緯 [\d.]+、東経 [\d.]+/);
+    await page.getByRole("button", { name: "選んだ位置を消す" }).click();
+    assert.match(await page.locator("#location-status").textContent(), /位置は選ばれていません/);
+    await map.click({ position: { x: 200, y: 120 } });
+    // A valid entry gives the file, named from the name, and plain steps for what to do with it.
+    await page.fill("#f-title", "まちのおちゃっこサロン");
+    await page.selectOption("#f-kind", "住民主体の活動団体");
+    await form.locator(".checks label", { hasText: "見守り" }).click();
+    await page.selectOption("#f-prefecture", "高知県");
+    await page.selectOption("#f-scale", { label: "地域" });
+    await page.getByRole("button", { name: "掲載用ファイルを作る" }).click();
+    const output = page.locator("#apply-output");
+    assert.ok(await output.isVisible());
+    const md = await page.locator("#apply-markdown").inputValue();
+    assert.match(md, /^title: "まちのおちゃっこサロン"$/m);
+    assert.match(md, /^scale: "local"$/m, "the file keeps the coded value");
+    assert.match(md, /^location: \{lat: [\d.]+, lon: [\d.]+\}$/m, "the place tapped on the map");
+    const file = await page.locator("#apply-download").getAttribute("download");
+    assert.match(file, /^[a-z0-9-]+\.md$/, "named from the name (kana romanised, as an import names it)");
+    assert.equal(await page.locator("#apply-file-name").textContent(), file, "the steps name the file");
+    const steps = await output.locator("ol li").allTextContents();
+    assert.ok(steps.length >= 3 && /ダウンロード/.test(steps[0]) && /送/.test(steps[1]) && /掲載/.test(steps[2]), steps.join(" / "));
+    assert.deepEqual(await smallTargets(page, "#apply-output"), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

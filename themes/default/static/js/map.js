@@ -32,6 +32,9 @@
     }
   }
 
+  // The get-listed form draws its location picker on the same base map.
+  window.kyosoMap = { baseMap: baseMap };
+
   // Actor page: one marker.
   var small = document.getElementById("actor-map");
   if (small) {

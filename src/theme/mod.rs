@@ -69,6 +69,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/favicon.svg",
     "static/favicon.png",
     "static/js/search.js",
+    "static/js/search-filters.js",
     "static/js/map.js",
     "static/js/partners.js",
     "static/js/apply.js",

@@ -91,3 +91,37 @@ for (const mode of ["server", "file"]) {
     await context.close();
   });
 }
+
+for (const mode of ["server", "file"]) {
+  test(`search on a 390×844 phone shows the first result on the first screen, filters folded under 「絞り込み」 (${mode})`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const { page, problems } = await open(context, modes[mode]("search/index.html?q=" + encodeURIComponent("買い物")));
+    await page.waitForSelector("#search-results li");
+    const first = page.locator("#search-results li").first().locator("h2 a");
+    const box = await first.boundingBox();
+    assert.equal(await page.evaluate(() => window.scrollY), 0);
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `the first result's title is at ${box?.y}–${box && box.y + box.height} px`);
+    const filters = page.locator("#search-filters");
+    assert.equal(await filters.evaluate((d) => d.open), false, "filters are folded");
+    const summary = filters.locator("summary");
+    assert.equal((await summary.textContent()).trim(), "絞り込み");
+    assert.ok((await summary.boundingBox()).height >= 44, "the fold is a 44 px target");
+    // Unfolded, a filter narrows the results, and the fold then names it.
+    await summary.click();
+    const option = page.locator("fieldset", { hasText: "種類" }).locator("label", { hasText: "取り組み事例" });
+    const expected = Number((await option.textContent()).match(/（(\d+)）/)[1]);
+    await option.click();
+    await page.waitForFunction((n) => document.querySelector("#search-status").textContent.includes(`：${n}件`), expected);
+    assert.equal((await summary.textContent()).trim(), "絞り込み（取り組み事例）");
+    assert.deepEqual(problems, []);
+    await context.close();
+    // On a wide screen the filters stand open beside the results.
+    const wide = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const { page: desk } = await open(wide, modes[mode]("search/index.html?q=" + encodeURIComponent("買い物")));
+    await desk.waitForSelector("#search-results li");
+    assert.equal(await desk.locator("#search-filters").evaluate((d) => d.open), true);
+    const [f, r] = [await desk.locator("#search-facets").boundingBox(), await desk.locator("#search-results").boundingBox()];
+    assert.ok(f.x + f.width <= r.x, "filters to the left of the results");
+    await wide.close();
+  });
+}

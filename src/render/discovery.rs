@@ -7,6 +7,9 @@ use crate::theme::values::{script_json, vars};
 use crate::{urls, vocab};
 use serde_json::{json, Value};
 
+/// How many 分野 the partner finder offers as examples before a choice.
+const PARTNER_EXAMPLES: usize = 4;
+
 impl Renderer<'_> {
     pub(super) fn links(&self) -> Result<Made, RenderError> {
         let site = self.site;
@@ -43,7 +46,39 @@ impl Renderer<'_> {
     }
 
     pub(super) fn partners(&self) -> Result<Made, RenderError> {
-        made("partners.html", "協力できる主体を探す".into(), Vec::new(), vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES}))
+        let examples = self.popular_domains(PARTNER_EXAMPLES);
+        let vars = vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES, "examples": examples});
+        made("partners.html", "協力できる主体を探す".into(), Vec::new(), vars)
+    }
+
+    /// The 分野 with the most actors and cases in the site's prefecture (or anywhere, on
+    /// a national site), each with a link to the partner finder already filled in: so the
+    /// page shows where to start before the reader chooses anything.
+    fn popular_domains(&self, n: usize) -> Vec<Value> {
+        let site = self.site;
+        let pref = Some(site.config.prefecture.as_str()).filter(|p| vocab::PREFECTURES.contains(p));
+        let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
+        for c in [Collection::Actor, Collection::Case] {
+            for (_, d) in site.of(c).filter(|(_, d)| pref.is_none_or(|p| d.prefecture() == Some(p))) {
+                for dom in d.domains() {
+                    let e = counts.entry(dom).or_default();
+                    if c == Collection::Actor { e.0 += 1 } else { e.1 += 1 }
+                }
+            }
+        }
+        let mut ranked: Vec<(&str, (usize, usize))> = counts.into_iter().filter(|(_, (a, _))| *a > 0).collect();
+        ranked.sort_by_key(|&(d, (a, c))| (std::cmp::Reverse(a + c), vocab::domain_order(&site.domains, d)));
+        ranked
+            .into_iter()
+            .take(n)
+            .map(|(d, (actors, cases))| {
+                let mut url = format!("partners/index.html?domain={}", urls::encode_segment(d));
+                if let Some(p) = pref {
+                    url.push_str(&format!("&prefecture={}", urls::encode_segment(p)));
+                }
+                json!({"domain": d, "prefecture": pref, "actors": actors, "cases": cases, "url": url})
+            })
+            .collect()
     }
 
     pub(super) fn apply(&self) -> Result<Made, RenderError> {

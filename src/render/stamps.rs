@@ -67,8 +67,12 @@ impl Renderer<'_> {
                 shown(&mut h, items);
             }
             Plan::Map => shown(&mut h, &of(Collection::Actor)),
+            Plan::Partners => {
+                shown(&mut h, &of(Collection::Actor));
+                shown(&mut h, &of(Collection::Case));
+            }
             Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
-            Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
+            Plan::Links | Plan::Search | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
         }
         h.finish()
     }

@@ -125,3 +125,27 @@ for (const mode of ["server", "file"]) {
     await wide.close();
   });
 }
+
+for (const mode of ["server", "file"]) {
+  test(`the partners page shows how to use it and where to start before any choice (${mode})`, async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await open(context, modes[mode]("partners/index.html"));
+    const intro = page.locator("#partners-intro");
+    assert.ok(await intro.isVisible(), "the how-to is shown before a choice");
+    assert.ok((await intro.locator("ol li").count()) >= 3, "the steps");
+    const examples = intro.locator(".partner-examples a");
+    const n = await examples.count();
+    assert.ok(n >= 2 && n <= 6, `${n} example links`);
+    // An example opens the finder already filled in, with as many actors as it said.
+    const item = await intro.locator(".partner-examples li").first().textContent();
+    const said = Number(item.match(/主体 (\d+)件/)[1]);
+    const domain = item.match(/(?:で)?(\S+?)に協力できる主体/)[1];
+    await examples.first().click();
+    await page.waitForSelector("#actor-results li");
+    assert.equal(await page.locator("#p-domain").inputValue(), domain);
+    assert.equal(await page.locator("#actor-results li").count(), said, `${domain}: as many actors as the example said`);
+    assert.ok(await intro.isHidden(), "the how-to makes way for the results");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

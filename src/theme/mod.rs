@@ -77,6 +77,8 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/vendor/leaflet/leaflet.js",
     "static/vendor/leaflet/leaflet.css",
     "static/vendor/leaflet/LICENSE",
+    "static/vendor/japan/prefectures.js",
+    "static/vendor/japan/SOURCE.md",
 ];
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { PAGES, open, startSite } from "./harness.mjs";
 
 let pub, browser, modes, stop;
@@ -149,3 +150,38 @@ for (const mode of ["server", "file"]) {
     await context.close();
   });
 }
+
+for (const mode of ["server", "file"]) {
+  test(`with the network blocked the map draws the outline of the 47 prefectures (${mode})`, async () => {
+    const context = await browser.newContext();
+    // Only the site's own files load; the tile server (and anything else) is blocked.
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      return url.startsWith(modes[mode]("")) ? route.continue() : route.abort("internetdisconnected");
+    });
+    const { page, problems } = await open(context, modes[mode]("map/index.html"));
+    await page.waitForFunction(() => document.querySelectorAll("#map path.map-prefecture").length > 0, null, { timeout: 10000 });
+    const outline = await page.evaluate(() => ({
+      prefectures: window.kyosoJapan.features.map((f) => f.properties.name),
+      drawn: document.querySelectorAll("#map path.map-prefecture").length,
+    }));
+    assert.equal(outline.prefectures.length, 47);
+    assert.ok(outline.prefectures.includes("北海道") && outline.prefectures.includes("沖縄県"), "named in Japanese");
+    assert.equal(outline.drawn, 47, "one shape per prefecture");
+    assert.ok(await page.locator("#map .leaflet-interactive").count() > 0, "the markers are on it");
+    assert.match(await page.locator("#map-status").textContent(), /都道府県の境界/);
+    // Zoomed in, the prefectures' names are shown.
+    await page.locator("#map-list > li .show-on-map").first().click();
+    await page.waitForFunction(() => document.querySelectorAll("#map .map-prefecture-name").length > 0);
+    // The outline file loads from file:// too: a script, not a fetch of a local file.
+    const { size } = await page.evaluate(async () => ({ size: document.querySelector('script[src$="vendor/japan/prefectures.js"]') ? 1 : 0 }));
+    assert.equal(size, 1);
+    assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
+    await context.close();
+  });
+}
+
+test("the bundled prefecture outline is at most 300 KB", () => {
+  const bytes = readFileSync(join(pub, "vendor/japan/prefectures.js")).length;
+  assert.ok(bytes <= 300 * 1024, `${bytes} bytes`);
+});

@@ -72,11 +72,7 @@ impl Renderer<'_> {
             .into_iter()
             .take(n)
             .map(|(d, (actors, cases))| {
-                let mut url = format!("partners/index.html?domain={}", urls::encode_segment(d));
-                if let Some(p) = pref {
-                    url.push_str(&format!("&prefecture={}", urls::encode_segment(p)));
-                }
-                json!({"domain": d, "prefecture": pref, "actors": actors, "cases": cases, "url": url})
+                json!({"domain": d, "prefecture": pref, "actors": actors, "cases": cases, "url": urls::partners_url(d, pref, None)})
             })
             .collect()
     }

@@ -4,10 +4,11 @@
 //! Templates receive `root` (the relative prefix to the site root, `../../`) and URLs
 //! relative to the root, already percent-encoded, and write links as `{{ root }}{{ url }}`.
 //!
-//! One module per page family: [`home`], [`lists`], [`documents`], [`terms`] and
-//! [`discovery`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
+//! One module per page family: [`home`], [`lists`], [`documents`], [`terms`],
+//! [`discovery`] and [`booklet`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
 //! they share and [`stamps`] tells `serve` which pages an edit changed.
 
+mod booklet;
 mod cards;
 mod discovery;
 mod documents;
@@ -17,6 +18,7 @@ mod plan;
 mod stamps;
 mod terms;
 
+pub use booklet::booklet_path;
 pub use cards::{Card, Term};
 pub use plan::Page;
 
@@ -264,6 +266,7 @@ impl<'a> Renderer<'a> {
             Plan::Partners => self.partners(),
             Plan::Apply => self.apply(),
             Plan::OpenData => self.open_data(),
+            Plan::Booklet { scope, items } => self.booklet(path, scope, items),
             Plan::NotFound => self.not_found(),
             Plan::Alias { target } => self.alias(path, *target),
         }?;

@@ -30,6 +30,7 @@ pub(super) enum Plan {
     Partners,
     Apply,
     OpenData,
+    Booklet { scope: super::booklet::Scope, items: Vec<usize> },
     NotFound,
     Alias { target: usize },
 }
@@ -89,6 +90,7 @@ impl Renderer<'_> {
         plans.push(("partners/index.html".into(), Plan::Partners));
         plans.push(("apply/index.html".into(), Plan::Apply));
         plans.push(("opendata/index.html".into(), Plan::OpenData));
+        plans.extend(self.booklet_plans());
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));

@@ -67,6 +67,14 @@ impl Renderer<'_> {
                 shown(&mut h, items);
             }
             Plan::Map => shown(&mut h, &of(Collection::Actor)),
+            Plan::Booklet { scope, items } => {
+                // Whole cases, and the actors they name.
+                scope.hash(&mut h);
+                for &i in items {
+                    self.stamps[i].1.hash(&mut h);
+                }
+                shown(&mut h, &items.iter().flat_map(|&i| self.doc_deps(i)).collect::<Vec<_>>());
+            }
             Plan::Partners => {
                 shown(&mut h, &of(Collection::Actor));
                 shown(&mut h, &of(Collection::Case));

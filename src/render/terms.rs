@@ -37,6 +37,7 @@ impl Renderer<'_> {
             "term": name,
             "partners": json!([{"label": format!("{name}に協力できる主体を地域から探す"), "url": partners_url(name, None, None)}]),
             "sections": self.sections(path, items)?,
+            "booklet": self.booklet_link(Some(name), None, items),
         }),
         )
     }
@@ -93,6 +94,7 @@ impl Renderer<'_> {
                 "partners": partners,
                 "sections": self.sections(path, items)?,
                 "wide_actors": self.card_list(path, &wide)?,
+                "booklet": municipality.is_none().then(|| self.booklet_link(None, Some(prefecture), items)).flatten(),
             }),
         )
     }

@@ -64,6 +64,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/partners.html",
     "templates/apply.html",
     "templates/opendata.html",
+    "templates/booklet.html",
     "static/css/print.css",
     "static/css/apply.css",
     "static/favicon.svg",

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { PAGES, open, startSite } from "./harness.mjs";
+import { readdirSync } from "node:fs";
+import { PAGES, open, startSite, axe, vnu } from "./harness.mjs";
 
 let pub, browser, modes, stop;
 
@@ -184,4 +185,82 @@ for (const mode of ["server", "file"]) {
 test("the bundled prefecture outline is at most 300 KB", () => {
   const bytes = readFileSync(join(pub, "vendor/japan/prefectures.js")).length;
   assert.ok(bytes <= 300 * 1024, `${bytes} bytes`);
+});
+
+const BOOKLETS = ["cases/booklet/index.html", "domains/" + encodeURIComponent("買い物") + "/booklet/index.html",
+  "regions/" + encodeURIComponent("高知県") + "/booklet/index.html"];
+
+for (const mode of ["server", "file"]) {
+  test(`the 事例集 booklet lists every published case once, one per printed page, and is linked from the case list (${mode})`, async () => {
+    const published = readdirSync(join(pub, "cases"), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !["booklet", "page"].includes(e.name)).map((e) => e.name).sort();
+    assert.ok(published.length > 5, `${published.length} cases`);
+    const context = await browser.newContext();
+    const { page, problems } = await open(context, modes[mode](PAGES.cases));
+    await page.locator("main").getByRole("link", { name: "取り組み事例集（印刷用）" }).click();
+    await page.waitForLoadState("load");
+    assert.match(page.url(), /\/cases\/booklet\/index\.html$/);
+    const linked = (await page.locator(".booklet-case a.booklet-page").evaluateAll((as) => as.map((a) => a.href)))
+      .map((h) => h.match(/\/cases\/([^/]+)\/index\.html$/)[1]);
+    assert.deepEqual([...linked].sort(), published, "every published case, each once");
+    assert.equal(await page.locator(".booklet-toc li").count(), published.length, "the contents list them all");
+    assert.ok((await page.locator(".booklet-cover").textContent()).includes(await page.evaluate(() => document.querySelector(".site-title").textContent)), "the cover names the site");
+    assert.match(await page.locator(".booklet-date").textContent(), /\d{4}年\d{1,2}月\d{1,2}日 作成/);
+    assert.ok(await page.locator(".booklet-case table.booklet-fields").count() === published.length, "each case's fields as a table");
+    // In print: navigation hidden, the cover and contents on their own pages, each case from a new page.
+    await page.emulateMedia({ media: "print" });
+    const print = await page.evaluate(() => ({
+      cases: [...document.querySelectorAll(".booklet-case")].map((e) => getComputedStyle(e).breakBefore),
+      cover: getComputedStyle(document.querySelector(".booklet-cover")).breakAfter,
+      toc: getComputedStyle(document.querySelector(".booklet-toc")).breakAfter,
+      howto: getComputedStyle(document.querySelector(".booklet-howto")).display,
+      header: getComputedStyle(document.querySelector(".site-header")).display,
+    }));
+    assert.deepEqual(new Set(print.cases), new Set(["page"]));
+    assert.equal(print.cover, "page");
+    assert.equal(print.toc, "page");
+    assert.equal(print.howto, "none", "the how-to-print note is not printed");
+    assert.equal(print.header, "none");
+    // The 分野 and prefecture pages link theirs.
+    for (const [from, name] of [[PAGES.domain, "この分野の事例集（印刷用）"], ["regions/" + encodeURIComponent("高知県") + "/index.html", "高知県の事例集（印刷用）"]]) {
+      await page.emulateMedia({ media: "screen" });
+      await page.goto(modes[mode](from));
+      await page.getByRole("link", { name }).click();
+      await page.waitForLoadState("load");
+      assert.match(page.url(), /\/booklet\/index\.html$/);
+      assert.ok(await page.locator(".booklet-case").count() > 0);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test("the booklets are printable to PDF by Chromium with one case per page at least", async () => {
+  const context = await browser.newContext();
+  const { page } = await open(context, modes.server(BOOKLETS[2]));
+  const cases = await page.locator(".booklet-case").count();
+  const pdf = await page.pdf({ format: "A4" });
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= cases + 2, `${pages} pages for a cover, contents and ${cases} cases`);
+  await context.close();
+});
+
+test("axe-core and the Nu HTML Checker find nothing on the new pages", async () => {
+  const context = await browser.newContext();
+  const found = [];
+  const pages = [...BOOKLETS, "partners/index.html", PAGES.event, PAGES.apply];
+  for (const rel of pages) {
+    const { page } = await open(context, modes.server(rel));
+    for (const v of await axe(page)) found.push(`${rel}: ${v}`);
+    await page.close();
+  }
+  // The phone search with its filters folded, and the apply form with its result shown.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const { page: search } = await open(phone, modes.server("search/index.html?q=" + encodeURIComponent("買い物")));
+  await search.waitForSelector("#search-results li");
+  for (const v of await axe(search)) found.push(`search (phone): ${v}`);
+  await phone.close();
+  assert.deepEqual(found, []);
+  assert.deepEqual(vnu(pages.map((rel) => join(pub, decodeURIComponent(rel)))), []);
+  await context.close();
 });

@@ -20,9 +20,25 @@ pub const EVENTS_ICS: &str = "events.ics";
 pub const ATOM_FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
 
+/// Where an event's own calendar file is written, beside its page
+/// (`events/<slug>/<slug>.ics`, so a download keeps a telling name); `None` for events
+/// of other sites and events whose start cannot be written in iCalendar.
+pub fn event_ics_path(d: &Doc) -> Option<String> {
+    let e = d.event()?;
+    if d.external.is_some() || ics_time(&e.start).is_none() {
+        return None;
+    }
+    let folder = d.url.rsplit_once('/').map_or("", |(f, _)| f);
+    Some(format!("{folder}/{}.ics", d.slug))
+}
+
 /// (path, bytes) of every feed; `pages` are the output paths of all HTML pages.
 pub fn feeds(site: &Site, pages: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![(EVENTS_ICS.to_string(), ics(site).into_bytes())];
+    let events = || site.of(Collection::Event).map(|(_, d)| d);
+    let mut out = vec![(EVENTS_ICS.to_string(), calendar(site, events()).into_bytes())];
+    // One file per event too, for 「カレンダーに追加」 on its page: the same VEVENT
+    // (same UID) as in events.ics, so adding both does not make a second entry.
+    out.extend(events().filter_map(|d| Some((event_ics_path(d)?, calendar(site, std::iter::once(d)).into_bytes()))));
     let base = &site.config.base_url;
     if base.is_empty() {
         out.push(("robots.txt".into(), b"User-agent: *\nAllow: /\n".to_vec()));
@@ -209,7 +225,8 @@ fn ics_time(s: &str) -> Option<String> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&crate::dates::jst()).format("%Y%m%dT%H%M%S").to_string())
 }
 
-fn ics(site: &Site) -> String {
+/// An iCalendar file with `events` (those whose start cannot be read are left out).
+fn calendar<'d>(site: &Site, events: impl Iterator<Item = &'d Doc>) -> String {
     let host = site.config.base_url.split('/').nth(2).filter(|h| !h.is_empty()).unwrap_or("kyoso.invalid").to_string();
     let stamp = format!("{}T000000Z", site.today.format("%Y%m%d"));
     let mut s = String::new();
@@ -221,8 +238,8 @@ fn ics(site: &Site) -> String {
         s.push_str(&fold(l));
     }
     s.push_str(&fold(&format!("X-WR-CALNAME:{}", ics_text(&site.config.title))));
-    for (_, d) in site.of(Collection::Event) {
-        let e = d.event().expect("event");
+    for d in events {
+        let Some(e) = d.event() else { continue };
         let Some(start) = ics_time(&e.start) else { continue };
         s.push_str("BEGIN:VEVENT\r\n");
         s.push_str(&fold(&format!("UID:{}@{host}", d.slug)));

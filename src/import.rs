@@ -274,6 +274,16 @@ fn file_stem(id: &str, title: &str, source_stem: &str) -> String {
     crate::validate::romanise(title).unwrap_or_else(|| format!("{source_stem}-{}", id_slug(id)))
 }
 
+/// Where the get-listed form's entries come from, as the start of their file names.
+pub const APPLY_SOURCE: &str = "apply";
+
+/// The file name the get-listed form gives an entry: the one an import gives the row
+/// of a list named `apply` without an ID column. `static/js/apply.js` makes it in the
+/// browser the same way; `tests/apply.rs` checks that both agree.
+pub fn applicant_file_stem(name: &str) -> String {
+    file_stem(name, name, APPLY_SOURCE)
+}
+
 /// An id as part of a file name: itself when it is ASCII letters and digits, else a hash.
 fn id_slug(id: &str) -> String {
     let lower = id.to_lowercase();

@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod model;
 pub mod opendata;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod render;
 pub mod schema;

@@ -194,6 +194,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 取り組み事例集（全事例、または分野・都道府県ごと）を PDF にする（Chromium を使う）
+    Booklet {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 分野の事例集にする（例: 買い物）
+        #[arg(long)]
+        domain: Option<String>,
+        /// 都道府県の事例集にする（例: 高知県）
+        #[arg(long)]
+        prefecture: Option<String>,
+        /// 書き出す PDF ファイル（既にあるファイルは上書きしません）
+        #[arg(long)]
+        pdf: PathBuf,
+        #[arg(long, value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
     /// 新しいサイトの雛形を作る
     Init {
         /// 作るフォルダ
@@ -276,6 +292,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Booklet { root, domain, prefecture, pdf, today } => {
+            let opts = BuildOptions { root, today, ..Default::default() };
+            match kyoso::pdf::booklet_pdf(&opts, domain.as_deref(), prefecture.as_deref(), &pdf) {
+                Ok(page) => {
+                    println!("事例集（{page}）を {} に書き出しました", pdf.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Init { dir } => match kyoso::scaffold::init(&dir) {
             Ok(n) => {
                 println!("{} に新しいサイトを作りました（{n} ファイル）。", dir.display());

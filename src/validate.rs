@@ -218,6 +218,12 @@ pub fn romanise(name: &str) -> Option<String> {
     (out.chars().filter(char::is_ascii_alphabetic).count() >= 3).then_some(out)
 }
 
+/// Every kana [`romanise`] reads, with its romaji: the get-listed form names files in the
+/// browser with the same table (`static/js/apply.js`).
+pub fn romaji_table() -> Vec<(char, &'static str)> {
+    ('\u{3041}'..='\u{30FC}').filter_map(|c| Some((c, romaji(c)?))).collect()
+}
+
 fn romaji(c: char) -> Option<&'static str> {
     const TABLE: &[&str] = &[
         "a", "a", "i", "i", "u", "u", "e", "e", "o", "o", "ka", "ga", "ki", "gi", "ku", "gu", "ke", "ge", "ko", "go",

@@ -92,7 +92,19 @@ pub fn complete_prefecture(name: &str) -> Option<&'static str> {
     })
 }
 
-/// The values a vocabulary field accepts, as the form offers them.
+/// The values a vocabulary field accepts with what readers see for each, as (value,
+/// label): the label is the Japanese of a coded value (`national` → 全国), else the value.
+pub fn options(v: crate::schema::Vocab, domains: &[String]) -> Vec<(String, String)> {
+    values(v, domains)
+        .into_iter()
+        .map(|value| {
+            let label = relation_label(&value).or_else(|| scale_label(&value)).map_or_else(|| value.clone(), str::to_string);
+            (value, label)
+        })
+        .collect()
+}
+
+/// The values a vocabulary field accepts, as written in front matter.
 pub fn values(v: crate::schema::Vocab, domains: &[String]) -> Vec<String> {
     use crate::schema::Vocab;
     match v {

@@ -160,3 +160,40 @@ fn events_ics_is_well_formed_with_hostile_titles() {
     // An X- property has no known type: its TEXT is unescaped here.
     assert_eq!(cal_name.val.clone().unescape_text().as_str(), "<県> & \"共創\" ]]>");
 }
+
+/// The VEVENTs of an iCalendar text, parsed by the `icalendar` crate, as (UID, SUMMARY).
+fn vevents(ics: &str) -> Vec<(String, String)> {
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a parseable iCalendar file");
+    let prop = |c: &icalendar::parser::Component, name: &str| c.find_prop(name).map(|p| p.val.as_str().to_string()).unwrap_or_default();
+    calendar.components.iter().filter(|c| c.name.as_str() == "VEVENT").map(|c| (prop(c, "UID"), prop(c, "SUMMARY"))).collect()
+}
+
+#[test]
+fn each_event_page_links_its_own_calendar_file() {
+    // Issue #24 item 1: 「カレンダーに追加」 on an event's page adds that event only, as the
+    // same entry (same UID) as in events.ics, so adding both makes no duplicate.
+    let dir = hostile_site();
+    build(dir.path()).unwrap();
+    let all = vevents(&read(dir.path(), "events.ics"));
+    let slugs: Vec<String> = std::fs::read_dir(dir.path().join("content/events"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(slugs.len() > 5);
+    for slug in &slugs {
+        let html = read(dir.path(), &format!("events/{slug}/index.html"));
+        let link = format!("<a href=\"../../events/{slug}/{slug}.ics\" type=\"text/calendar\">カレンダーに追加</a>");
+        assert!(html.contains(&link), "events/{slug}/ links its calendar file: {link}");
+        let ics = read(dir.path(), &format!("events/{slug}/{slug}.ics"));
+        assert_ics_lines(&ics);
+        let own = vevents(&ics);
+        assert_eq!(own.len(), 1, "{slug}.ics has one event");
+        assert!(all.contains(&own[0]), "{slug}: {:?} is the same entry as in events.ics", own[0]);
+        let title = match slug.strip_prefix('h') {
+            Some(n) => HOSTILE.get(n.parse::<usize>().unwrap()).map_or_else(long_title, |t| t.to_string()),
+            None => if slug == "past" { "昨年の交流会" } else { "来月の研修" }.to_string(),
+        };
+        assert_eq!(own[0].1, title, "{slug}.ics is that event");
+    }
+}

@@ -79,7 +79,15 @@ fn incremental_rebuilds_match_full_builds() {
 
     let case = "content/cases/chichibu-konbini-ibasho.md";
     let written = step(&mut engine, "body of a case", &[case, "content/cases/.chichibu-konbini-ibasho.md.swp"], &|r| edit(r, case, |t| t + "\n追記した段落です。\n"));
-    assert_eq!(written, 1, "a body edit of a case with a summary rewrites only its page");
+    // Its page, and the 事例集 booklets that print its text (the site's, its 分野' and its prefecture's).
+    let booklets = walkdir::WalkDir::new(&served)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().ends_with("booklet/index.html"))
+        .filter(|e| std::fs::read_to_string(e.path()).unwrap().contains("cases/chichibu-konbini-ibasho/index.html"))
+        .count();
+    assert!(booklets >= 2, "{booklets} booklets print the case");
+    assert_eq!(written, 1 + booklets, "a body edit of a case with a summary rewrites only its page and the booklets with it");
     let written = step(&mut engine, "nothing changed", &[], &|_| {});
     assert_eq!(written, 0);
     step(&mut engine, "title of a case", &[case], &|r| edit(r, case, |t| t.replace("title: コンビニのイートインを", "title: コンビニの店内を")));

@@ -7,6 +7,9 @@ use crate::theme::values::{script_json, vars};
 use crate::{urls, vocab};
 use serde_json::{json, Value};
 
+/// How many 分野 the partner finder offers as examples before a choice.
+const PARTNER_EXAMPLES: usize = 4;
+
 impl Renderer<'_> {
     pub(super) fn links(&self) -> Result<Made, RenderError> {
         let site = self.site;
@@ -43,7 +46,35 @@ impl Renderer<'_> {
     }
 
     pub(super) fn partners(&self) -> Result<Made, RenderError> {
-        made("partners.html", self.labels().pages.partners.clone(), Vec::new(), vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES}))
+        let examples = self.popular_domains(PARTNER_EXAMPLES);
+        let vars = vars!({"domains": self.site.domains, "prefectures": vocab::PREFECTURES, "examples": examples});
+        made("partners.html", self.labels().pages.partners.clone(), Vec::new(), vars)
+    }
+
+    /// The 分野 with the most actors and cases in the site's prefecture (or anywhere, on
+    /// a national site), each with a link to the partner finder already filled in: so the
+    /// page shows where to start before the reader chooses anything.
+    fn popular_domains(&self, n: usize) -> Vec<Value> {
+        let site = self.site;
+        let pref = Some(site.config.prefecture.as_str()).filter(|p| vocab::PREFECTURES.contains(p));
+        let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
+        for c in [Collection::Actor, Collection::Case] {
+            for (_, d) in site.of(c).filter(|(_, d)| pref.is_none_or(|p| d.prefecture() == Some(p))) {
+                for dom in d.domains() {
+                    let e = counts.entry(dom).or_default();
+                    if c == Collection::Actor { e.0 += 1 } else { e.1 += 1 }
+                }
+            }
+        }
+        let mut ranked: Vec<(&str, (usize, usize))> = counts.into_iter().filter(|(_, (a, _))| *a > 0).collect();
+        ranked.sort_by_key(|&(d, (a, c))| (std::cmp::Reverse(a + c), vocab::domain_order(&site.domains, d)));
+        ranked
+            .into_iter()
+            .take(n)
+            .map(|(d, (actors, cases))| {
+                json!({"domain": d, "prefecture": pref, "actors": actors, "cases": cases, "url": urls::partners_url(d, pref, None)})
+            })
+            .collect()
     }
 
     pub(super) fn apply(&self) -> Result<Made, RenderError> {
@@ -53,19 +84,20 @@ impl Renderer<'_> {
             .chain(crate::schema::ACTOR)
             .filter(|f| f.name != "registered")
             .map(|f| {
-                let options: Vec<String> = match f.ty {
-                    crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => vocab::values(v, &site.domains),
+                let options: Vec<Value> = match f.ty {
+                    crate::schema::Ty::Vocab(v) | crate::schema::Ty::Vocabs(v) => {
+                        vocab::options(v, &site.domains).into_iter().map(|(value, label)| json!({"value": value, "label": label})).collect()
+                    }
                     _ => Vec::new(),
                 };
-                let (label, help) = match f.name {
-                    "title" => ("名称（団体名）", "正式な団体名"),
-                    "summary" => ("紹介文", "一覧に出る1〜2文の紹介"),
-                    _ => (f.label, f.help),
-                };
-                json!({"name": f.name, "label": label, "help": help, "required": f.required, "ty": f.ty, "options": options})
+                // The template words each field for applicants; these are the editors'.
+                json!({"name": f.name, "label": f.label, "help": f.help, "required": f.required, "ty": f.ty, "options": options})
             })
             .collect();
-        let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title});
+        // The file name is made in the browser from the name, as an import would make it.
+        let romaji: serde_json::Map<String, Value> = crate::validate::romaji_table().into_iter().map(|(c, r)| (c.to_string(), r.into())).collect();
+        let file_name = json!({"source": crate::import::APPLY_SOURCE, "romaji": romaji});
+        let schema = json!({"fields": fields, "email": site.config.contact_email, "site": site.config.title, "file_name": file_name});
         made("apply.html", self.labels().pages.apply.clone(), Vec::new(), vars!({"fields": fields, "schema": script_json(&schema), "email": site.config.contact_email}))
     }
 

@@ -49,19 +49,11 @@ impl Renderer<'_> {
         let mut extra = Vars::new();
         let template = match &d.meta {
             Meta::Case(c) => {
-                let actor_details: Vec<tera::Value> = c
-                    .actors
-                    .iter()
-                    .filter_map(|a| site.get(Collection::Actor, a))
-                    .map(|a| obj!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
-                    .collect();
-                extra.extend(vars!({
-                    "actors": actor_details,
-                    "relation_label": c.business_relation.as_deref().and_then(vocab::relation_label),
-                    "steps": c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>(),
-                    "started": c.started.as_deref().map(started_ja),
-                    "related": self.card_list(path, &self.related(i))?,
-                }));
+                let details = self.case_details(c);
+                for key in ["actors", "relation_label", "steps", "started"] {
+                    extra.push((key, tera::Value::from_serializable(&details[key])));
+                }
+                extra.extend(vars!({"related": self.card_list(path, &self.related(i))?}));
                 "case.html"
             }
             Meta::Actor(a) => {
@@ -77,7 +69,8 @@ impl Renderer<'_> {
             }
             Meta::Event(e) => {
                 let upcoming = event_day(&e.end.clone().unwrap_or_else(|| e.start.clone())).is_some_and(|day| day >= site.today);
-                extra.extend(vars!({"when": event_when(&e.start, e.end.as_deref()), "upcoming": upcoming}));
+                let ics_url = crate::feeds::event_ics_path(d).map(|p| urls::encode_path(&p));
+                extra.extend(vars!({"when": event_when(&e.start, e.end.as_deref()), "upcoming": upcoming, "ics_url": ics_url}));
                 "event.html"
             }
             Meta::Policy(p) => {
@@ -108,6 +101,24 @@ impl Renderer<'_> {
         };
         extra.extend(vars!({"jsonld": json_ld(site, d).map(|v| script_json(&v)), "page": page}));
         made(template, d.common.title.clone(), crumbs, extra)
+    }
+
+    /// What a case's page and the booklet show of a case besides its text: its actors
+    /// (with kind and core business), how it relates to their business, its steps and start.
+    pub(super) fn case_details(&self, c: &crate::model::CaseMeta) -> Value {
+        let site = self.site;
+        let actors: Vec<Value> = c
+            .actors
+            .iter()
+            .filter_map(|a| site.get(Collection::Actor, a))
+            .map(|a| json!({"title": a.common.title, "url": a.url, "kind": a.actor().map(|m| m.kind.clone()), "core_business": a.actor().and_then(|m| m.core_business.clone())}))
+            .collect();
+        json!({
+            "actors": actors,
+            "relation_label": c.business_relation.as_deref().and_then(vocab::relation_label),
+            "steps": c.steps.iter().filter_map(|s| vocab::STEPS.iter().find(|(n, _)| n == s).map(|(_, l)| *l)).collect::<Vec<_>>(),
+            "started": c.started.as_deref().map(started_ja),
+        })
     }
 
     pub(super) fn guide_print(&self, i: usize) -> Result<Made, RenderError> {
@@ -172,7 +183,7 @@ fn json_ld(site: &Site, d: &Doc) -> Option<Value> {
 /// Prefixes every id and in-page link of rendered Markdown, inside the content namespace
 /// (text cannot contain the patterns: raw HTML is escaped, and every id and in-page link
 /// of a body starts with the namespace).
-fn prefix_ids(html: &str, prefix: &str) -> String {
+pub(super) fn prefix_ids(html: &str, prefix: &str) -> String {
     let ns = markdown::CONTENT_ID_PREFIX;
     html.replace(&format!(" id=\"{ns}"), &format!(" id=\"{ns}{prefix}")).replace(&format!("href=\"#{ns}"), &format!("href=\"#{ns}{prefix}"))
 }

@@ -5,9 +5,10 @@
 //! relative to the root, already percent-encoded, and write links as `{{ root }}{{ url }}`.
 //!
 //! One module per page family: [`home`], [`lists`], [`documents`], [`terms`],
-//! [`discovery`] and [`checklist`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
+//! [`discovery`], [`checklist`] and [`booklet`]. [`plan`] decides which pages there are, [`cards`] makes the list cards
 //! they share and [`stamps`] tells `serve` which pages an edit changed.
 
+mod booklet;
 mod cards;
 mod checklist;
 mod discovery;
@@ -18,6 +19,7 @@ mod plan;
 mod stamps;
 mod terms;
 
+pub use booklet::booklet_path;
 pub use cards::{Card, Term};
 pub use plan::Page;
 
@@ -266,6 +268,7 @@ impl<'a> Renderer<'a> {
             Plan::Apply => self.apply(),
             Plan::OpenData => self.open_data(),
             Plan::Checklist => self.checklist_page(),
+            Plan::Booklet { scope, items } => self.booklet(path, scope, items),
             Plan::NotFound => self.not_found(),
             Plan::Alias { target } => self.alias(path, *target),
         }?;

@@ -33,6 +33,7 @@ pub(super) enum Plan {
     OpenData,
     /// The municipal self-check and its overview (when the site has a checklist).
     Checklist,
+    Booklet { scope: super::booklet::Scope, items: Vec<usize> },
     NotFound,
     Alias { target: usize },
 }
@@ -95,6 +96,7 @@ impl Renderer<'_> {
         if site.readiness.is_some() {
             plans.push((super::checklist::CHECKLIST_PAGE.into(), Plan::Checklist));
         }
+        plans.extend(self.booklet_plans());
         plans.push(("events/index.html".into(), Plan::Events));
         plans.push(("policies/index.html".into(), Plan::Policies));
         plans.push(("guides/index.html".into(), Plan::Guides));

@@ -79,8 +79,20 @@ impl Renderer<'_> {
                     shown(&mut h, &of(c));
                 }
             }
+            Plan::Booklet { scope, items } => {
+                // Whole cases, and the actors they name.
+                scope.hash(&mut h);
+                for &i in items {
+                    self.stamps[i].1.hash(&mut h);
+                }
+                shown(&mut h, &items.iter().flat_map(|&i| self.doc_deps(i)).collect::<Vec<_>>());
+            }
+            Plan::Partners => {
+                shown(&mut h, &of(Collection::Actor));
+                shown(&mut h, &of(Collection::Case));
+            }
             Plan::Alias { target } => self.stamps[*target].0.hash(&mut h),
-            Plan::Links | Plan::Search | Plan::Partners | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
+            Plan::Links | Plan::Search | Plan::Apply | Plan::OpenData | Plan::NotFound => {}
         }
         h.finish()
     }

@@ -38,6 +38,7 @@ impl Renderer<'_> {
             "term": name,
             "partners": json!([{"label": fill(&self.labels().phrases.partners_for_domain, &[("domain", name)]), "url": partners_url(name, None, None)}]),
             "sections": self.sections(path, items)?,
+            "booklet": self.booklet_link(Some(name), None, items),
         }),
         )
     }
@@ -95,6 +96,7 @@ impl Renderer<'_> {
                 "sections": self.sections(path, items)?,
                 "wide_actors": self.card_list(path, &wide)?,
                 "readiness": self.readiness_vars(prefecture, municipality)?,
+                "booklet": municipality.is_none().then(|| self.booklet_link(None, Some(prefecture), items)).flatten(),
             }),
         )
     }

@@ -77,6 +77,8 @@ pub struct Phrases {
     pub partners_in_place: String,
     pub other_links: String,
     pub no_fiscal_year: String,
+    pub booklet: String,
+    pub booklet_of: String,
 }
 
 impl Labels {

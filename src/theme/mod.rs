@@ -69,10 +69,13 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/opendata.html",
     "templates/checklist.html",
     "templates/checklist_parts.html",
+    "templates/booklet.html",
     "static/css/print.css",
+    "static/css/apply.css",
     "static/favicon.svg",
     "static/favicon.png",
     "static/js/search.js",
+    "static/js/search-filters.js",
     "static/js/map.js",
     "static/js/partners.js",
     "static/js/apply.js",
@@ -82,6 +85,8 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "static/vendor/leaflet/leaflet.css",
     "static/vendor/leaflet/LICENSE",
     "labels.toml",
+    "static/vendor/japan/prefectures.js",
+    "static/vendor/japan/SOURCE.md",
 ];
 
 #[derive(Debug)]

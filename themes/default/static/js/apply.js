@@ -1,8 +1,47 @@
 /* Get-listed form: checks the fields with the same schema as the build (exported into
    the page) and writes the Markdown file editors need. Nothing leaves the page unless
-   the reader downloads, copies or e-mails it. */
-(function () {
+   the reader downloads, copies or e-mails it. The file name is made from the name the
+   way `kyoso import` names a row (kyosoApply.fileName; tests/apply.rs checks both agree),
+   so applicants are not asked for one. */
+(function (global) {
   "use strict";
+
+  function isSlug(s) { return /^[a-z0-9][a-z0-9-]*$/.test(s); }
+
+  // validate::romanise: ASCII letters and digits kept, kana romanised with the build's
+  // table, spaces and dots as one hyphen; null when anything else (kanji) is left or
+  // fewer than three letters come out.
+  function romanise(name, romaji) {
+    var out = "";
+    for (var i = 0, chars = Array.from(name); i < chars.length; i++) {
+      var c = chars[i];
+      if (/^[A-Za-z0-9]$/.test(c)) out += c.toLowerCase();
+      else if (Object.prototype.hasOwnProperty.call(romaji, c)) out += romaji[c];
+      else if (" _-\u3000\u30fb.".indexOf(c) >= 0) { if (out.slice(-1) !== "-") out += "-"; }
+      else return null;
+    }
+    out = out.replace(/^-+|-+$/g, "");
+    return (out.match(/[a-z]/g) || []).length >= 3 ? out : null;
+  }
+
+  // import::id_slug: the id when it is a name, else the low 32 bits of its FNV-1a hash.
+  function idSlug(id) {
+    var lower = id.toLowerCase();
+    if (isSlug(lower)) return lower;
+    var h = 0x84222325, bytes = new TextEncoder().encode(id);
+    for (var i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x1b3) >>> 0;
+    return ("0000000" + h.toString(16)).slice(-8);
+  }
+
+  // import::applicant_file_stem: a row of a list named `source`, its name as its id.
+  function fileName(name, rule) {
+    var lower = name.toLowerCase();
+    if (isSlug(lower) && /[a-z]/.test(lower)) return lower;
+    return romanise(name, rule.romaji) || rule.source + "-" + idSlug(name);
+  }
+  global.kyosoApply = { fileName: fileName };
+  if (typeof document === "undefined") return;
+
   // Settings come from the theme's JSON block, found by an attribute content cannot
   // write (ids content can make are kept apart, but a data block is the theme's alone).
   var schema = JSON.parse(document.querySelector('script[type="application/json"][data-kyoso="apply-schema"]').textContent);
@@ -13,36 +52,48 @@
   function checked(name) {
     return Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked')).map(function (c) { return c.value; });
   }
+  // The field's name as the applicant reads it on the page.
+  function label(f) {
+    var el = document.querySelector('[for="f-' + f.name + '"] .label-text, #field-' + f.name + " .label-text");
+    return el ? el.textContent : f.label;
+  }
+  var values = function (f) { return f.options.map(function (o) { return o.value; }); };
+
+  function chosenLocation() {
+    var lat = value("lat"), lon = value("lon");
+    if (!lat && !lon) return null;
+    if (isNaN(+lat) || isNaN(+lon) || +lat < 20 || +lat > 46 || +lon < 122 || +lon > 154) return false;
+    return [+lat, +lon];
+  }
+  locationPicker();
+
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var problems = [], lines = ["---"];
-    var slug = value("slug");
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(slug)) problems.push({ id: "f-slug", text: "ファイル名は半角英小文字・数字・ハイフンで書いてください。" });
     schema.fields.forEach(function (f) {
       var t = f.ty.type, v;
       if (t === "vocabs") {
         v = checked(f.name);
-        if (f.required && !v.length) problems.push({ id: "field-" + f.name, text: f.label + "を1つ以上選んでください。" });
+        if (f.required && !v.length) problems.push({ id: "field-" + f.name, text: label(f) + "を1つ以上選んでください。" });
         if (v.length) lines.push(f.name + ": [" + v.map(q).join(", ") + "]");
         return;
       }
       if (t === "location") {
-        var lat = value("lat"), lon = value("lon");
-        if (lat || lon) {
-          if (isNaN(+lat) || isNaN(+lon) || +lat < 20 || +lat > 46 || +lon < 122 || +lon > 154) problems.push({ id: "f-lat", text: "緯度・経度は日本国内の数値で書いてください（例: 35.9, 139.4）。" });
-          else lines.push("location: {lat: " + (+lat) + ", lon: " + (+lon) + "}");
-        }
+        var ll = chosenLocation();
+        if (ll === false) problems.push({ id: "f-lat", text: "位置の数字が日本の中を指していません。地図をクリックして選び直すか、空けておいてください。" });
+        else if (ll) lines.push("location: {lat: " + ll[0] + ", lon: " + ll[1] + "}");
         return;
       }
       v = value(f.name);
-      if (f.required && !v) { problems.push({ id: "f-" + f.name, text: f.label + "を入力してください。" }); return; }
+      if (f.required && !v) { problems.push({ id: "f-" + f.name, text: label(f) + "を入力してください。" }); return; }
       if (!v) return;
-      if (t === "url" && !/^https?:\/\/\S+$/i.test(v)) { problems.push({ id: "f-" + f.name, text: f.label + "は https:// で始まるアドレスにしてください。" }); return; }
-      if (t === "vocab" && f.options.indexOf(v) < 0) { problems.push({ id: "f-" + f.name, text: f.label + "を一覧から選んでください。" }); return; }
+      if (t === "url" && !/^https?:\/\/\S+$/i.test(v)) { problems.push({ id: "f-" + f.name, text: label(f) + "は https:// で始まるアドレスにしてください。" }); return; }
+      if (t === "vocab" && values(f).indexOf(v) < 0) { problems.push({ id: "f-" + f.name, text: label(f) + "を一覧から選んでください。" }); return; }
       if (t === "texts") lines.push(f.name + ": [" + v.split(/[、,，;；\n]/).map(function (s) { return s.trim(); }).filter(Boolean).map(q).join(", ") + "]");
       else lines.push(f.name + ": " + q(v));
     });
     errors.innerHTML = "";
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
     if (problems.length) {
       var p = document.createElement("p"); p.textContent = problems.length + "件の入力を確認してください。"; errors.appendChild(p);
       var ul = document.createElement("ul");
@@ -57,19 +108,20 @@
       return;
     }
     errors.hidden = true;
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
     lines.push("---");
     var text = lines.join("\n") + "\n" + (value("body") ? value("body") + "\n" : "");
-    var out = document.getElementById("apply-output");
+    var file = fileName(value("title"), schema.file_name) + ".md";
     document.getElementById("apply-markdown").value = text;
+    document.getElementById("apply-file-name").textContent = file;
     var dl = document.getElementById("apply-download");
     dl.href = "data:text/markdown;charset=utf-8," + encodeURIComponent(text);
-    dl.setAttribute("download", slug + ".md");
+    dl.setAttribute("download", file);
     var mail = document.getElementById("apply-mail");
     if (mail) mail.href = "mailto:" + encodeURIComponent(schema.email) + "?subject=" + encodeURIComponent("掲載申し込み（" + value("title") + "）") + "&body=" + encodeURIComponent(text);
-    out.hidden = false;
+    document.getElementById("apply-output").hidden = false;
     document.getElementById("output-heading").scrollIntoView();
-    document.getElementById("apply-markdown").focus();
+    document.getElementById("output-heading").setAttribute("tabindex", "-1");
+    document.getElementById("output-heading").focus();
   });
   document.getElementById("apply-copy").addEventListener("click", function () {
     var ta = document.getElementById("apply-markdown"), done = document.getElementById("apply-copied");
@@ -79,4 +131,39 @@
     if (navigator.clipboard && !ok) navigator.clipboard.writeText(ta.value).then(function () { done.textContent = "コピーしました。"; }, function () { done.textContent = "コピーできませんでした。内容を選んでコピーしてください。"; });
     else done.textContent = ok ? "コピーしました。" : "コピーできませんでした。内容を選んでコピーしてください。";
   });
-})();
+
+  // The location: a click on the map (or the numbers under 「緯度・経度を数字で入れる」,
+  // for keyboards and exact places) sets it; 「選んだ位置を消す」 leaves it empty.
+  function locationPicker() {
+    var el = document.getElementById("apply-map");
+    if (!el) return;
+    var status = document.getElementById("location-status"), clear = document.getElementById("location-clear");
+    var lat = form.elements.lat, lon = form.elements.lon;
+    var map = global.kyosoMap && global.kyosoMap.baseMap(el, null, { scrollWheelZoom: false });
+    var marker = null;
+    function show() {
+      var ll = chosenLocation();
+      if (marker) { marker.remove(); marker = null; }
+      clear.hidden = !ll;
+      if (ll === null) status.textContent = "位置は選ばれていません（地図には載りません）。";
+      else if (ll === false) status.textContent = "位置の数字が日本の中を指していません。";
+      else {
+        status.textContent = "選んだ位置：北緯 " + ll[0] + "、東経 " + ll[1] + "（地図をもう一度クリックすると選び直せます）";
+        if (map) marker = global.L.circleMarker(ll, { radius: 9, color: "#1a1a1a", weight: 2, fillColor: "#0031d8", fillOpacity: 0.9 }).addTo(map);
+      }
+    }
+    if (map) {
+      map.setView([36.5, 137.5], 5);
+      map.on("click", function (e) {
+        lat.value = e.latlng.lat.toFixed(5);
+        lon.value = e.latlng.lng.toFixed(5);
+        show();
+      });
+    }
+    lat.addEventListener("change", show);
+    lon.addEventListener("change", show);
+    // The button hides once pressed: focus goes to what it changed.
+    status.setAttribute("tabindex", "-1");
+    clear.addEventListener("click", function () { lat.value = ""; lon.value = ""; show(); status.focus(); });
+  }
+})(this);

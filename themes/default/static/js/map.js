@@ -12,6 +12,45 @@
   var cfgEl = document.querySelector('script[type="application/json"][data-kyoso="map-config"]');
   var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : null;
 
+  // The offline outline of the prefectures, beside this script in the site's files.
+  var scripts = document.getElementsByTagName("script");
+  var here = (document.currentScript || scripts[scripts.length - 1]).src;
+  var outlineSrc = here.replace(/js\/map\.js([?#].*)?$/, "vendor/japan/prefectures.js");
+
+  // When the tiles cannot be loaded (offline, file:// without a connection, a blocked
+  // tile server), the map draws a bundled outline of the 47 prefectures instead, so the
+  // markers still have a place. Loaded only then: a script, which file:// pages may load.
+  function outline(map) {
+    function draw() {
+      if (!window.kyosoJapan || map._kyosoOutline) return;
+      map.getContainer().classList.add("map-offline");
+      map._kyosoOutline = window.L.geoJSON(window.kyosoJapan, {
+        style: { color: "#5f6b7a", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1, className: "map-prefecture" },
+        interactive: false
+      }).addTo(map);
+      map._kyosoOutline.bringToBack();
+      // Each prefecture's name at the middle of its largest part, once zoomed in enough
+      // for the names not to overlap.
+      var names = window.L.layerGroup(window.kyosoJapan.features.map(function (f) {
+        var ring = f.geometry.coordinates.reduce(function (a, p) { return p[0].length > a.length ? p[0] : a; }, []);
+        var sum = ring.reduce(function (s, c) { return [s[0] + c[1], s[1] + c[0]]; }, [0, 0]);
+        var label = document.createElement("span");
+        label.textContent = f.properties.name;
+        return window.L.marker([sum[0] / ring.length, sum[1] / ring.length], {
+          icon: window.L.divIcon({ className: "map-prefecture-name", html: label, iconSize: null }), interactive: false, keyboard: false
+        });
+      }));
+      function showNames() { if (map.getZoom() >= 7) names.addTo(map); else names.remove(); }
+      map.on("zoomend", showNames);
+      showNames();
+    }
+    if (window.kyosoJapan) { draw(); return; }
+    var s = document.createElement("script");
+    s.src = outlineSrc;
+    s.onload = draw;
+    document.head.appendChild(s);
+  }
+
   function baseMap(el, status, options) {
     if (!window.L || !cfg) return null;
     try {
@@ -22,15 +61,20 @@
       tiles.on("tileerror", function () {
         if (failed) return;
         failed = true;
-        if (status) status.textContent = "地図の画像を読み込めません（インターネットにつながっていない可能性があります）。位置は一覧と住所でご確認ください。";
+        outline(map);
+        if (status) status.textContent = "地図の画像を読み込めません（インターネットにつながっていない可能性があります）。都道府県の境界だけを表示しています。位置は一覧と住所でもご確認ください。";
       });
       tiles.addTo(map);
+      if (navigator.onLine === false) outline(map);
       return map;
     } catch (e) {
       el.hidden = true;
       return null;
     }
   }
+
+  // The get-listed form draws its location picker on the same base map.
+  window.kyosoMap = { baseMap: baseMap };
 
   // Actor page: one marker.
   var small = document.getElementById("actor-map");

@@ -45,6 +45,7 @@
       var aList = document.getElementById("actor-results"), cList = document.getElementById("case-results");
       aList.innerHTML = ""; cList.innerHTML = "";
       if (!d) { status.textContent = "分野を選んでください。"; return; }
+      document.getElementById("partners-intro").hidden = true;
       // A reference point: the located actors of the chosen place.
       var pts = data.actors.filter(function (a) { return a.lat != null && (m ? a.m.indexOf(m) >= 0 : p && a.p === p); });
       var ref = pts.length ? [pts.reduce(function (s, a) { return s + a.lat; }, 0) / pts.length, pts.reduce(function (s, a) { return s + a.lon; }, 0) / pts.length] : null;

@@ -194,7 +194,7 @@ impl Config {
 
 /// Every string of the configuration, as (dotted key such as `menu.url`, value, byte
 /// offset of the value in `text`), in the order they are written.
-fn strings(text: &str) -> Vec<(String, String, usize)> {
+pub(crate) fn strings(text: &str) -> Vec<(String, String, usize)> {
     use toml::de::{DeTable, DeValue};
     use toml::Spanned;
     fn walk(key: &str, value: &Spanned<DeValue>, out: &mut Vec<(String, String, usize)>) {

@@ -91,7 +91,8 @@ impl Labels {
                 let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
                 format!("{}:{line}:{col}: {} の書き方に誤りがあります: {}\n→ 「キー = \"言葉\"」の形で、言葉は \" \" で囲んでください。", path.display(), FILE, e.message())
             })?;
-            overlay(&mut table, &defaults, layer, path, text, "")?;
+            let places = crate::config::strings(text);
+            overlay(&mut table, &defaults, layer, &Layer { path, text, places: &places }, "")?;
         }
         toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| format!("{FILE} を読めません: {e}"))
     }
@@ -129,15 +130,32 @@ fn placeholders(phrase: &str) -> Vec<&str> {
     names
 }
 
+/// A labels file being laid over the built-in labels: where it is, its text, and where
+/// each of its strings is in the text (dotted key, value, byte offset).
+struct Layer<'l> {
+    path: &'l Path,
+    text: &'l str,
+    places: &'l [(String, String, usize)],
+}
+
+impl Layer<'_> {
+    /// The line of key `name` (dotted): of its value, or of the first value under it.
+    fn line_of(&self, name: &str) -> usize {
+        let under = format!("{name}.");
+        match self.places.iter().find(|(k, _, _)| k == name || k.starts_with(&under)) {
+            Some((_, _, offset)) => line_col(self.text, *offset).0,
+            // A value that is not a string (`search = 3`) has no recorded place: the first
+            // line naming the key's last part stands in.
+            None => self.text.find(name.rsplit('.').next().unwrap_or(name)).map_or(0, |p| line_col(self.text, p).0),
+        }
+    }
+}
+
 /// Sets `layer`'s keys in `table`, each checked against the built-in `defaults`.
-fn overlay(table: &mut toml::Table, defaults: &toml::Table, layer: toml::Table, path: &Path, text: &str, prefix: &str) -> Result<(), String> {
-    for (key, value) in layer {
+fn overlay(table: &mut toml::Table, defaults: &toml::Table, values: toml::Table, layer: &Layer, prefix: &str) -> Result<(), String> {
+    for (key, value) in values {
         let name = format!("{prefix}{key}");
-        let at = |what: String| {
-            // The key's first line in the file: toml's tables here carry no positions.
-            let line = text.find(&key).map_or(0, |p| line_col(text, p).0);
-            format!("{}:{line}: {FILE} の「{name}」: {what}", path.display())
-        };
+        let at = |what: String| format!("{}:{}: {FILE} の「{name}」: {what}", layer.path.display(), layer.line_of(&name));
         let Some(default) = defaults.get(&key) else {
             let hint = did_you_mean(&key, defaults.keys().map(String::as_str)).map(|k| format!("「{prefix}{k}」のことですか？ ")).unwrap_or_default();
             return Err(at(format!("この名前の言葉はありません。{hint}使える名前はテーマの {FILE}（既定テーマは themes/default/{FILE}）にあります。")));
@@ -145,7 +163,7 @@ fn overlay(table: &mut toml::Table, defaults: &toml::Table, layer: toml::Table, 
         match (value, default) {
             (toml::Value::Table(inner), toml::Value::Table(default_inner)) => {
                 let toml::Value::Table(target) = table.get_mut(&key).expect("same keys as the defaults") else { unreachable!("a table in the defaults") };
-                overlay(target, default_inner, inner, path, text, &format!("{name}."))?;
+                overlay(target, default_inner, inner, layer, &format!("{name}."))?;
             }
             (toml::Value::String(s), toml::Value::String(d)) => {
                 if s.trim().is_empty() {
@@ -196,6 +214,13 @@ mod tests {
         assert!(err.contains("phrases.page_n") && err.contains("{page}"), "{err}");
         let err = Labels::load(&[(Path::new("labels.toml"), "[pages]\nsearch = 3\n")]).unwrap_err();
         assert!(err.contains("pages.search"), "{err}");
+    }
+
+    #[test]
+    fn an_error_names_the_line_of_its_own_key_not_of_a_longer_one() {
+        let text = "[phrases]\npage_n = \"{title}（{page}ページ目）\"\n\n[collections]\npage = \"\"\n";
+        let err = Labels::load(&[(Path::new("labels.toml"), text)]).unwrap_err();
+        assert!(err.starts_with("labels.toml:5: ") && err.contains("collections.page"), "{err}");
     }
 
     #[test]

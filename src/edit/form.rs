@@ -129,22 +129,13 @@ fn problem_html(id: &str, list: &[(bool, String)]) -> String {
     format!(r#"<div class="problems" id="{id}">{items}</div>"#)
 }
 
+/// The choices of a vocabulary field as (value, text): the reader's word, with the value
+/// written in front matter beside it where the two differ (「地域（local）」), for editors.
 fn options(v: Vocab, cx: &Context) -> Vec<(String, String)> {
-    let same = |xs: &[&str]| xs.iter().map(|s| (s.to_string(), s.to_string())).collect::<Vec<_>>();
-    let labelled = |xs: &[(&str, &str)]| xs.iter().map(|(v, l)| (v.to_string(), format!("{l}（{v}）"))).collect::<Vec<_>>();
-    match v {
-        Vocab::Domain => cx.domains.iter().map(|d| (d.clone(), d.clone())).collect(),
-        Vocab::Prefecture => same(crate::vocab::PREFECTURES),
-        Vocab::PrefectureOrNation => {
-            let mut o = same(crate::vocab::PREFECTURES);
-            o.push((crate::vocab::NATIONWIDE.into(), crate::vocab::NATIONWIDE.into()));
-            o
-        }
-        Vocab::ActorKind => same(crate::vocab::ACTOR_KINDS),
-        Vocab::Relation => labelled(crate::vocab::RELATIONS),
-        Vocab::EventKind => same(crate::vocab::EVENT_KINDS),
-        Vocab::Scale => labelled(crate::vocab::SCALES),
-    }
+    crate::vocab::options(v, cx.domains)
+        .into_iter()
+        .map(|(value, label)| if label == value { (value, label) } else { (value.clone(), format!("{label}（{value}）")) })
+        .collect()
 }
 
 fn checkboxes(name: &str, choices: &[(String, String)], chosen: &[String]) -> String {

@@ -17,7 +17,7 @@ fn main() {
     let (site, _) = load_site(&opts, &mut Vec::new()).expect("site loads");
     let bodies = kyoso::bodies::render_bodies(&site, None);
     let analyzer = Analyzer::new(&site.config.search.synonyms);
-    let build = || Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
+    let build = || Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], std::borrow::Cow::Borrowed(&bodies[i].text)));
     parts(&site, &bodies, &analyzer);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
     for (label, single) in [("all cores", false), ("one core", true)] {

@@ -16,51 +16,67 @@ pub type Body = std::sync::Arc<markdown::Rendered>;
 /// were rendered from.
 pub type BodyCache = HashMap<std::path::PathBuf, (u64, Body)>;
 
+/// Renders documents' Markdown one at a time, in any order and on any core: what a build
+/// uses to render each body as the search index reads it (see `pipeline::build`).
+pub struct Maker<'s> {
+    site: &'s Site,
+    /// Content-relative `.md` path → output path, made by the first body rendered (in
+    /// `serve`, after an edit, often the only one).
+    pages: OnceLock<HashMap<String, String>>,
+}
+
+impl<'s> Maker<'s> {
+    pub fn new(site: &'s Site) -> Self {
+        Maker { site, pages: OnceLock::new() }
+    }
+
+    /// Document `i`'s body from `markdown` (its source, taken out of the document).
+    pub fn render(&self, i: usize, markdown: &str) -> markdown::Rendered {
+        let d = &self.site.docs[i];
+        let source = source_of(d);
+        let source_dir = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+        let pages = self.pages.get_or_init(|| self.site.docs.iter().map(|d| (source_of(d), d.url.clone())).collect());
+        markdown::render(markdown, &LinkContext { source_dir, page_url: &d.url, pages })
+    }
+}
+
+/// A document's source file relative to `content/`, as Markdown links name it.
+fn source_of(d: &Doc) -> String {
+    d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/")
+}
+
 /// Every document's Markdown as HTML and plain text (in parallel), links resolved. With a
 /// cache, a body whose text, address and the site's set of addresses are unchanged is
 /// taken from it instead of being rendered again; the cache is then replaced by this
 /// build's bodies.
 pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
-    render_all(site, cache, None)
-}
-
-/// [`render_bodies`] for a build: the Markdown is taken out of the documents (`sources`,
-/// in document order) and each source is freed on the core that rendered it, right
-/// after: that memory is then reused for the next documents' HTML instead of fresh pages
-/// being faulted in (the sources are 50 MB at 10,000 documents).
-pub fn render_bodies_taking(site: &Site, sources: Vec<std::sync::Arc<String>>) -> Vec<Body> {
-    render_all(site, None, Some(sources))
-}
-
-fn render_all(site: &Site, cache: Option<&mut BodyCache>, sources: Option<Vec<std::sync::Arc<String>>>) -> Vec<Body> {
-    let source_of = |d: &Doc| d.source.strip_prefix("content").unwrap_or(&d.source).to_string_lossy().replace('\\', "/");
-    // Only needed for documents rendered again: after an edit in `serve`, one.
-    let pages: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let pages = || pages.get_or_init(|| site.docs.iter().map(|d| (source_of(d), d.url.clone())).collect());
+    let maker = Maker::new(site);
     // Only with a cache: a fingerprint of every address, serial, for nothing otherwise.
     let addresses = cache.is_some().then(|| fingerprint(&site.docs.iter().map(|d| (&d.source, &d.url)).collect::<Vec<_>>()));
     let key = |d: &Doc| fingerprint(&(d.stamp.body, &d.url, addresses));
     let old = cache.as_deref();
-    let mut sources: Vec<Option<std::sync::Arc<String>>> = sources.map_or_else(Vec::new, |v| v.into_iter().map(Some).collect());
-    sources.resize(site.docs.len(), None);
     let bodies: Vec<Body> = site
         .docs
         .par_iter()
-        .zip(sources)
-        .map(|(d, taken)| {
+        .enumerate()
+        .map(|(i, d)| {
             if let Some((k, b)) = old.and_then(|c| c.get(&d.source)) {
                 if *k == key(d) {
                     return b.clone();
                 }
             }
-            let source = source_of(d);
-            let source_dir = source.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
-            let markdown = taken.as_deref().unwrap_or(&d.body);
-            std::sync::Arc::new(markdown::render(markdown, &LinkContext { source_dir, page_url: &d.url, pages: pages() }))
+            std::sync::Arc::new(maker.render(i, &d.body))
         })
         .collect();
     if let Some(cache) = cache {
         *cache = site.docs.iter().zip(&bodies).map(|(d, b)| (d.source.clone(), (key(d), b.clone()))).collect();
     }
     bodies
+}
+
+/// Takes every body's HTML out, for a build that hands each out to the pages that print
+/// it (see `handout.rs`). The bodies must be this build's own, shared with nothing.
+pub fn take_html(bodies: &mut [Body]) -> crate::handout::Handout {
+    let html = bodies.iter_mut().map(|b| std::mem::take(&mut std::sync::Arc::get_mut(b).expect("a build's bodies are its own").html)).collect();
+    crate::handout::Handout::new(html)
 }

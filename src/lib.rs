@@ -22,6 +22,7 @@ pub mod feeds;
 pub mod folder;
 pub mod frontmatter;
 pub mod gitdates;
+pub mod handout;
 pub mod hygiene;
 pub mod import;
 pub mod incremental;

@@ -207,6 +207,9 @@ enum Command {
         /// 書き出す PDF ファイル（既にあるファイルは上書きしません）
         #[arg(long)]
         pdf: PathBuf,
+        /// 事例が100件を超えて分冊になる事例集の、何冊目を印刷するか
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        volume: u16,
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
     },
@@ -292,11 +295,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Booklet { root, domain, prefecture, pdf, today } => {
+        Command::Booklet { root, domain, prefecture, pdf, volume, today } => {
             let opts = BuildOptions { root, today, ..Default::default() };
-            match kyoso::pdf::booklet_pdf(&opts, domain.as_deref(), prefecture.as_deref(), &pdf) {
-                Ok(page) => {
-                    println!("事例集（{page}）を {} に書き出しました", pdf.display());
+            match kyoso::pdf::booklet_pdf(&opts, domain.as_deref(), prefecture.as_deref(), volume.into(), &pdf) {
+                Ok(p) if p.volumes > 1 => {
+                    println!("事例集 全{}分冊のうち第{volume}分冊（{}）を {} に書き出しました", p.volumes, p.page, pdf.display());
+                    println!("ほかの分冊は --volume 番号 をつけて印刷できます（例: --volume {}）", if volume == 1 { 2 } else { 1 });
+                    ExitCode::SUCCESS
+                }
+                Ok(p) => {
+                    println!("事例集（{}）を {} に書き出しました", p.page, pdf.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

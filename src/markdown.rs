@@ -47,8 +47,10 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// The text without markup, for summaries and the search index.
+    /// The text without markup, for the search index.
     pub text: String,
+    /// Its start, for summaries and search snippets.
+    pub lead: crate::text::Lead,
     /// Link targets inside the site that do not exist (as written).
     pub broken: Vec<String>,
     /// Every heading id as the editor writes it in a link (`経緯`; the page has
@@ -200,6 +202,7 @@ pub fn render(markdown: &str, cx: &LinkContext) -> Rendered {
         // changes nothing (and costs less than splitting the page would).
         out.html = sanitizer().clean(&out.html).to_string();
     }
+    out.lead = crate::text::Lead::of(&out.text);
     out
 }
 

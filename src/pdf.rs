@@ -13,9 +13,17 @@ use std::process::Command;
 /// The browsers tried, in order, when `KYOSO_CHROMIUM` names none.
 const CHROMIUM: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
-/// Writes the booklet of every case, of a 分野 or of a prefecture to `pdf`; returns the
-/// booklet's page path (relative to the site) on success.
-pub fn booklet_pdf(opts: &BuildOptions, domain: Option<&str>, prefecture: Option<&str>, pdf: &Path) -> Result<String, String> {
+/// What [`booklet_pdf`] printed.
+pub struct Printed {
+    /// The booklet volume's page, relative to the site.
+    pub page: String,
+    /// How many volumes the booklet has (see `render::booklet`).
+    pub volumes: usize,
+}
+
+/// Writes a volume (1 for the first) of the booklet of every case, of a 分野 or of a
+/// prefecture to `pdf`.
+pub fn booklet_pdf(opts: &BuildOptions, domain: Option<&str>, prefecture: Option<&str>, volume: usize, pdf: &Path) -> Result<Printed, String> {
     if domain.is_some() && prefecture.is_some() {
         return Err("--domain と --prefecture は同時には指定できません。分野ごと・都道府県ごとの事例集のどちらかを選んでください。".into());
     }
@@ -26,7 +34,7 @@ pub fn booklet_pdf(opts: &BuildOptions, domain: Option<&str>, prefecture: Option
     if pdf.exists() {
         return Err(format!("{} は既にあります。上書きはしません。別の名前を指定するか、そのファイルを移してからもう一度実行してください。", pdf.display()));
     }
-    let page = booklet_path(domain, prefecture);
+    let page = booklet_path(domain, prefecture, volume);
     let Some(chromium) = find_chromium() else {
         return Err(format!(
             "PDF を作るための Chromium（または Google Chrome）が見つかりませんでした。ブラウザから PDF にできます:\n\
@@ -38,18 +46,24 @@ pub fn booklet_pdf(opts: &BuildOptions, domain: Option<&str>, prefecture: Option
         ));
     };
     let work = std::env::temp_dir().join(format!("kyoso-booklet-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)));
-    let result = print(opts, &work, &page, &chromium, pdf);
+    let volumes = |out: &Path| (1..).take_while(|&n| out.join(booklet_path(domain, prefecture, n)).exists()).count();
+    let result = print(opts, &work, &page, &chromium, pdf, volume, volumes);
     // Only the folder this command made.
     let _ = std::fs::remove_dir_all(&work);
-    result.map(|()| page)
+    result.map(|volumes| Printed { page, volumes })
 }
 
-fn print(opts: &BuildOptions, work: &Path, page: &str, chromium: &Path, pdf: &Path) -> Result<(), String> {
+/// Builds the site into `work` and prints `page`; returns the booklet's number of volumes.
+fn print(opts: &BuildOptions, work: &Path, page: &str, chromium: &Path, pdf: &Path, volume: usize, volumes: impl Fn(&Path) -> usize) -> Result<usize, String> {
     let out = work.join("public");
     pipeline::build(&BuildOptions { output: Some(out.clone()), force: false, ..opts.clone() }).map_err(|e| format!("サイトを生成できません: {e}"))?;
     let file = out.join(page);
+    let count = volumes(&out);
     if !file.exists() {
-        return Err("その分野・都道府県の事例はまだありません（事例集は事例が1件以上あるときに作られます）。".into());
+        return Err(match count {
+            0 => "その分野・都道府県の事例はまだありません（事例集は事例が1件以上あるときに作られます）。".into(),
+            n => format!("この事例集は全{n}分冊です。--volume には 1 から {n} までの番号を指定してください（第{volume}分冊はありません）。"),
+        });
     }
     let pdf_abs = if pdf.is_absolute() { pdf.to_path_buf() } else { std::env::current_dir().map_err(|e| e.to_string())?.join(pdf) };
     let url = format!("file://{}", crate::urls::encode_path(&file.to_string_lossy()));
@@ -71,7 +85,7 @@ fn print(opts: &BuildOptions, work: &Path, page: &str, chromium: &Path, pdf: &Pa
             String::from_utf8_lossy(&run.stderr).lines().rev().take(3).collect::<Vec<_>>().join("\n")
         ));
     }
-    Ok(())
+    Ok(count)
 }
 
 /// `KYOSO_CHROMIUM`, else the first of [`CHROMIUM`] on `PATH`.

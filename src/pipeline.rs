@@ -14,6 +14,8 @@ use crate::search::export::export;
 use crate::search::analyzer::Analyzer;
 use crate::search::index::{doc_infos, field_pieces, DocInfo, Filters, Hit, SearchIndex, FIELDS};
 use crate::search::postings::Inverted;
+use crate::handout::Handout;
+use std::borrow::Cow;
 use crate::validate;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
@@ -282,13 +284,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (mut site, mut diags) = load_site(opts, &mut timings)?;
 
     let t = Instant::now();
-    // The templates are parsed on one core while the Markdown is rendered on the others.
-    // The Markdown sources are not read again (at 100,000 documents they are half a
-    // gigabyte of the peak memory): each is freed once it is rendered.
-    let sources: Vec<_> = site.docs.iter_mut().map(|d| std::mem::take(&mut d.body)).collect();
-    let (bodies, theme) = rayon::join(|| crate::bodies::render_bodies_taking(&site, sources), || Theme::load(&opts.root, &site.config.theme));
+    // The Markdown is rendered as the search index reads it, a few hundred documents at a
+    // time on every core, while the templates are parsed: each source is freed once
+    // rendered and each body's text once its postings are made. At 100,000 documents the
+    // sources, the HTML and the texts are half a gigabyte each, and all three held at
+    // once were the build's peak memory.
+    let analyzer = Analyzer::new(&site.config.search.synonyms);
+    let sources = Handout::once_each(site.docs.iter_mut().map(|d| take_source(&mut d.body)).collect());
+    let ((mut bodies, inverted), theme) = rayon::join(|| bodies_and_postings(&site, &analyzer, &sources), || Theme::load(&opts.root, &site.config.theme));
+    drop(sources);
     let theme = theme.map_err(BuildError::Theme)?;
     link_warnings(&site, &bodies, &mut diags);
+    // Each body's HTML goes to the pages that print it, and is freed after the last.
+    let html = crate::bodies::take_html(&mut bodies);
     timings.push(("markdown", t.elapsed()));
     let t = Instant::now();
     let renderer = Renderer::new(&site, &theme, &bodies);
@@ -304,6 +312,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         || {
             let t = Instant::now();
             let pages = renderer.pages();
+            renderer.spend(&html, &pages);
             renderer.prepare_related();
             let plan_time = cards_time + t.elapsed();
             let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
@@ -332,7 +341,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
         || {
             let t = Instant::now();
-            let files = search_and_exports(&site, &bodies, &theme.labels);
+            let files = search_and_exports(&site, &bodies, &analyzer, inverted, &theme.labels);
             let index_time = t.elapsed();
             write_all(&files)?;
             for (rel, src) in &theme.statics {
@@ -375,7 +384,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     diags.sort();
     let pages_written = pages.len();
     free_later(renderer.into_owned());
-    free_later((site, bodies, theme, pages));
+    free_later((site, bodies, theme, pages, html));
     Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir, kept })
 }
 
@@ -414,25 +423,41 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 /// Every file besides the pages, as (output path, bytes): the search index
 /// (`search/…`), the data exports and the feeds.
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
-    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies, labels), || crate::feeds::feeds(site, page_paths, labels));
+    let analyzer = Analyzer::new(&site.config.search.synonyms);
+    let inverted = || Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], Cow::Borrowed(&bodies[i].text)));
+    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies, &analyzer, inverted(), labels), || crate::feeds::feeds(site, page_paths, labels));
     files.extend(feeds);
     files
 }
 
-/// The search index (`search/…`) and the data exports: every file besides the pages
-/// that does not list the pages.
-fn search_and_exports(site: &Site, bodies: &[Body], labels: &Labels) -> Vec<(String, Vec<u8>)> {
+/// The documents' bodies, and the search index's postings of every document: each body
+/// is rendered from its source (taken from `sources`) when the index asks for its text,
+/// and only the text's postings are kept.
+fn bodies_and_postings(site: &Site, analyzer: &Analyzer, sources: &Handout) -> (Vec<Body>, Inverted) {
+    let maker = crate::bodies::Maker::new(site);
+    let made: Vec<std::sync::OnceLock<Body>> = site.docs.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let inverted = Inverted::build(analyzer, site.docs.len(), FIELDS.len(), |i| {
+        let mut body = maker.render(i, &sources.take(i));
+        let text = std::mem::take(&mut body.text);
+        assert!(made[i].set(std::sync::Arc::new(body)).is_ok(), "the index reads each document once");
+        field_pieces(&site.docs[i], Cow::Owned(text))
+    });
+    let bodies = made.into_iter().map(|b| b.into_inner().expect("the index reads every document")).collect();
+    (bodies, inverted)
+}
+
+/// A document's Markdown, taken out of it (see `handout.rs`).
+fn take_source(body: &mut std::sync::Arc<String>) -> String {
+    let source = std::mem::take(body);
+    std::sync::Arc::try_unwrap(source).unwrap_or_else(|shared| (*shared).clone())
+}
+
+/// The search index (`search/…`) from its postings, and the data exports: every file
+/// besides the pages that does not list the pages.
+fn search_and_exports(site: &Site, bodies: &[Body], analyzer: &Analyzer, inverted: Inverted, labels: &Labels) -> Vec<(String, Vec<u8>)> {
     // The exports are made beside the search index, not after it: this side of the build
     // is the longer one, and its last steps would otherwise run on one core.
-    let (search, exports) = rayon::join(
-        || {
-            let analyzer = Analyzer::new(&site.config.search.synonyms);
-            let docs = doc_infos(site, bodies);
-            let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
-            export(&analyzer, &docs, inverted, labels)
-        },
-        || crate::opendata::exports(site),
-    );
+    let (search, exports) = rayon::join(|| export(analyzer, &doc_infos(site, bodies), inverted, labels), || crate::opendata::exports(site));
     let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
     files.extend(exports);
     files

@@ -4,7 +4,10 @@
 /// The first `n` characters of plain text (whitespace runs count as one space), cut at a
 /// sentence end when one is near.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let (cut, more) = flat_start(text, n);
+    cut_at_sentence(flat_start(text, n))
+}
+
+fn cut_at_sentence((cut, more): (String, bool)) -> String {
     if !more {
         return cut;
     }
@@ -53,6 +56,42 @@ pub fn flat_start(text: &str, n: usize) -> (String, bool) {
         cut.push_str(&text[start..]);
     }
     (cut, false)
+}
+
+/// The start of a document's text as lists and search results show it, kept when the
+/// whole text is not: a build hands the whole text to the search index, which frees it
+/// as it goes (see `handout.rs`), while the cards and the result snippets need only this.
+#[derive(Debug, Default, Clone)]
+pub struct Lead {
+    /// [`flat_start`] of the text at [`Lead::CHARS`].
+    start: String,
+    /// Whether the text goes on after it.
+    more: bool,
+}
+
+impl Lead {
+    /// The longest start anything shows (the search snippets).
+    pub const CHARS: usize = 240;
+
+    pub fn of(text: &str) -> Lead {
+        let (start, more) = flat_start(text, Self::CHARS);
+        Lead { start, more }
+    }
+
+    /// [`flat_start`]`(text, n)` of the whole text, for `n` up to [`Lead::CHARS`]: the
+    /// flattened text's first `n` characters are this start's first `n`.
+    pub fn flat_start(&self, n: usize) -> (String, bool) {
+        assert!(n <= Self::CHARS, "a lead keeps {} characters, not {n}", Self::CHARS);
+        match self.start.char_indices().nth(n) {
+            Some((at, _)) => (self.start[..at].to_string(), true),
+            None => (self.start.clone(), self.more),
+        }
+    }
+
+    /// [`excerpt`]`(text, n)` of the whole text.
+    pub fn excerpt(&self, n: usize) -> String {
+        cut_at_sentence(self.flat_start(n))
+    }
 }
 
 /// Characters indexed as bigrams: 々〆〇, hiragana, katakana, the CJK ideographs (with
@@ -118,6 +157,19 @@ mod tests {
             for n in 0..8 {
                 let expected: String = joined.iter().take(n).collect();
                 assert_eq!(flat_start(&text, n), (expected, joined.len() > n), "{text:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_lead_gives_what_the_whole_text_gives() {
+        // Texts around the lead's length, with whitespace and sentence ends where it cuts.
+        let pieces = ["あ", "見守り", " ", "\n", "\u{3000}", "ab", "。", "  ", "いろはにほへとちりぬるを", "x"];
+        for text in crate::testing::random_texts(&pieces, 400, 120, 0x2545_F491_4F6C_DD1D) {
+            let lead = Lead::of(&text);
+            for n in (0..=Lead::CHARS).step_by(7).chain([Lead::CHARS - 1, Lead::CHARS]) {
+                assert_eq!(lead.flat_start(n), flat_start(&text, n), "{text:?} {n}");
+                assert_eq!(lead.excerpt(n), excerpt(&text, n), "{text:?} {n}");
             }
         }
     }

@@ -111,3 +111,38 @@ fn kyoso_booklet_writes_a_pdf_or_says_how_to_print_one() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("上書きはしません"));
     assert_eq!(std::fs::read(&pdf).unwrap(), bytes);
 }
+
+#[test]
+fn a_booklet_of_many_cases_is_printed_in_volumes_of_a_hundred() {
+    // 203 cases in 高知県 besides the fixture's: the site's booklet has 3 volumes, 高知県's too.
+    let dir = full_site();
+    for n in 0..203 {
+        write(dir.path(), &format!("content/cases/many-{n:03}.md"), &format!("---\ntitle: 事例{n:03}\nprefecture: 高知県\nmunicipality: 四万十町\ndomains: [食事]\n---\n## 取り組み\n本文{n}\n"));
+    }
+    build(dir.path()).unwrap();
+    let first = booklet_cases(dir.path(), "cases/booklet/index.html");
+    let second = booklet_cases(dir.path(), "cases/booklet/2/index.html");
+    let third = booklet_cases(dir.path(), "cases/booklet/3/index.html");
+    assert_eq!((first.len(), second.len(), third.len()), (100, 100, 5), "the fixture's 2 cases and 203 more");
+    assert!(!dir.path().join("public/cases/booklet/4").exists());
+    // Every case once, in one order through the volumes; numbers run on.
+    let mut all: Vec<String> = first.iter().map(|u| u.replacen("../../", "", 1)).collect();
+    all.extend(second.iter().chain(&third).map(|u| u.replacen("../../../", "", 1)));
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 205);
+    let html = read(dir.path(), "cases/booklet/2/index.html");
+    assert!(html.contains("事例101</span>") && html.contains("事例200</span>") && !html.contains("事例100</span>"), "numbers run on");
+    assert!(html.contains("<title>取り組み事例集 第2分冊"), "{}", html.split("<title>").nth(1).unwrap_or("").split("</title>").next().unwrap_or(""));
+    assert!(html.contains("id=\"user-content-k101-"), "ids stay unique across the volumes");
+    // Each volume lists all of them, the current one marked.
+    assert!(html.contains("href=\"../../../cases/booklet/index.html\">第1分冊</a>（事例1〜100）"), "{html}");
+    assert!(html.contains("aria-current=\"page\">第2分冊</a>（事例101〜200）"));
+    assert!(html.contains(">第3分冊</a>（事例201〜205）"));
+    // A booklet of fewer cases is one page without volumes; the list links the first volume.
+    let booklet = read(dir.path(), "domains/買い物/booklet/index.html");
+    assert!(!booklet.contains("分冊"));
+    assert!(read(dir.path(), "cases/index.html").contains("href=\"../cases/booklet/index.html\""));
+    assert_eq!(booklet_cases(dir.path(), "regions/高知県/booklet/3/index.html").len(), 4, "高知県: its 1 case and 203 more");
+}

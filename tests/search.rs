@@ -201,7 +201,7 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     let bodies = kyoso::bodies::render_bodies(&site, None);
     let reference = SearchIndex::build(&site, &bodies).unwrap();
     let (totals, norms, terms) = tantivy_postings(&reference);
-    let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], &bodies[i]));
+    let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], std::borrow::Cow::Borrowed(&bodies[i].text)));
     assert_eq!(ours.total_tokens, totals);
     assert_eq!(ours.norm_ids, norms);
     let ours: std::collections::BTreeMap<String, String> = ours.terms.into_iter().collect();

@@ -3,6 +3,11 @@
 //! per printed page (`print.css` breaks the pages) with its fields as a table. One for the
 //! whole site (`cases/booklet/`), one per 分野 and one per prefecture with cases.
 //! `kyoso booklet --pdf` prints one of these pages through a headless Chromium.
+//!
+//! A booklet of more than [`VOLUME_CASES`] cases is printed in volumes (分冊), each a page
+//! of its own (`cases/booklet/2/`, …) that lists all of them: a printed collection is
+//! bound in volumes too, and one page holding every case of a large site (hundreds of
+//! megabytes at 40,000 cases) could neither be printed nor be made in bounded memory.
 
 use crate::theme::labels::fill;
 use super::plan::Plan;
@@ -14,20 +19,49 @@ use crate::urls::{self, term_url};
 use crate::vocab;
 use serde_json::{json, Value};
 
+/// Cases in one volume of a booklet: a print of 100 to 300 pages.
+pub const VOLUME_CASES: usize = 100;
+
+/// Which volume of its booklet a page is.
+#[derive(Hash, Clone, Copy)]
+pub(super) struct Volume {
+    /// 1 for the first.
+    pub number: usize,
+    pub count: usize,
+    /// Cases in all the volumes.
+    pub total: usize,
+}
+
 /// Which cases a booklet has.
-#[derive(Hash)]
+#[derive(Hash, Clone)]
 pub(super) enum Scope {
     All,
     Domain(String),
     Prefecture(String),
 }
 
-/// Where the booklet of every case (no scope), of a 分野 or of a prefecture is written.
-pub fn booklet_path(domain: Option<&str>, prefecture: Option<&str>) -> String {
-    match (domain, prefecture) {
-        (Some(d), _) => format!("domains/{d}/booklet/index.html"),
-        (None, Some(p)) => format!("regions/{p}/booklet/index.html"),
-        (None, None) => "cases/booklet/index.html".into(),
+impl Scope {
+    /// The (分野, prefecture) that [`booklet_path`] takes.
+    fn parts(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Scope::All => (None, None),
+            Scope::Domain(d) => (Some(d), None),
+            Scope::Prefecture(p) => (None, Some(p)),
+        }
+    }
+}
+
+/// Where the booklet of every case (no scope), of a 分野 or of a prefecture is written:
+/// its first volume (`…/booklet/index.html`) or a later one (`…/booklet/2/index.html`).
+pub fn booklet_path(domain: Option<&str>, prefecture: Option<&str>, volume: usize) -> String {
+    let folder = match (domain, prefecture) {
+        (Some(d), _) => format!("domains/{d}/booklet"),
+        (None, Some(p)) => format!("regions/{p}/booklet"),
+        (None, None) => "cases/booklet".into(),
+    };
+    match volume {
+        0 | 1 => format!("{folder}/index.html"),
+        n => format!("{folder}/{n}/index.html"),
     }
 }
 
@@ -37,18 +71,18 @@ impl Renderer<'_> {
     /// (aggregated) have no text here and are left out.
     pub(super) fn booklet_plans(&self) -> Vec<(String, Plan)> {
         let site = self.site;
-        let cases = self.booklet_cases(|_| true);
-        let mut plans = vec![(booklet_path(None, None), Plan::Booklet { scope: Scope::All, items: cases.clone() })];
+        let mut plans = Vec::new();
+        volumes(&mut plans, Scope::All, self.booklet_cases(|_| true));
         for d in &site.domains {
             let items = self.booklet_cases(|i| site.docs[i].domains().contains(d));
             if !items.is_empty() {
-                plans.push((booklet_path(Some(d), None), Plan::Booklet { scope: Scope::Domain(d.clone()), items }));
+                volumes(&mut plans, Scope::Domain(d.clone()), items);
             }
         }
         for p in vocab::PREFECTURES {
             let items = self.booklet_cases(|i| site.docs[i].prefecture() == Some(p));
             if !items.is_empty() {
-                plans.push((booklet_path(None, Some(p)), Plan::Booklet { scope: Scope::Prefecture(p.to_string()), items }));
+                volumes(&mut plans, Scope::Prefecture(p.to_string()), items);
             }
         }
         plans
@@ -70,10 +104,10 @@ impl Renderer<'_> {
     /// The link to the booklet of a 分野 or prefecture page, when it has one.
     pub(super) fn booklet_link(&self, domain: Option<&str>, prefecture: Option<&str>, items: &[usize]) -> Option<String> {
         let has = items.iter().any(|&i| self.site.docs[i].collection == Collection::Case && self.site.docs[i].external.is_none());
-        has.then(|| urls::encode_path(&booklet_path(domain, prefecture)))
+        has.then(|| urls::encode_path(&booklet_path(domain, prefecture, 1)))
     }
 
-    pub(super) fn booklet(&self, path: &str, scope: &Scope, items: &[usize]) -> Result<Made, RenderError> {
+    pub(super) fn booklet(&self, path: &str, scope: &Scope, items: &[usize], volume: Volume) -> Result<Made, RenderError> {
         let site = self.site;
         let l = self.labels();
         let booklet = |of: &str| fill(&l.phrases.booklet_of, &[("name", of)]);
@@ -81,6 +115,25 @@ impl Renderer<'_> {
             Scope::All => (l.phrases.booklet.clone(), vec![(l.collections.case.clone(), "cases/index.html".to_string())]),
             Scope::Domain(d) => (booklet(d), vec![(l.pages.domains.clone(), "domains/index.html".into()), (d.clone(), term_url("domains", d))]),
             Scope::Prefecture(p) => (booklet(p), vec![(l.pages.regions.clone(), "regions/index.html".into()), (p.clone(), term_url("regions", p))]),
+        };
+        let (domain, prefecture) = scope.parts();
+        // Numbers run on through the volumes, as in a bound set.
+        let offset = (volume.number - 1) * VOLUME_CASES;
+        let volumes: Vec<Value> = (1..=volume.count)
+            .map(|n| {
+                let first = (n - 1) * VOLUME_CASES + 1;
+                json!({
+                    "number": n,
+                    "url": urls::encode_path(&booklet_path(domain, prefecture, n)),
+                    "current": n == volume.number,
+                    "first": first,
+                    "last": (n * VOLUME_CASES).min(volume.total),
+                })
+            })
+            .collect();
+        let title = match volume.count {
+            1 => title,
+            _ => fill(&l.phrases.booklet_volume, &[("title", &title), ("volume", &volume.number.to_string()), ("volumes", &volume.count.to_string())]),
         };
         let cases: Vec<Value> = items
             .iter()
@@ -91,10 +144,10 @@ impl Renderer<'_> {
                 let c = d.case().expect("case");
                 // The body was made for the case's own page: its relative links and
                 // pictures are pointed from this page instead, and its ids are made unique.
-                let content = super::documents::prefix_ids(&rebase(&self.bodies[i].html, &d.url, path), &format!("k{}-", n + 1));
+                let content = super::documents::prefix_ids(&rebase(&self.body_html(i), &d.url, path), &format!("k{}-", offset + n + 1));
                 json!({
                     "id": format!("case-{}", d.slug),
-                    "number": n + 1,
+                    "number": offset + n + 1,
                     "title": d.common.title,
                     "summary": d.common.summary,
                     "url": urls::encode_path(&d.url),
@@ -111,8 +164,21 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        let vars = vars!({"cases": cases, "date": date_ja(&site.today.to_string()), "scope_all": matches!(scope, Scope::All)});
+        let volume = (volume.count > 1).then(|| json!({"number": volume.number, "count": volume.count, "list": volumes}));
+        let vars = vars!({"cases": cases, "date": date_ja(&site.today.to_string()), "scope_all": matches!(scope, Scope::All), "volume": volume});
         made("booklet.html", title, crumbs, vars)
+    }
+}
+
+/// The plans of a booklet's volumes: [`VOLUME_CASES`] cases each, one volume at least
+/// (the whole site's booklet exists even without cases, so the case list can link it).
+fn volumes(plans: &mut Vec<(String, Plan)>, scope: Scope, items: Vec<usize>) {
+    let count = items.len().div_ceil(VOLUME_CASES).max(1);
+    for number in 1..=count {
+        let chunk: Vec<usize> = items.iter().skip((number - 1) * VOLUME_CASES).take(VOLUME_CASES).copied().collect();
+        let (domain, prefecture) = scope.parts();
+        let path = booklet_path(domain, prefecture, number);
+        plans.push((path, Plan::Booklet { scope: scope.clone(), items: chunk, volume: Volume { number, count, total: items.len() } }));
     }
 }
 

@@ -7,7 +7,6 @@ use crate::dates::{date_ja, event_when};
 use crate::markdown;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
-use crate::text::excerpt;
 use crate::theme::labels::Labels;
 use crate::urls::{self, term_url};
 use serde::Serialize;
@@ -93,7 +92,7 @@ impl Renderer<'_> {
 }
 
 pub(super) fn card(d: &Doc, body: &markdown::Rendered, labels: &Labels) -> Card {
-    let summary = d.common.summary.clone().unwrap_or_else(|| excerpt(&body.text, 110));
+    let summary = d.common.summary.clone().unwrap_or_else(|| body.lead.excerpt(110));
     let (region, region_url) = match (d.prefecture(), d.case().and_then(|c| c.municipality.as_deref())) {
         (Some(p), Some(m)) => (format!("{p} {m}"), Some(urls::municipality_url(p, m))),
         (Some(p), None) => (p.to_string(), Some(term_url("regions", p))),

@@ -97,6 +97,9 @@ pub struct Renderer<'a> {
     chrome: Mutex<HashMap<(String, bool, String), Chrome>>,
     /// Rendered Markdown per document (same index as `site.docs`).
     bodies: &'a [Body],
+    /// In a build, the documents' HTML, taken out of `bodies` and freed after the last
+    /// page that prints it (see [`Renderer::spend`]).
+    html: OnceLock<&'a crate::handout::Handout>,
     /// Made when first needed: `serve` mostly reuses its table of related cases.
     related_index: OnceLock<crate::site::RelatedIndex<'a>>,
     /// Documents per collection, and actors serving a whole prefecture.
@@ -148,6 +151,7 @@ impl<'a> Renderer<'a> {
             chrome: Mutex::default(),
             cards,
             bodies,
+            html: OnceLock::new(),
             related_index: OnceLock::new(),
             counts,
             wide,
@@ -159,6 +163,37 @@ impl<'a> Renderer<'a> {
         r.site_value = tera::Value::from_serializable(&r.make_site_context());
         r.list_filters = [Collection::Case, Collection::Actor].into_iter().map(|c| (c, r.filters_of(c))).collect();
         r
+    }
+
+    /// Renders from the documents' HTML in `html` (the bodies' own having been taken out),
+    /// each freed after the last of `pages` that prints it. Called before any page is
+    /// rendered, once.
+    pub fn spend(&self, html: &'a crate::handout::Handout, pages: &[Page]) {
+        for p in pages {
+            for i in self.html_uses(&p.plan) {
+                html.expect(i);
+            }
+        }
+        html.drop_unused();
+        assert!(self.html.set(html).is_ok(), "the HTML is handed to a renderer once");
+    }
+
+    /// The documents whose HTML a page prints, once each time it prints it.
+    fn html_uses(&self, plan: &Plan) -> Vec<usize> {
+        match plan {
+            Plan::Doc(i) => vec![*i],
+            Plan::GuidePrint(i) => std::iter::once(*i).chain(self.site.chapters(&self.site.docs[*i].slug)).collect(),
+            Plan::Booklet { items, .. } => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Document `i`'s HTML, for a page counted in [`Renderer::html_uses`].
+    fn body_html(&self, i: usize) -> String {
+        match self.html.get() {
+            Some(h) => h.take(i),
+            None => self.bodies[i].html.clone(),
+        }
     }
 
     /// A fingerprint of everything related cases are chosen by: while it stays the same,
@@ -268,7 +303,7 @@ impl<'a> Renderer<'a> {
             Plan::Apply => self.apply(),
             Plan::OpenData => self.open_data(),
             Plan::Checklist => self.checklist_page(),
-            Plan::Booklet { scope, items } => self.booklet(path, scope, items),
+            Plan::Booklet { scope, items, volume } => self.booklet(path, scope, items, *volume),
             Plan::NotFound => self.not_found(),
             Plan::Alias { target } => self.alias(path, *target),
         }?;

@@ -33,7 +33,7 @@ pub(super) enum Plan {
     OpenData,
     /// The municipal self-check and its overview (when the site has a checklist).
     Checklist,
-    Booklet { scope: super::booklet::Scope, items: Vec<usize> },
+    Booklet { scope: super::booklet::Scope, items: Vec<usize>, volume: super::booklet::Volume },
     NotFound,
     Alias { target: usize },
 }

@@ -79,9 +79,9 @@ impl Renderer<'_> {
                     shown(&mut h, &of(c));
                 }
             }
-            Plan::Booklet { scope, items } => {
-                // Whole cases, and the actors they name.
-                scope.hash(&mut h);
+            Plan::Booklet { scope, items, volume } => {
+                // Whole cases, and the actors they name; the list of volumes.
+                (scope, volume).hash(&mut h);
                 for &i in items {
                     self.stamps[i].1.hash(&mut h);
                 }

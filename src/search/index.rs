@@ -20,8 +20,8 @@ use tantivy::{doc, Index, IndexReader, Searcher, TantivyDocument, Term};
 /// costs one posting per document, not two.
 pub const FIELDS: &[(&str, f32)] = &[("title", 3.0), ("summary", 1.5), ("body", 1.0)];
 
-/// Longest body text kept for snippets in the browser.
-pub const SNIPPET_CHARS: usize = 240;
+/// Longest body text kept for snippets in the browser (a document's lead keeps as much).
+pub const SNIPPET_CHARS: usize = crate::text::Lead::CHARS;
 
 /// What the results list and the facets know about a document.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -217,18 +217,19 @@ impl SearchIndex {
 /// A document's text in each of [`FIELDS`], in order. The body field starts with the
 /// item's 分野, region, kind and tags.
 pub fn field_texts<'d>(d: &'d Doc, body: &'d Rendered) -> [Cow<'d, str>; 3] {
-    let [(_, title), (_, summary), (_, meta), (_, text)] = field_pieces(d, body);
+    let [(_, title), (_, summary), (_, meta), (_, text)] = field_pieces(d, Cow::Borrowed(&body.text));
     [title, summary, Cow::Owned(format!("{meta}\n{text}"))]
 }
 
 /// [`field_texts`] as the parallel indexer takes them, as (field number, text): the body
-/// field in two pieces, so its text is not copied once more to put the other two in front.
-pub fn field_pieces<'d>(d: &'d Doc, body: &'d Rendered) -> [(usize, Cow<'d, str>); 4] {
+/// field in two pieces, so its text (`text`, the body's) is not copied once more to put
+/// the other two in front.
+pub fn field_pieces<'d>(d: &'d Doc, text: Cow<'d, str>) -> [(usize, Cow<'d, str>); 4] {
     [
         (0, Cow::Borrowed(d.common.title.as_str())),
         (1, Cow::Borrowed(d.common.summary.as_deref().unwrap_or(""))),
         (2, Cow::Owned(meta_text(d))),
-        (2, Cow::Borrowed(body.text.as_str())),
+        (2, text),
     ]
 }
 
@@ -269,7 +270,7 @@ fn meta_text(d: &Doc) -> String {
 }
 
 fn doc_info(d: &Doc, body: &Rendered) -> DocInfo {
-    let (text, _) = crate::text::flat_start(&body.text, SNIPPET_CHARS);
+    let (text, _) = body.lead.flat_start(SNIPPET_CHARS);
     DocInfo {
         title: d.common.title.clone(),
         url: d.url.clone(),

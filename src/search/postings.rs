@@ -165,11 +165,12 @@ where
     // per 3-byte character, some repeated). Grown by doubling instead, the lists were
     // copied over and over (5 MB per field and chunk, 0.7 % of a build's instructions);
     // room reserved and never written costs nothing.
+    // Each document's fields are asked for once: a build hands each text out once and
+    // frees it after its chunk (see `handout.rs`).
+    let texts: Vec<Vec<(usize, Cow<'d, str>)>> = (start..end).map(|doc| fields(doc).into_iter().collect()).collect();
     let mut text_bytes = vec![0usize; num_fields];
-    for doc in start..end {
-        for (fi, text) in fields(doc) {
-            text_bytes[fi] += text.len();
-        }
+    for (fi, text) in texts.iter().flatten() {
+        text_bytes[*fi] += text.len();
     }
     let mut postings: Vec<Vec<(u32, u32, u32)>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
     let mut lengths = vec![vec![0u32; end - start]; num_fields];
@@ -184,8 +185,8 @@ where
     let flush = |seen: &mut Vec<u32>, tf: &[u32], list: &mut Vec<(u32, u32, u32)>, doc: u32| {
         list.extend(seen.drain(..).map(|id| (id, doc, tf[id as usize])));
     };
-    for doc in start..end {
-        for (fi, text) in fields(doc) {
+    for (doc, fields) in (start..end).zip(texts) {
+        for (fi, text) in fields {
             if text.is_empty() {
                 continue;
             }

@@ -79,6 +79,7 @@ pub struct Phrases {
     pub no_fiscal_year: String,
     pub booklet: String,
     pub booklet_of: String,
+    pub booklet_volume: String,
 }
 
 impl Labels {

@@ -1,0 +1,80 @@
+//! Strings a build hands out a counted number of times and frees at the last: the
+//! documents' Markdown (rendered once) and their HTML (their own page, and the booklets
+//! and print pages that print them). At 100,000 documents each is half a gigabyte; held
+//! to the end of the build, they were most of its peak memory.
+//!
+//! Only a build counts uses: `serve` keeps its bodies between builds and hands nothing
+//! out. A use that was not counted panics instead of handing out an empty string, so a
+//! miscount shows as a failed build, never as a page without its text.
+
+use std::sync::Mutex;
+
+pub struct Handout {
+    slots: Vec<Mutex<Slot>>,
+}
+
+struct Slot {
+    /// Uses still to come.
+    left: u32,
+    text: Option<String>,
+}
+
+impl Handout {
+    /// The strings, each with no use counted yet (see [`Handout::expect`]).
+    pub fn new(texts: Vec<String>) -> Handout {
+        Handout { slots: texts.into_iter().map(|t| Mutex::new(Slot { left: 0, text: Some(t) })).collect() }
+    }
+
+    /// The strings, each to be used once.
+    pub fn once_each(texts: Vec<String>) -> Handout {
+        Handout { slots: texts.into_iter().map(|t| Mutex::new(Slot { left: 1, text: Some(t) })).collect() }
+    }
+
+    /// Counts one more use of string `i` to come.
+    pub fn expect(&self, i: usize) {
+        self.slot(i).left += 1;
+    }
+
+    /// String `i`: a copy while more uses are to come, the string itself at the last.
+    pub fn take(&self, i: usize) -> String {
+        let mut slot = self.slot(i);
+        assert!(slot.left > 0, "string {i} was handed out more often than its uses were counted");
+        slot.left -= 1;
+        let text = if slot.left == 0 { slot.text.take() } else { slot.text.clone() };
+        text.expect("a string is there until its last use")
+    }
+
+    /// Frees the strings nobody is going to take.
+    pub fn drop_unused(&self) {
+        for s in &self.slots {
+            let mut s = s.lock().expect("handout slot");
+            if s.left == 0 {
+                s.text = None;
+            }
+        }
+    }
+
+    fn slot(&self, i: usize) -> std::sync::MutexGuard<'_, Slot> {
+        // A panic while a slot was held is reported by that thread; the slot is whole.
+        self.slots[i].lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Handout;
+
+    #[test]
+    fn copies_until_the_last_use_then_moves_and_refuses_more() {
+        let h = Handout::new(vec!["a".into(), "b".into()]);
+        h.expect(0);
+        h.expect(0);
+        assert_eq!(h.take(0), "a");
+        assert!(h.slots[0].lock().unwrap().text.is_some(), "kept for the second use");
+        assert_eq!(h.take(0), "a");
+        assert!(h.slots[0].lock().unwrap().text.is_none(), "freed at the last");
+        h.drop_unused();
+        assert!(h.slots[1].lock().unwrap().text.is_none(), "never expected: freed");
+        assert!(std::panic::catch_unwind(|| h.take(0)).is_err(), "an uncounted use is an error, not an empty page");
+    }
+}

@@ -49,6 +49,34 @@ fn the_pieces_of_a_query_word_must_be_next_to_each_other() {
 }
 
 #[test]
+fn a_query_word_is_a_phrase_not_pieces_found_each_somewhere() {
+    let dir = pages(&[
+        ("together", "住民主体の活動を広げます。"),
+        // Every pair of neighbouring characters of 住民主体 is here, but never one after the other.
+        ("pairs", "住民が集まる。民主的に決める。主体は町内会。"),
+        // 実行時 and 時間, but not 行時間.
+        ("runtime", "実行時に時間がかかります。"),
+    ]);
+    let p = dir.path();
+    assert_eq!(find(p, "住民主体"), ["together"]);
+    assert!(find(p, "実行時間").is_empty());
+    assert_eq!(find(p, "実行時"), ["runtime"]);
+}
+
+#[test]
+fn a_field_counts_for_a_word_only_where_the_word_is_a_phrase() {
+    // The title of "scattered" holds every piece of 住民主体, apart; only its body holds the
+    // word. "plain" holds the word twice in its body and nowhere else.
+    let page = |title: &str, body: &str| format!("---\ntitle: {title}\n---\n{body}\n");
+    let dir = site(&[
+        ("content/pages/scattered.md", &page("住民と民主の主体", "住民主体の会です。")),
+        ("content/pages/plain.md", &page("お知らせ", "住民主体の会です。住民主体で動きます。")),
+    ]);
+    build(dir.path()).unwrap_or_else(|e| panic!("the site must build: {e}"));
+    assert_eq!(find(dir.path(), "住民主体"), ["plain", "scattered"]);
+}
+
+#[test]
 fn text_written_as_raw_html_is_searchable_and_hidden_text_is_not() {
     let dir = pages(&[(
         "list",

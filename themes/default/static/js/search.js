@@ -6,7 +6,7 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 3;
+  var FORMAT_VERSION = 4;
   var TYPO_MIN_LEN = 5;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -188,20 +188,18 @@
     return out;
   };
 
-  /* [{text, prefix}] — a one-character CJK run matches every term that starts with it. */
-  Analyzer.prototype.queryTokens = function (query) {
+  /* Query words, de-duplicated (analyzer.rs `query_words`): each a list of {text, prefix}.
+     A CJK word is the phrase of its bigrams; a one-character CJK run matches every term
+     that starts with it. */
+  Analyzer.prototype.queryWords = function (query) {
     var out = [], seen = {};
-    function add(text, prefix) {
-      var k = (prefix ? "P" : "E") + text;
-      if (!seen[k]) { seen[k] = true; out.push({ text: text, prefix: prefix }); }
-    }
     runs(this.fold(query)).forEach(function (r) {
-      if (r.word) add(r.word, false);
-      else if (r.cjk.length === 1) add(r.cjk[0], true);
-      else {
-        // Every pair of neighbouring characters, as in analyzer.rs `query_tokens`.
-        for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
-      }
+      var word = [];
+      if (r.word) word.push({ text: r.word, prefix: false });
+      else if (r.cjk.length === 1) word.push({ text: r.cjk[0], prefix: true });
+      else for (var i = 0; i + 1 < r.cjk.length; i++) word.push({ text: r.cjk[i] + r.cjk[i + 1], prefix: false });
+      var key = JSON.stringify(word);
+      if (!seen[key]) { seen[key] = true; out.push(word); }
     });
     return out;
   };
@@ -231,6 +229,9 @@
         if (m.version !== FORMAT_VERSION) throw new Error("索引の形式が違います（" + m.version + "）");
         self.manifest = m;
         self.analyzer = new Analyzer(m.folds);
+        /* A character's place in `next`: how the characters following a bigram are written. */
+        self.nextRank = {};
+        Array.from(m.next || "").forEach(function (c, i) { self.nextRank[c] = i; });
         self.docs = decodeFacets(r[1], m);
         /* Field-norm ids per field, indexed by document. */
         self.norms = r[1].norms.map(function (s) { return Uint8Array.from(decodeVarints(s)); });
@@ -349,68 +350,130 @@
     });
   };
 
-  /* One term's postings, decoded once: per field {field, docs, tfs}. Each posting is
-     2 × (document id delta) + (1 if the term frequency follows, else it is 1). */
+  /* One term's postings, decoded once: per field {field, docs, tfs, next, nextAt}. Each
+     posting is 4 × (document id delta) + 2 (if the term frequency follows, else it is 1)
+     + 1 (if characters that follow the term in that document come after the postings).
+     The places (in manifest.next) of posting p's following characters are
+     next[nextAt[p] … nextAt[p + 1] − 1], ascending. */
   Engine.prototype.postings = function (term, encoded) {
     var cache = this.cache || (this.cache = {});
     if (cache[term]) return cache[term];
     var v = decodeVarints(encoded), i = 0, out = [];
     while (i < v.length) {
       var field = v[i++], count = v[i++], docs = new Int32Array(count), tfs = new Int32Array(count), doc = 0;
+      var has = new Uint8Array(count), nextAt = new Int32Array(count + 1), next = [];
       for (var p = 0; p < count; p++) {
         var x = v[i++];
-        doc += Math.floor(x / 2); docs[p] = doc;
-        tfs[p] = x % 2 ? v[i++] : 1;
+        doc += Math.floor(x / 4); docs[p] = doc;
+        tfs[p] = x & 2 ? v[i++] : 1;
+        has[p] = x & 1;
       }
-      out.push({ field: field, docs: docs, tfs: tfs });
+      for (p = 0; p < count; p++) {
+        nextAt[p] = next.length;
+        if (!has[p]) continue;
+        for (var place = -1, more = 1; more; i++) {
+          place += Math.floor(v[i] / 2) + 1; more = v[i] & 1;
+          next.push(place);
+        }
+      }
+      nextAt[count] = next.length;
+      out.push({ field: field, docs: docs, tfs: tfs, next: Int32Array.from(next), nextAt: nextAt });
     }
     return (cache[term] = out);
   };
 
-  /* BM25 of one term (tantivy's formula), added into `scores`; new documents go to `touched`. */
-  Engine.prototype.scoreTerm = function (term, encoded, scores, touched) {
-    var m = this.manifest, N = m.n, norms = this.norms;
-    this.postings(term, encoded).forEach(function (f) {
-      var field = m.fields[f.field], count = f.docs.length, fieldNorms = norms[f.field];
-      var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
-      var weight = field.boost * idf * (1 + K1), avg = field.avg;
-      for (var p = 0; p < count; p++) {
-        var d = f.docs[p], tf = f.tfs[p];
-        if (scores[d] === 0) touched.push(d);
-        scores[d] += weight * tf / (tf + K1 * (1 - B + B * m.norms[fieldNorms[d]] / avg));
+  /* BM25 of one term in one document (tantivy's formula; index.rs `FieldScorer::score`). */
+  Engine.prototype.termScore = function (section, p) {
+    var m = this.manifest, field = m.fields[section.field], count = section.docs.length, N = m.n;
+    var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
+    var tf = section.tfs[p], len = m.norms[this.norms[section.field][section.docs[p]]];
+    return field.boost * idf * (1 + K1) * tf / (tf + K1 * (1 - B + B * len / field.avg));
+  };
+
+  /* Adds one query word's score into `scores` and marks the documents it matches in
+     `matched`. A word of one token adds up over its terms and fields; a word of several
+     bigrams counts in a field only where it is a phrase there: where each bigram is
+     followed by the next one's last character (index.rs `phrase_docs`, from positions). */
+  Engine.prototype.scoreWord = function (word, terms, scores, matched) {
+    var self = this;
+    if (word.length === 1) {
+      Object.keys(terms[0]).forEach(function (t) {
+        self.postings(t, terms[0][t]).forEach(function (section) {
+          for (var p = 0; p < section.docs.length; p++) {
+            scores[section.docs[p]] += self.termScore(section, p);
+            matched[section.docs[p]] = 1;
+          }
+        });
+      });
+      return;
+    }
+    var pieces = [];
+    for (var k = 0; k < word.length; k++) {
+      var encoded = terms[k][word[k].text];
+      if (encoded === undefined) return;
+      pieces.push(this.postings(word[k].text, encoded));
+    }
+    // The place of the character each piece after the first adds.
+    var wants = word.map(function (t) { var c = Array.from(t.text); return self.nextRank[c[c.length - 1]]; });
+    this.manifest.fields.forEach(function (_, f) {
+      var sections = pieces.map(function (sects) { return sects.filter(function (s) { return s.field === f; })[0]; });
+      if (sections.some(function (s) { return !s; })) return;
+      var first = sections[0], cursors = sections.map(function () { return 0; }), at = [];
+      docs: for (var p0 = 0; p0 < first.docs.length; p0++) {
+        var d = first.docs[p0];
+        at[0] = p0;
+        for (var k = 1; k < sections.length; k++) {
+          var s = sections[k];
+          while (cursors[k] < s.docs.length && s.docs[cursors[k]] < d) cursors[k]++;
+          if (cursors[k] === s.docs.length || s.docs[cursors[k]] !== d) continue docs;
+          at[k] = cursors[k];
+        }
+        for (k = 0; k + 1 < sections.length; k++) {
+          if (wants[k + 1] === undefined || !follows(sections[k], at[k], wants[k + 1])) continue docs;
+        }
+        for (k = 0; k < sections.length; k++) scores[d] += self.termScore(sections[k], at[k]);
+        matched[d] = 1;
       }
     });
   };
 
+  /* Whether posting p of a section has the following character of place `want`. */
+  function follows(section, p, want) {
+    for (var i = section.nextAt[p]; i < section.nextAt[p + 1]; i++) if (section.next[i] === want) return true;
+    return false;
+  }
+
   var FACETS = ["collection", "domain", "prefecture", "municipality", "kind"];
 
   /* Runs a query: {tokens, folded, hits: [{doc, score}], facets: {facet: {value: count}}}.
-     Every token must match (in any field); scores add up over tokens, fields and terms.
+     Every word must match (a phrase in one field, a term in any); scores add up over
+     words, fields and terms.
      Facet counts for one facet ignore that facet's own filter ("if you chose this instead"). */
   Engine.prototype.search = function (query, filters) {
     var self = this;
     filters = filters || {};
     return this.init().then(function () {
-      var tokens = self.analyzer.queryTokens(query || "");
+      var words = self.analyzer.queryWords(query || "");
+      var tokens = [].concat.apply([], words);
       var folded = self.analyzer.fold(query || "");
-      if (!tokens.length) {
+      if (!words.length) {
         return finish(self.docs.map(function (d) { return { doc: d.id, score: 0 }; }));
       }
-      return Promise.all(tokens.map(function (t) { return self.lookup(t); })).then(function (perToken) {
-        // Every token must match: a document's count of matched tokens must reach k.
-        var N = self.docs.length, total = new Float64Array(N), matched = new Uint8Array(N), scores = new Float64Array(N);
-        var alive = null;
-        perToken.forEach(function (terms, k) {
-          var touched = [];
-          Object.keys(terms).forEach(function (t) { self.scoreTerm(t, terms[t], scores, touched); });
+      return Promise.all(words.map(function (w) {
+        return Promise.all(w.map(function (t) { return w.length === 1 ? self.lookup(t) : self.lookupTerm(t); }));
+      })).then(function (perWord) {
+        // Every word must match; scores add up over words.
+        var N = self.docs.length, total = new Float64Array(N), alive = null;
+        perWord.forEach(function (terms, k) {
+          var scores = new Float64Array(N), matched = new Uint8Array(N);
+          self.scoreWord(words[k], terms, scores, matched);
           var next = [];
-          touched.forEach(function (d) {
-            if (matched[d] === k && scores[d] > 0) { matched[d] = k + 1; total[d] += scores[d]; next.push(d); }
-            scores[d] = 0;
+          (alive || self.docs.map(function (d) { return d.id; })).forEach(function (d) {
+            if (matched[d]) { total[d] += scores[d]; next.push(d); }
           });
           alive = next;
         });
-        var hits = (alive || []).map(function (d) { return { doc: d, score: total[d] }; });
+        var hits = alive.map(function (d) { return { doc: d, score: total[d] }; });
         hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         return finish(hits);
       });
@@ -470,7 +533,7 @@
       var hit = g.some(function (f) { return norm.indexOf(f) >= 0; }) || folded.indexOf(g[0]) >= 0;
       if (hit) g.forEach(function (f) { forms[f] = true; });
     });
-    a.queryTokens(query || "").forEach(function (t) { forms[t.text] = true; });
+    a.queryWords(query || "").forEach(function (w) { w.forEach(function (t) { forms[t.text] = true; }); });
     return Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
   };
 

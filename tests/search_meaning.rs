@@ -134,3 +134,21 @@ fn one_typo_in_a_longer_latin_word_is_forgiven_but_not_in_short_or_known_words()
     assert!(find(p, "prpo").is_empty());
     assert!(find(p, "shrtcdoe").is_empty());
 }
+
+#[test]
+fn snippets_mark_what_the_folded_query_finds() {
+    let dir = pages(&[("coordinator", "生活支援コーディネーターが地域を回ります。")]);
+    let cases = [
+        ("生活支援コーディネーターが来ます。", "コーディネイター", vec!["生活支援コーディネーター"]),
+        ("テンプレートを書き換えます。", "テンプレト", vec!["テンプレート"]),
+        ("ｳﾞｧｲｵﾘﾝ教室とボランティア", "ヴァイオリン ボランテイア", vec!["ｳﾞｧｲｵﾘﾝ", "ボランティア"]),
+        ("Shortcodes and Properties.", "shortcode property", vec!["Shortcodes", "Properties"]),
+        ("買物支援と住民主体の活動。住民の主体性。", "買い物 住民主体", vec!["買物", "住民主体"]),
+    ];
+    let request = json!({"snippets": cases.iter().map(|(text, q, _)| json!({"text": text, "q": q})).collect::<Vec<_>>()});
+    let js = browser_search(&dir.path().join("public"), &request);
+    for ((text, q, want), marks) in cases.iter().zip(js["marks"].as_array().unwrap()) {
+        let marks: Vec<&str> = marks.as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        assert_eq!(&marks, want, "{q} in {text}");
+    }
+}

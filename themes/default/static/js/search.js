@@ -75,41 +75,54 @@
   }
 
   /* Katakana → hiragana with loanword spellings folded and English plurals cut
-     (analyzer.rs `fold_kana_and_words`): an array of characters. */
-  function foldKanaAndWords(text) {
-    var out = [], prev = null, word = null;
+     (analyzer.rs `fold_kana_and_words`): an array of characters. With `src` (the source
+     character range [from, to] of each character of `text`), `span` gets the source range
+     of each character written: a dropped ー or イ, a small vowel taken into ヴ, or a cut
+     plural ending widens the range of the character before it (for highlighting). */
+  function foldKanaAndWords(text, src, span) {
+    var out = [], prev = null, word = null, chars = Array.from(text);
+    span = span || [];
+    function widen(i) { if (src && out.length) span[out.length - 1] = [span[out.length - 1][0], src[i][1]]; }
+    function put(c, i) { if (src) span[out.length] = [src[i][0], src[i][1]]; out.push(c); }
     function endWord() {
       if (word && word.all) {
         var w = out.slice(word.start).join(""), st = stem(w);
-        if (st !== w) { out.length = word.start; Array.prototype.push.apply(out, Array.from(st)); }
+        if (st !== w) {
+          // The stem is the word's start, its last letter perhaps changed (-ies → -y).
+          var end = src ? span[out.length - 1][1] : 0;
+          out.length = word.start;
+          Array.from(st).forEach(function (c) { out.push(c); });
+          if (src) { span.length = out.length; span[out.length - 1] = [span[out.length - 1][0], end]; }
+        }
       }
       word = null;
     }
-    Array.from(text).forEach(function (c) {
+    chars.forEach(function (c, i) {
       if (isWord(c)) {
         var letter = /^[a-z]$/.test(c);
         word = word ? { start: word.start, all: word.all && letter } : { start: out.length, all: letter };
-        prev = null; out.push(c);
+        prev = null; put(c, i);
         return;
       }
       endWord();
       var cp = c.codePointAt(0);
       var kana = (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30F6);
       var afterKana = prev !== null;
-      if (c === "ー" && afterKana) return;
-      if (!kana) { prev = null; out.push(c); return; }
+      if (c === "ー" && afterKana) { widen(i); return; }
+      if (!kana) { prev = null; put(c, i); return; }
       var katakana = cp >= 0x30A1, h = kataToHira(c);
       if (prev && prev.vu && VU_WITH[h]) {
         out[prev.at] = VU_WITH[h];
+        widen(i);
         prev = { at: prev.at, ch: VU_WITH[h], katakana: katakana, vu: false };
         return;
       }
-      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) return;
+      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) { widen(i); return; }
       var vu = false;
       if (h === "ゔ") { h = "ぶ"; vu = true; }
       else if (afterKana && SMALL.indexOf(h) >= 0) h = String.fromCharCode(h.charCodeAt(0) + 1);
       prev = { at: out.length, ch: h, katakana: katakana, vu: vu };
-      out.push(h);
+      put(h, i);
     });
     endWord();
     return out;
@@ -146,8 +159,30 @@
   }
 
   Analyzer.prototype.fold = function (text) {
-    var chars = foldKanaAndWords(String(text).normalize("NFKC").toLowerCase());
-    var out = "", i = 0;
+    return this.variants(foldKanaAndWords(String(text).normalize("NFKC").toLowerCase())).text;
+  };
+
+  /* The folded text (analyzer.rs `fold`) and, per character of it, the range [from, to] of
+     source characters it stands for: what a snippet marks when a folded form is found.
+     NFKC is applied per character with the marks that follow it (ｶﾞ, か゛), so that each
+     result character knows its source. */
+  Analyzer.prototype.foldSpans = function (text) {
+    var src = [], norm = "", chars = Array.from(String(text));
+    for (var i = 0; i < chars.length;) {
+      var j = i + 1;
+      while (j < chars.length && /^[\p{M}\uFF9E\uFF9F]$/u.test(chars[j])) j++;
+      var from = i, to = j - 1;
+      Array.from(chars.slice(i, j).join("").normalize("NFKC").toLowerCase()).forEach(function (n) { norm += n; src.push([from, to]); });
+      i = j;
+    }
+    var span = [];
+    return this.variants(foldKanaAndWords(norm, src, span), span);
+  };
+
+  /* Step 3 of the chain (the variant table) on folded characters, with their spans. */
+  Analyzer.prototype.variants = function (chars, span) {
+    var out = "", i = 0, spans = [];
+    span = span || [];
     while (i < chars.length) {
       var entries = this.folds[chars[i]], matched = null;
       if (entries) {
@@ -159,10 +194,14 @@
           if (ok) matched = entries[e];
         }
       }
-      if (matched) { out += matched.canonical; i += matched.key.length; }
-      else { out += chars[i]; i += 1; }
+      if (matched) {
+        var range = span.length ? [span[i][0], span[i + matched.key.length - 1][1]] : null;
+        out += matched.canonical;
+        Array.from(matched.canonical).forEach(function () { spans.push(range); });
+        i += matched.key.length;
+      } else { out += chars[i]; spans.push(span[i]); i += 1; }
     }
-    return out;
+    return { text: out, spans: spans };
   };
 
   function runs(text) {
@@ -523,36 +562,35 @@
   };
 
   /* ---------- highlighting ---------- */
-  /* Surface forms to mark in a snippet: the words typed, every spelling in their variant
-     groups, and the bigrams, longest first. */
+  /* What to mark in a snippet: each query word as folded (a CJK word whole, as it must
+     occur, a one-character word, a letter word), longest first. The snippet is folded the
+     same way, so コーディネイター marks コーディネーター and 買物 marks 買い物. */
   Engine.prototype.highlightForms = function (query) {
-    var m = this.manifest, a = this.analyzer, forms = {};
-    var norm = normalize(query || ""), folded = a.fold(query || "");
-    norm.split(/\s+/).forEach(function (w) { if (w) forms[w] = true; });
-    (m.groups || []).forEach(function (g) {
-      var hit = g.some(function (f) { return norm.indexOf(f) >= 0; }) || folded.indexOf(g[0]) >= 0;
-      if (hit) g.forEach(function (f) { forms[f] = true; });
+    var forms = {};
+    this.analyzer.queryWords(query || "").forEach(function (w) {
+      forms[w.length === 1 ? w[0].text : w.map(function (t, k) { return k ? Array.from(t.text)[1] : t.text; }).join("")] = true;
     });
-    a.queryWords(query || "").forEach(function (w) { w.forEach(function (t) { forms[t.text] = true; }); });
-    return Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
+    var list = Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
+    list.analyzer = this.analyzer;
+    return list;
   };
 
-  /* [{text, mark}] pieces of a window of `text` around the first match. */
+  /* [{text, mark}] pieces of a window of `text` around the first match of `forms`, found
+     in the text as folded (`forms.analyzer`, else the text as normalised). */
   function snippet(text, forms, width) {
-    var chars = Array.from(text || ""), normChars = [], map = [];
-    chars.forEach(function (ch, i) {
-      Array.from(normalize(ch)).forEach(function (n) { normChars.push(n); map.push(i); });
-    });
-    var norm = normChars.join(""), marks = [], first = -1;
-    var normIndex = []; // code-unit offset → code-point index
-    for (var cu = 0, cp = 0; cp < normChars.length; cp++) { normIndex[cu] = cp; cu += normChars[cp].length; }
-    forms.forEach(function (f) {
-      var from = 0, at;
-      while (f && (at = norm.indexOf(f, from)) >= 0) {
-        var s = map[normIndex[at]], e = map[normIndex[at] + Array.from(f).length - 1] + 1;
+    var chars = Array.from(text || "");
+    var folded = forms.analyzer ? forms.analyzer.foldSpans(text || "") : plainSpans(chars);
+    var f = Array.from(folded.text), marks = [], first = -1;
+    forms.forEach(function (form) {
+      var want = Array.from(form), n = want.length;
+      for (var at = 0; n && at + n <= f.length; at++) {
+        var k = 0;
+        while (k < n && f[at + k] === want[k]) k++;
+        if (k < n) continue;
+        var s = folded.spans[at][0], e = folded.spans[at + n - 1][1] + 1;
         if (!marks.some(function (mk) { return s < mk[1] && e > mk[0]; })) marks.push([s, e]);
         if (first < 0 || s < first) first = s;
-        from = at + f.length;
+        at += n - 1;
       }
     });
     marks.sort(function (x, y) { return x[0] - y[0]; });
@@ -569,6 +607,13 @@
     if (pos < end) pieces.push({ text: chars.slice(pos, end).join("") });
     if (end < chars.length) pieces.push({ text: "…" });
     return pieces;
+  }
+
+  /* The text normalised character by character, each from its own source character. */
+  function plainSpans(chars) {
+    var text = "", spans = [];
+    chars.forEach(function (ch, i) { Array.from(normalize(ch)).forEach(function (n) { text += n; spans.push([i, i]); }); });
+    return { text: text, spans: spans };
   }
 
   api.Engine = Engine;

@@ -272,8 +272,22 @@
         self.nextRank = {};
         Array.from(m.next || "").forEach(function (c, i) { self.nextRank[c] = i; });
         self.docs = decodeFacets(r[1], m);
+        /* Per facet, every document's values in one typed list (document d's are
+           values[start[d]] … values[start[d + 1] − 1]): counting them for thousands of
+           results is then a few typed-array loops. */
+        self.facetLists = FACETS.map(function (f) {
+          var start = new Int32Array(self.docs.length + 1), values = [];
+          self.docs.forEach(function (d, i) { Array.prototype.push.apply(values, d.ids[f]); start[i + 1] = values.length; });
+          return { start: start, values: Int32Array.from(values) };
+        });
         /* Field-norm ids per field, indexed by document. */
         self.norms = r[1].norms.map(function (s) { return Uint8Array.from(decodeVarints(s)); });
+        /* Per field and document, BM25's length term k1 · (1 − b + b · length / average). */
+        self.lengthTerm = self.norms.map(function (ids, f) {
+          var avg = m.fields[f].avg, out = new Float64Array(ids.length);
+          for (var d = 0; d < ids.length; d++) out[d] = K1 * (1 - B + B * m.norms[ids[d]] / avg);
+          return out;
+        });
         return self;
       });
     }
@@ -421,12 +435,17 @@
     return (cache[term] = out);
   };
 
-  /* BM25 of one term in one document (tantivy's formula; index.rs `FieldScorer::score`). */
+  /* BM25 of one term in one document (tantivy's formula; index.rs `FieldScorer::score`):
+     boost · idf · (1 + k1) · tf / (tf + k1 · (1 − b + b · length / average)). The section's
+     weight (all but the tf part) is computed once. */
   Engine.prototype.termScore = function (section, p) {
-    var m = this.manifest, field = m.fields[section.field], count = section.docs.length, N = m.n;
-    var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
-    var tf = section.tfs[p], len = m.norms[this.norms[section.field][section.docs[p]]];
-    return field.boost * idf * (1 + K1) * tf / (tf + K1 * (1 - B + B * len / field.avg));
+    if (section.weight === undefined) {
+      var m = this.manifest, count = section.docs.length, N = m.n;
+      section.weight = m.fields[section.field].boost * Math.log(1 + (N - count + 0.5) / (count + 0.5)) * (1 + K1);
+      section.lengthTerm = this.lengthTerm[section.field];
+    }
+    var tf = section.tfs[p];
+    return section.weight * tf / (tf + section.lengthTerm[section.docs[p]]);
   };
 
   /* Adds one query word's score into `scores` and marks the documents it matches in
@@ -504,12 +523,13 @@
         // Every word must match; scores add up over words.
         var N = self.docs.length, total = new Float64Array(N), alive = null;
         perWord.forEach(function (terms, k) {
-          var scores = new Float64Array(N), matched = new Uint8Array(N);
+          var scores = new Float64Array(N), matched = new Uint8Array(N), next = [], d;
           self.scoreWord(words[k], terms, scores, matched);
-          var next = [];
-          (alive || self.docs.map(function (d) { return d.id; })).forEach(function (d) {
-            if (matched[d]) { total[d] += scores[d]; next.push(d); }
-          });
+          if (alive === null) {
+            for (d = 0; d < N; d++) if (matched[d]) { total[d] += scores[d]; next.push(d); }
+          } else {
+            for (var i = 0; i < alive.length; i++) { d = alive[i]; if (matched[d]) { total[d] += scores[d]; next.push(d); } }
+          }
           alive = next;
         });
         var hits = alive.map(function (d) { return { doc: d, score: total[d] }; });
@@ -528,21 +548,22 @@
           active.push({ facet: f, ok: ok });
         });
         var counts = FACETS.map(function (f) { return new Int32Array(facetSize(m, f)); });
-        var hits = [];
+        var lists = self.facetLists, hits = active.length ? [] : all;
+        active.forEach(function (a) { a.list = lists[FACETS.indexOf(a.facet)]; });
         for (var i = 0; i < all.length; i++) {
-          var ids = self.docs[all[i].doc].ids, fails = 0, failed = null;
+          var d = all[i].doc, fails = 0, failed = null;
           for (var a = 0; a < active.length; a++) {
-            var vals = ids[active[a].facet], pass = false;
-            for (var x = 0; x < vals.length && !pass; x++) pass = active[a].ok[vals[x]] === 1;
+            var list = active[a].list, ok = active[a].ok, pass = false;
+            for (var x = list.start[d]; x < list.start[d + 1] && !pass; x++) pass = ok[list.values[x]] === 1;
             if (!pass) { fails++; failed = active[a].facet; }
           }
           if (fails > 1) continue;
-          if (fails === 0) hits.push(all[i]);
+          if (fails === 0 && active.length) hits.push(all[i]);
           // A facet's counts ignore its own filter: count when every other filter passes.
           for (var f = 0; f < FACETS.length; f++) {
             if (fails === 1 && failed !== FACETS[f]) continue;
-            var fv = ids[FACETS[f]], c = counts[f];
-            for (var y = 0; y < fv.length; y++) c[fv[y]]++;
+            var own = lists[f], c = counts[f], end = own.start[d + 1];
+            for (var y = own.start[d]; y < end; y++) c[own.values[y]]++;
           }
         }
         var facets = {};

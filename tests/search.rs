@@ -157,7 +157,8 @@ fn tantivy_postings(index: &kyoso::search::index::SearchIndex) -> Reference {
     let n = index.docs.len() as u32;
     let (mut totals, mut norms) = (Vec::new(), Vec::new());
     // Per field: every term's postings as (document, frequency, positions).
-    let mut fields: Vec<BTreeMap<String, Vec<(u32, u32, Vec<u32>)>>> = Vec::new();
+    type Positions = BTreeMap<String, Vec<(u32, u32, Vec<u32>)>>;
+    let mut fields: Vec<Positions> = Vec::new();
     for field in &index.fields {
         let inv = seg.inverted_index(*field).unwrap();
         totals.push(inv.total_num_tokens());

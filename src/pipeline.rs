@@ -477,7 +477,7 @@ pub fn search(opts: &BuildOptions, query: &str, filters: &Filters) -> Result<Sea
     let index = SearchIndex::build(&site, &bodies).map_err(|e| BuildError::Search(e.to_string()))?;
     let (tokens, hits) = index.search(query).map_err(|e| BuildError::Search(e.to_string()))?;
     let hits: Vec<_> = hits.into_iter().filter(|h| filters.matches(&index.docs[h.doc])).collect();
-    Ok(SearchResults { folded: index.analyzer.fold(query), tokens: tokens.iter().map(|t| t.text().to_string()).collect(), hits, docs: index.docs })
+    Ok(SearchResults { folded: index.analyzer.fold(query), tokens: tokens.iter().flatten().map(|t| t.text().to_string()).collect(), hits, docs: index.docs })
 }
 
 pub struct SearchResults {

@@ -30,6 +30,8 @@ const QUERIES: &[&str] = &[
     "買物", "買い物", "買い物支援", "見守り", "移動", "交通", "申込", "申し込み", "SC", "ＮＰＯ", "社協",
     "店", "居場所", "高知県", "配食 サービス", "カイモノ", "ボランティア", "地域包括支援センター",
     "スーパー", "農地", "協議体", "zzzz", "",
+    // Phrases of several bigrams, alone and with other words.
+    "住民主体", "生活支援体制", "買い物支援 見守り", "地域課題", "コーディネイター 研修",
 ];
 
 #[test]
@@ -137,42 +139,105 @@ fn one_character_queries_find_run_ends_too() {
     assert!(js["queries"][1]["total"].as_u64().unwrap() > 0);
 }
 
-/// Every term's postings as tantivy holds them, in the export's encoding: the reference
-/// the parallel indexer must reproduce.
-fn tantivy_postings(index: &kyoso::search::index::SearchIndex) -> (Vec<u64>, Vec<Vec<u8>>, std::collections::BTreeMap<String, String>) {
+/// Every term's postings as tantivy holds them, in the export's encoding, and the table of
+/// following characters: the reference the parallel indexer must reproduce. A bigram's
+/// following characters are read from tantivy's positions: the bigram at the next
+/// position that overlaps it.
+type Reference = (Vec<u64>, Vec<Vec<u8>>, std::collections::BTreeMap<String, String>, Vec<char>);
+
+fn tantivy_postings(index: &kyoso::search::index::SearchIndex) -> Reference {
+    use kyoso::search::analyzer::is_bigram;
     use kyoso::search::varint::push_varint;
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
     use tantivy::postings::Postings;
+    use tantivy::schema::IndexRecordOption;
     use tantivy::{DocSet, TERMINATED};
     let searcher = index.searcher();
     let seg = &searcher.segment_readers()[0];
     let n = index.docs.len() as u32;
-    let (mut totals, mut norms, mut terms) = (Vec::new(), Vec::new(), std::collections::BTreeMap::<String, String>::new());
-    for (fi, field) in index.fields.iter().enumerate() {
+    let (mut totals, mut norms) = (Vec::new(), Vec::new());
+    // Per field: every term's postings as (document, frequency, positions).
+    type Positions = BTreeMap<String, Vec<(u32, u32, Vec<u32>)>>;
+    let mut fields: Vec<Positions> = Vec::new();
+    for field in &index.fields {
         let inv = seg.inverted_index(*field).unwrap();
         totals.push(inv.total_num_tokens());
         let reader = seg.get_fieldnorms_reader(*field).unwrap();
         norms.push((0..n).map(|d| reader.fieldnorm_id(d)).collect());
+        let mut terms = BTreeMap::new();
         let mut stream = inv.terms().stream().unwrap();
         while stream.advance() {
             let term = String::from_utf8(stream.key().to_vec()).unwrap();
-            let mut postings = inv.read_postings_from_terminfo(stream.value(), tantivy::schema::IndexRecordOption::WithFreqs).unwrap();
-            let (mut body, mut count, mut last) = (String::new(), 0u64, 0u32);
+            let mut postings = inv.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqsAndPositions).unwrap();
+            let mut list = Vec::new();
             while postings.doc() != TERMINATED {
-                let (doc, tf) = (postings.doc(), postings.term_freq());
-                push_varint(&mut body, 2 * u64::from(doc - last) + u64::from(tf != 1));
-                if tf != 1 {
-                    push_varint(&mut body, u64::from(tf));
-                }
-                (last, count) = (doc, count + 1);
+                let mut positions = Vec::new();
+                postings.positions(&mut positions);
+                list.push((postings.doc(), postings.term_freq(), positions));
                 postings.advance();
             }
-            let entry = terms.entry(term).or_default();
+            terms.insert(term, list);
+        }
+        fields.push(terms);
+    }
+    // Per field and posting: the characters following the bigram.
+    let mut following: Vec<HashMap<(&str, u32), BTreeSet<char>>> = Vec::new();
+    let mut counts: HashMap<char, u64> = HashMap::new();
+    for terms in &fields {
+        let mut at: HashMap<(u32, u32), &str> = HashMap::new();
+        for (term, list) in terms {
+            for (doc, _, positions) in list {
+                for &p in positions {
+                    at.insert((*doc, p), term);
+                }
+            }
+        }
+        let mut map: HashMap<(&str, u32), BTreeSet<char>> = HashMap::new();
+        for (term, list) in terms.iter().filter(|(t, _)| is_bigram(t)) {
+            for (doc, _, positions) in list {
+                let second = term.chars().nth(1).unwrap();
+                let set: BTreeSet<char> = positions
+                    .iter()
+                    .filter_map(|&p| at.get(&(*doc, p + 1)))
+                    .filter(|next| is_bigram(next) && next.starts_with(second))
+                    .map(|next| next.chars().nth(1).unwrap())
+                    .collect();
+                for &c in &set {
+                    *counts.entry(c).or_default() += 1;
+                }
+                if !set.is_empty() {
+                    map.insert((term.as_str(), *doc), set);
+                }
+            }
+        }
+        following.push(map);
+    }
+    let mut table: Vec<(char, u64)> = counts.into_iter().collect();
+    table.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let table: Vec<char> = table.into_iter().map(|(c, _)| c).collect();
+    let place: HashMap<char, u64> = table.iter().enumerate().map(|(i, &c)| (c, i as u64)).collect();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (fi, terms) in fields.iter().enumerate() {
+        for (term, list) in terms {
+            let entry = out.entry(term.clone()).or_default();
             push_varint(entry, fi as u64);
-            push_varint(entry, count);
-            entry.push_str(&body);
+            push_varint(entry, list.len() as u64);
+            let mut last = 0;
+            let sets: Vec<Option<&BTreeSet<char>>> = list.iter().map(|(doc, _, _)| following[fi].get(&(term.as_str(), *doc))).collect();
+            for ((doc, tf, _), set) in list.iter().zip(&sets) {
+                push_varint(entry, 4 * u64::from(doc - last) + 2 * u64::from(*tf != 1) + u64::from(set.is_some()));
+                if *tf != 1 {
+                    push_varint(entry, u64::from(*tf));
+                }
+                last = *doc;
+            }
+            for set in sets.into_iter().flatten() {
+                let mut places: Vec<u64> = set.iter().map(|c| place[c]).collect();
+                kyoso::search::postings::encode_set(entry, &mut places);
+            }
         }
     }
-    (totals, norms, terms)
+    (totals, norms, out, table)
 }
 
 #[test]
@@ -200,10 +265,12 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     assert!(site.docs.len() > 1100, "{} documents", site.docs.len());
     let bodies = kyoso::bodies::render_bodies(&site, None);
     let reference = SearchIndex::build(&site, &bodies).unwrap();
-    let (totals, norms, terms) = tantivy_postings(&reference);
+    let (totals, norms, terms, next) = tantivy_postings(&reference);
     let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], std::borrow::Cow::Borrowed(&bodies[i].text)));
     assert_eq!(ours.total_tokens, totals);
     assert_eq!(ours.norm_ids, norms);
+    assert!(next.len() > 20, "following characters: {next:?}");
+    assert_eq!(ours.next, next);
     let ours: std::collections::BTreeMap<String, String> = ours.terms.into_iter().collect();
     assert!(terms.len() > 500, "{} terms", terms.len());
     assert_eq!(ours.len(), terms.len());

@@ -49,6 +49,34 @@ fn the_pieces_of_a_query_word_must_be_next_to_each_other() {
 }
 
 #[test]
+fn a_query_word_is_a_phrase_not_pieces_found_each_somewhere() {
+    let dir = pages(&[
+        ("together", "住民主体の活動を広げます。"),
+        // Every pair of neighbouring characters of 住民主体 is here, but never one after the other.
+        ("pairs", "住民が集まる。民主的に決める。主体は町内会。"),
+        // 実行時 and 時間, but not 行時間.
+        ("runtime", "実行時に時間がかかります。"),
+    ]);
+    let p = dir.path();
+    assert_eq!(find(p, "住民主体"), ["together"]);
+    assert!(find(p, "実行時間").is_empty());
+    assert_eq!(find(p, "実行時"), ["runtime"]);
+}
+
+#[test]
+fn a_field_counts_for_a_word_only_where_the_word_is_a_phrase() {
+    // The title of "scattered" holds every piece of 住民主体, apart; only its body holds the
+    // word. "plain" holds the word twice in its body and nowhere else.
+    let page = |title: &str, body: &str| format!("---\ntitle: {title}\n---\n{body}\n");
+    let dir = site(&[
+        ("content/pages/scattered.md", &page("住民と民主の主体", "住民主体の会です。")),
+        ("content/pages/plain.md", &page("お知らせ", "住民主体の会です。住民主体で動きます。")),
+    ]);
+    build(dir.path()).unwrap_or_else(|e| panic!("the site must build: {e}"));
+    assert_eq!(find(dir.path(), "住民主体"), ["plain", "scattered"]);
+}
+
+#[test]
 fn text_written_as_raw_html_is_searchable_and_hidden_text_is_not() {
     let dir = pages(&[(
         "list",
@@ -105,4 +133,22 @@ fn one_typo_in_a_longer_latin_word_is_forgiven_but_not_in_short_or_known_words()
     assert_eq!(find(p, "model"), ["model"]);
     assert!(find(p, "prpo").is_empty());
     assert!(find(p, "shrtcdoe").is_empty());
+}
+
+#[test]
+fn snippets_mark_what_the_folded_query_finds() {
+    let dir = pages(&[("coordinator", "生活支援コーディネーターが地域を回ります。")]);
+    let cases = [
+        ("生活支援コーディネーターが来ます。", "コーディネイター", vec!["生活支援コーディネーター"]),
+        ("テンプレートを書き換えます。", "テンプレト", vec!["テンプレート"]),
+        ("ｳﾞｧｲｵﾘﾝ教室とボランティア", "ヴァイオリン ボランテイア", vec!["ｳﾞｧｲｵﾘﾝ", "ボランティア"]),
+        ("Shortcodes and Properties.", "shortcode property", vec!["Shortcodes", "Properties"]),
+        ("買物支援と住民主体の活動。住民の主体性。", "買い物 住民主体", vec!["買物", "住民主体"]),
+    ];
+    let request = json!({"snippets": cases.iter().map(|(text, q, _)| json!({"text": text, "q": q})).collect::<Vec<_>>()});
+    let js = browser_search(&dir.path().join("public"), &request);
+    for ((text, q, want), marks) in cases.iter().zip(js["marks"].as_array().unwrap()) {
+        let marks: Vec<&str> = marks.as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        assert_eq!(&marks, want, "{q} in {text}");
+    }
 }

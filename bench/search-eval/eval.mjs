@@ -69,12 +69,27 @@ const all = await (async () => {
   return new Map(urls.map((u) => {
     const file = sourceOf(u);
     if (!existsSync(file)) throw new Error(`no source for ${u} (${file})`);
-    // What a reader sees: not `private:` (never published), link targets or heading ids.
-    const text = readFileSync(file, "utf8").split("\n").filter((l) => !/^private:/.test(l)).join("\n")
+    // What a reader sees: not `private:` (never published), link targets, heading ids, or
+    // the markup of raw HTML (see `visible`).
+    const text = visible(readFileSync(file, "utf8").split("\n").filter((l) => !/^private:/.test(l)).join("\n"))
       .replace(/\]\([^)\s]*(\s+"[^"]*")?\)/g, "]").replace(/\{#[^}]*\}/g, "");
     return [u, text];
   }));
 })();
+
+/** Markdown without what raw HTML hides from a reader: `<script>` and `<style>` contents,
+ * comments, and tags with their attributes (an `href`, a component's `title="…"`); the text
+ * between tags stays. Code (fenced blocks, inline spans) is shown as written, so it is kept
+ * whole. The search indexes the same (tests/search_meaning.rs, raw HTML): judged on the
+ * Markdown as written, 11 Vue pages counted as relevant for `components` only because a
+ * `<script setup>` imported '@theme/components/…' or a link's href held the word. */
+function visible(markdown) {
+  return markdown.split(/(^ {0,3}(?:```|~~~)[^\n]*\n[\s\S]*?^ {0,3}(?:```|~~~)[ \t]*$)/m).map((part, i) => {
+    if (i % 2 === 1) return part;
+    return part.replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ").replace(/<!--[\s\S]*?-->/g, " ")
+      .split(/(`[^`\n]*`)/).map((piece, j) => (j % 2 === 1 ? piece : piece.replace(/<\/?[A-Za-z][^<>]*>/g, " "))).join("");
+  }).join("");
+}
 
 /* ---------- Pagefind under Node ---------- */
 async function pagefindEngine(dir) {

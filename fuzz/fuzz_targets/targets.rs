@@ -79,8 +79,13 @@ pub fn active_html(html: &str) -> Option<String> {
 pub fn analyzer(text: &str) {
     let a = kyoso::search::analyzer::Analyzer::new(&[vec!["サロン".into(), "茶話会".into()]]);
     let _ = a.index_tokens(text);
-    for t in a.query_tokens(text) {
-        assert!(!t.text().is_empty());
+    for word in a.query_words(text) {
+        assert!(!word.is_empty() && word.iter().all(|t| !t.text().is_empty()));
+    }
+    // The characters that follow bigrams, as the indexer reads them.
+    let folded = a.fold(text);
+    for w in kyoso::search::analyzer::index_token_ranges(&folded).windows(2) {
+        let _ = kyoso::search::analyzer::successor(&folded, w[0], w[1]);
     }
 }
 

@@ -15,11 +15,11 @@
 //!    character alone, so a one-character query can find characters at the end of a run);
 //!    runs of letters and digits become words.
 //!
-//! A query word of CJK characters asks for every overlapping bigram of it (住民主体 →
-//! 住民 民主 主体), not a cover of it (住民 主体): a page must then hold every pair of
-//! neighbouring characters of the word, so pieces that only occur apart (住民… …主体)
-//! no longer match. It is not a full phrase test (that needs positions, which would make
-//! the browser's index about three times larger): 住民 + 民主 + 主体 apart still match.
+//! A query word of CJK characters is a phrase of its overlapping bigrams (住民主体 →
+//! 住民 民主 主体, see [`QueryWord`]): a page matches it only where every bigram is
+//! followed by the next one, in one field. The index keeps, for each bigram in each page,
+//! the characters that follow it there ([`successor`]), so 住民主 and 民主体 must both be
+//! in the page: pieces that only occur apart (住民… 民主… …主体) no longer match.
 
 use super::spelling::{fold_kana_and_words, fold_spelling, normalize, width_and_case};
 use crate::text::{is_cjk, is_word};
@@ -177,23 +177,48 @@ impl Analyzer {
         index_token_ranges(&folded).into_iter().map(|(a, b)| folded[a..b].to_string()).collect()
     }
 
-    /// Query tokens, de-duplicated, in order.
-    pub fn query_tokens(&self, query: &str) -> Vec<QueryToken> {
-        let mut out: Vec<QueryToken> = Vec::new();
+    /// Query words, de-duplicated, in order: a word of CJK characters is the phrase of
+    /// its bigrams (住民主体 → 住民 民主 主体), one CJK character a prefix, a run of letters
+    /// and digits one term.
+    pub fn query_words(&self, query: &str) -> Vec<QueryWord> {
+        let mut out: Vec<QueryWord> = Vec::new();
         for run in runs(&self.fold(query)) {
-            let tokens: Vec<QueryToken> = match run {
+            let word = match run {
                 Run::Cjk(chars) if chars.len() == 1 => vec![QueryToken::Prefix(chars[0].to_string())],
                 Run::Cjk(chars) => chars.windows(2).map(|w| QueryToken::Exact(w.iter().collect())).collect(),
                 Run::Word(w) => vec![QueryToken::Exact(w)],
             };
-            for t in tokens {
-                if !out.contains(&t) {
-                    out.push(t);
-                }
+            if !out.contains(&word) {
+                out.push(word);
             }
         }
         out
     }
+}
+
+/// One word of a query: its tokens. Two or more are the bigrams of a CJK word, which a
+/// page matches only as a phrase; one is a term (or a prefix) matched on its own.
+pub type QueryWord = Vec<QueryToken>;
+
+/// Whether an index term is a bigram of two CJK characters: the only terms whose
+/// postings carry the characters that follow them ([`successor`]).
+pub fn is_bigram(term: &str) -> bool {
+    let mut chars = term.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b))
+}
+
+/// Where the token `next` (byte range of the folded text) continues the bigram `prev`:
+/// the character after `prev` in the text, when `next` is the bigram that overlaps it
+/// (positions p and p + 1 in a CJK run). A phrase 住民主体 holds where 住民 is followed by
+/// 主 and 民主 by 体.
+#[inline]
+pub fn successor(folded: &str, prev: (usize, usize), next: (usize, usize)) -> Option<char> {
+    let first = folded[prev.0..prev.1].chars().next()?;
+    if !is_cjk(first) || next.0 != prev.0 + first.len_utf8() || next.1 <= prev.1 {
+        return None;
+    }
+    let c = folded[prev.1..].chars().next()?;
+    (prev.1 + c.len_utf8() == next.1 && is_cjk(c)).then_some(c)
 }
 
 /// Shortest query word that may match a word one typo away (`shortcdoe` → `shortcode`).
@@ -446,23 +471,31 @@ mod tests {
 
     #[test]
     fn one_character_query_is_a_prefix() {
-        assert_eq!(a().query_tokens("店"), vec![QueryToken::Prefix("店".into())]);
-        assert_eq!(a().query_tokens("買い物 見守り"), vec![
-            QueryToken::Exact("買い".into()), QueryToken::Exact("い物".into()),
-            QueryToken::Exact("見守".into()), QueryToken::Exact("守り".into()),
-        ]);
+        let exact = |t: &str| QueryToken::Exact(t.into());
+        assert_eq!(a().query_words("店"), vec![vec![QueryToken::Prefix("店".into())]]);
+        assert_eq!(a().query_words("買い物 見守り 買物"), vec![vec![exact("買い"), exact("い物")], vec![exact("見守"), exact("守り")]]);
     }
 
     #[test]
-    fn query_words_ask_for_every_pair_of_neighbouring_characters() {
-        let t: Vec<String> = a().query_tokens("住民主体").into_iter().map(|t| t.text().to_string()).collect();
-        assert_eq!(t, vec!["住民", "民主", "主体"]);
+    fn a_query_word_is_the_phrase_of_its_bigrams() {
+        let t: Vec<Vec<String>> = a().query_words("住民主体 npo").into_iter().map(|w| w.iter().map(|t| t.text().to_string()).collect()).collect();
+        assert_eq!(t, vec![vec!["住民", "民主", "主体"], vec!["特定", "定非", "非営", "営利", "利活", "活動", "動法", "法人"]]);
+    }
+
+    #[test]
+    fn a_bigram_is_continued_by_the_bigram_that_overlaps_it() {
+        let text = "住民主体のabc所";
+        let r = index_token_ranges(text);
+        let next: Vec<Option<char>> = r.windows(2).map(|w| successor(text, w[0], w[1])).collect();
+        // 住民→民主 (主), 民主→主体 (体), 主体→体の (の), 体の→の (run end), の→abc, abc→所.
+        assert_eq!(next, vec![Some('主'), Some('体'), Some('の'), None, None, None]);
+        assert!(is_bigram("住民") && !is_bigram("所") && !is_bigram("ab") && !is_bigram("住民主"));
     }
 
     #[test]
     fn empty_and_symbol_queries_have_no_tokens() {
-        assert!(a().query_tokens("").is_empty());
-        assert!(a().query_tokens("　！？・「」 -- ").is_empty());
+        assert!(a().query_words("").is_empty());
+        assert!(a().query_words("　！？・「」 -- ").is_empty());
     }
 
     #[test]

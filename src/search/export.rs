@@ -2,12 +2,12 @@
 //! The format is documented in `docs/search-index.md`; in short:
 //!
 //! - `manifest.js`: statistics (documents, per-field average length and boost, tantivy's
-//!   field-norm table), the analyzer's variant table, facet vocabularies, and the first
-//!   term of every shard.
+//!   field-norm table), the analyzer's variant table, facet vocabularies, the first
+//!   term of every shard, and the characters that follow bigrams (for phrases).
 //! - `docs.js`: the facet values of every document (compact), for filters and counts.
 //! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each with its postings
-//!   (document delta, term frequency, field-norm id per field). A query loads only the
-//!   shards its terms fall in.
+//!   (document delta, term frequency, and for a bigram the characters that follow it in
+//!   the document). A query loads only the shards its terms fall in.
 //! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
 //! - `w/<length>.js`: the index's words of ASCII letters of that length, for finding the
 //!   word a misspelt query word means.
@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Format version of the files; the runtime refuses other versions.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Result records per `d/<i>.js` file.
 pub const DOC_CHUNK: usize = 10;
@@ -83,6 +83,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         })
         .collect();
 
+    let next_chars: String = index.next.iter().collect();
     // Shards in UTF-16 order, the order JavaScript compares strings in.
     let mut sorted = index.terms;
     sorted.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
@@ -190,6 +191,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         "fields": FIELDS.iter().zip(&averages).map(|((name, boost), avg)| json!({"name": name, "boost": boost, "avg": avg})).collect::<Vec<_>>(),
         "norms": norms,
         "folds": analyzer.fold_table(),
+        "next": next_chars,
         "groups": analyzer.groups,
         "shards": shard_firsts,
         "words": word_lengths,

@@ -1,19 +1,20 @@
 //! The build-time tantivy index: one document per published item, text fields analysed
-//! with [`Analyzer`], BM25 scoring. `kyoso search` queries it; the browser index is
-//! exported from it, and the browser scores with the same formula and statistics.
+//! with [`Analyzer`], with frequencies and positions. `kyoso search` reads its postings and
+//! scores them as the browser does (tantivy's BM25, phrases from positions); the browser's
+//! index holds the same postings and statistics (`postings.rs`).
 
-use super::analyzer::{Analyzer, QueryToken};
+use super::analyzer::{Analyzer, QueryToken, QueryWord};
 use crate::markdown::Rendered;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
 use crate::site::Site;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STORED};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy::{doc, Index, IndexReader, Searcher, TantivyDocument, Term};
+use tantivy::{doc, DocSet, Index, IndexReader, InvertedIndexReader, Searcher, Term, TERMINATED};
 
 /// Text fields, their boosts (title matches count most), in export order. The body field
 /// also carries the item's 分野, region, kind and tags, so a reader's word for a category
@@ -99,7 +100,7 @@ impl SearchIndex {
     pub fn build(site: &Site, bodies: &[crate::bodies::Body]) -> tantivy::Result<SearchIndex> {
         let analyzer = Analyzer::new(&site.config.search.synonyms);
         let mut builder = Schema::builder();
-        let indexing = TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs);
+        let indexing = TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let text = TextOptions::default().set_indexing_options(indexing);
         let fields: Vec<Field> = FIELDS.iter().map(|(name, _)| builder.add_text_field(name, text.clone())).collect();
         let id_field = builder.add_u64_field("id", STORED | FAST);
@@ -132,38 +133,69 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
-    /// Every document matching all query tokens, best first (ties: document order). An
+    /// Every document matching all query words, best first (ties: document order). An
     /// empty query matches everything, unscored.
-    pub fn search(&self, query: &str) -> tantivy::Result<(Vec<QueryToken>, Vec<Hit>)> {
-        let tokens = self.analyzer.query_tokens(query);
-        let searcher = self.searcher();
-        if tokens.is_empty() {
-            return Ok((tokens, (0..self.docs.len()).map(|doc| Hit { doc, score: 0.0 }).collect()));
+    ///
+    /// Scored as the browser scores (`search.js`, `Engine.search`), in the same order of
+    /// additions, in f64: tantivy's BM25 per term and field with the field's boost. A word
+    /// of one token (a term, a prefix's terms, a misspelt word's neighbours) adds up over
+    /// its terms and fields; a word of several bigrams counts only in the fields where it
+    /// is a phrase: where each bigram is followed by the next at the next position.
+    pub fn search(&self, query: &str) -> tantivy::Result<(Vec<QueryWord>, Vec<Hit>)> {
+        let words = self.analyzer.query_words(query);
+        let n = self.docs.len();
+        if words.is_empty() {
+            return Ok((words, (0..n).map(|doc| Hit { doc, score: 0.0 }).collect()));
         }
-        let mut musts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for t in &tokens {
-            let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for term_text in self.expand(&searcher, t)? {
-                for (f, (_, boost)) in self.fields.iter().zip(FIELDS) {
-                    let tq = TermQuery::new(Term::from_field_text(*f, &term_text), IndexRecordOption::WithFreqs);
-                    shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), *boost))));
+        let searcher = self.searcher();
+        // `build` leaves one segment, its documents in our order.
+        let Some(seg) = searcher.segment_readers().first() else { return Ok((words, Vec::new())) };
+        let mut fields = Vec::new();
+        for (f, (_, boost)) in self.fields.iter().zip(FIELDS) {
+            let inv = seg.inverted_index(*f)?;
+            let avg = if n == 0 { 0.0 } else { inv.total_num_tokens() as f64 / n as f64 };
+            fields.push(FieldScorer { field: *f, inv, norms: seg.get_fieldnorms_reader(*f)?, boost: f64::from(*boost), avg, n });
+        }
+        let mut total = vec![0f64; n];
+        let mut alive: Option<Vec<usize>> = None;
+        for word in &words {
+            let mut score = vec![0f64; n];
+            let mut matched = vec![false; n];
+            if let [token] = word.as_slice() {
+                for term in self.expand(&searcher, token)? {
+                    for field in &fields {
+                        for p in field.postings(&term, false)? {
+                            score[p.doc] += field.score(p.doc, p.tf, p.count);
+                            matched[p.doc] = true;
+                        }
+                    }
+                }
+            } else {
+                for field in &fields {
+                    let mut pieces = Vec::with_capacity(word.len());
+                    for token in word {
+                        pieces.push(field.postings(token.text(), true)?);
+                    }
+                    for (doc, at) in phrase_docs(&pieces) {
+                        for (piece, &i) in pieces.iter().zip(&at) {
+                            score[doc] += field.score(doc, piece[i].tf, piece[i].count);
+                        }
+                        matched[doc] = true;
+                    }
                 }
             }
-            if shoulds.is_empty() {
-                return Ok((tokens, Vec::new()));
+            let next: Vec<usize> = match alive {
+                None => (0..n).filter(|&d| matched[d]).collect(),
+                Some(prev) => prev.into_iter().filter(|&d| matched[d]).collect(),
+            };
+            for &d in &next {
+                total[d] += score[d];
             }
-            musts.push((Occur::Must, Box::new(BooleanQuery::new(shoulds))));
+            alive = Some(next);
         }
-        let q = BooleanQuery::new(musts);
-        let top = searcher.search(&q, &TopDocs::with_limit(self.docs.len().max(1)))?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let stored: TantivyDocument = searcher.doc(addr)?;
-            let id = stored.get_first(self.id_field).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-            hits.push(Hit { doc: id, score });
-        }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        Ok((tokens, hits))
+        let mut hits: Vec<Hit> = alive.unwrap_or_default().into_iter().map(|doc| Hit { doc, score: total[doc] as f32 }).collect();
+        hits.sort_by(|a, b| total[b.doc].total_cmp(&total[a.doc]).then(a.doc.cmp(&b.doc)));
+        Ok((words, hits))
     }
 
     /// The index terms a query token stands for: itself, every term with its prefix, or
@@ -212,6 +244,85 @@ impl SearchIndex {
             }
         }
     }
+}
+
+/// BM25 as tantivy computes it (k1 = 1.2, b = 0.75) for one field of the one segment.
+struct FieldScorer {
+    field: Field,
+    inv: std::sync::Arc<InvertedIndexReader>,
+    norms: FieldNormReader,
+    boost: f64,
+    avg: f64,
+    n: usize,
+}
+
+/// One document of a term's postings in a field: its frequency, the number of documents
+/// with the term in the field, and (when asked for) its positions.
+struct Posted {
+    doc: usize,
+    tf: u32,
+    count: u32,
+    positions: Vec<u32>,
+}
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+impl FieldScorer {
+    fn postings(&self, term: &str, positions: bool) -> tantivy::Result<Vec<Posted>> {
+        let t = Term::from_field_text(self.field, term);
+        let option = if positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+        let Some(mut postings) = self.inv.read_postings(&t, option)? else { return Ok(Vec::new()) };
+        let count = self.inv.doc_freq(&t)?;
+        let mut out = Vec::new();
+        while postings.doc() != TERMINATED {
+            let mut at = Vec::new();
+            if positions {
+                postings.positions(&mut at);
+            }
+            out.push(Posted { doc: postings.doc() as usize, tf: postings.term_freq(), count, positions: at });
+            postings.advance();
+        }
+        Ok(out)
+    }
+
+    /// One term's score in one document (`search.js`, `scoreTerm`).
+    fn score(&self, doc: usize, tf: u32, count: u32) -> f64 {
+        let (n, c, tf) = (self.n as f64, f64::from(count), f64::from(tf));
+        let idf = (1.0 + (n - c + 0.5) / (c + 0.5)).ln();
+        let len = f64::from(FieldNormReader::id_to_fieldnorm(self.norms.fieldnorm_id(doc as u32)));
+        self.boost * idf * (1.0 + K1) * tf / (tf + K1 * (1.0 - B + B * len / self.avg))
+    }
+}
+
+/// The documents in which the pieces (each a bigram's postings in one field, by document)
+/// form a phrase: every piece is followed by the next at the next position, somewhere
+/// (`search.js` checks the same with the characters that follow each bigram). With each
+/// document, the place of its posting in each piece.
+fn phrase_docs(pieces: &[Vec<Posted>]) -> Vec<(usize, Vec<usize>)> {
+    let mut out = Vec::new();
+    let Some((first, rest)) = pieces.split_first() else { return out };
+    let mut cursors = vec![0usize; rest.len()];
+    'docs: for (i0, p0) in first.iter().enumerate() {
+        let mut at = vec![i0];
+        for (piece, cursor) in rest.iter().zip(cursors.iter_mut()) {
+            while *cursor < piece.len() && piece[*cursor].doc < p0.doc {
+                *cursor += 1;
+            }
+            if *cursor == piece.len() || piece[*cursor].doc != p0.doc {
+                continue 'docs;
+            }
+            at.push(*cursor);
+        }
+        let linked = pieces.windows(2).zip(at.windows(2)).all(|(w, a)| {
+            let next = &w[1][a[1]].positions;
+            w[0][a[0]].positions.iter().any(|p| next.binary_search(&(p + 1)).is_ok())
+        });
+        if linked {
+            out.push((p0.doc, at));
+        }
+    }
+    out
 }
 
 /// A document's text in each of [`FIELDS`], in order. The body field starts with the

@@ -4,7 +4,9 @@
 //! postings (at 10,000 generated documents, 16 million tokens, mostly CJK bigrams). The
 //! browser only needs what tantivy's index holds in the end: per field, each term's
 //! documents with their term frequency, each document's field-norm id and the field's
-//! token total. This module computes exactly those, with the same analyzer and the same
+//! token total, and for a CJK bigram the characters that follow it in each document (what
+//! tantivy's positions tell: the bigram at the next position is the one that overlaps it,
+//! see `analyzer::successor`). This module computes exactly those, with the same analyzer and the same
 //! tantivy rules (tokens over [`MAX_TOKEN_LEN`] bytes dropped, `fieldnorm_to_id` for
 //! lengths), in three steps:
 //!
@@ -18,7 +20,7 @@
 //! requires the same statistics and postings, and the browser parity test requires the
 //! same results.
 
-use super::analyzer::{for_each_token, Analyzer};
+use super::analyzer::{for_each_token, successor, Analyzer};
 use super::varint::push_varint;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -46,44 +48,69 @@ pub struct Inverted {
     pub norm_ids: Vec<Vec<u8>>,
     /// Every term (unordered) with its postings in export encoding: for each field that
     /// has the term, the field number, the document count, then per document the delta
-    /// from the previous one doubled, plus one when the frequency follows.
+    /// from the previous one times four, plus two when the frequency follows, plus one
+    /// when the document has characters that follow the term; then those characters of
+    /// each such document, as numbers in [`Inverted::next`] (`docs/search-index.md`).
     pub terms: Vec<(String, String)>,
+    /// The characters that follow some bigram, most often first: a character is written
+    /// as its place here, so the common ones (の, る, す) take one digit.
+    pub next: Vec<char>,
 }
 
 /// A term's postings in one field within one chunk: the first posting kept apart, so
 /// that appending the next chunk only re-encodes its first delta.
 struct Run {
     count: u64,
-    first: (u32, u32),
+    /// (document, frequency, has characters that follow).
+    first: (u32, u32, bool),
     last: u32,
     rest: String,
+    /// The following characters of each posting that has some, in posting order, the
+    /// last of each posting's set marked with [`LAST`]; written as numbers only at the
+    /// end, when [`Inverted::next`] is known.
+    next: Vec<u32>,
 }
 
+/// Marks the last following character of a posting in `Run::next`.
+const LAST: u32 = 1 << 31;
+
 impl Run {
-    fn new(doc: u32, tf: u32) -> Run {
-        Run { count: 1, first: (doc, tf), last: doc, rest: String::new() }
+    fn new(doc: u32, tf: u32, next: &[char]) -> Run {
+        let mut run = Run { count: 1, first: (doc, tf, !next.is_empty()), last: doc, rest: String::new(), next: Vec::new() };
+        run.push_next(next);
+        run
     }
 
-    fn push(&mut self, doc: u32, tf: u32) {
-        encode(&mut self.rest, doc - self.last, tf);
+    fn push(&mut self, doc: u32, tf: u32, next: &[char]) {
+        encode(&mut self.rest, doc - self.last, tf, !next.is_empty());
+        self.push_next(next);
         self.last = doc;
         self.count += 1;
+    }
+
+    fn push_next(&mut self, next: &[char]) {
+        if let Some((&last, rest)) = next.split_last() {
+            self.next.extend(rest.iter().map(|&c| c as u32));
+            self.next.push(last as u32 | LAST);
+        }
     }
 
     /// Appends a later chunk's run of the same term and field.
     fn append(&mut self, next: Run) {
         self.rest.reserve(next.rest.len() + 4);
-        encode(&mut self.rest, next.first.0 - self.last, next.first.1);
+        encode(&mut self.rest, next.first.0 - self.last, next.first.1, next.first.2);
         self.rest.push_str(&next.rest);
+        self.next.extend_from_slice(&next.next);
         self.last = next.last;
         self.count += next.count;
     }
 }
 
 /// One posting. Most terms occur once in a field, so the frequency is written only when
-/// it is not 1, flagged in the lowest bit of the delta.
-fn encode(out: &mut String, delta: u32, tf: u32) {
-    push_varint(out, 2 * u64::from(delta) + u64::from(tf != 1));
+/// it is not 1, flagged in the second bit; the lowest says following characters come
+/// (after the section's postings).
+fn encode(out: &mut String, delta: u32, tf: u32, has_next: bool) {
+    push_varint(out, 4 * u64::from(delta) + 2 * u64::from(tf != 1) + u64::from(has_next));
     if tf != 1 {
         push_varint(out, u64::from(tf));
     }
@@ -95,10 +122,12 @@ type Runs = Vec<Option<Run>>;
 /// A chunk's terms of one partition: per field, (term, run).
 type Part = Vec<Vec<(String, Run)>>;
 
-/// One chunk's result: its terms cut into partitions, and its documents' token counts.
+/// One chunk's result: its terms cut into partitions, its documents' token counts, and
+/// how often each character follows a bigram (once per term, document and field).
 struct Chunk {
     partitions: Vec<Part>,
     lengths: Vec<Vec<u32>>,
+    next_counts: FxHashMap<char, u64>,
 }
 
 impl Inverted {
@@ -113,12 +142,16 @@ impl Inverted {
         let mut total_tokens = vec![0u64; num_fields];
         let mut norm_ids = vec![Vec::with_capacity(n); num_fields];
         let mut merged: Vec<FxHashMap<String, Runs>> = (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
+        let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
         // A few chunks at a time, merged before the next: a term is held once per chunk
         // until its merge, and at 100,000 documents all chunks at once would not fit.
         for wave in starts.chunks(WAVE.max(rayon::current_num_threads() * 2)) {
             let chunks: Vec<Chunk> = wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields)).collect();
             let mut by_partition: Vec<Vec<Part>> = (0..PARTITIONS).map(|_| Vec::with_capacity(chunks.len())).collect();
             for c in chunks {
+                for (ch, n) in c.next_counts {
+                    *next_counts.entry(ch).or_default() += n;
+                }
                 for (fi, lengths) in c.lengths.into_iter().enumerate() {
                     total_tokens[fi] += lengths.iter().map(|&l| u64::from(l)).sum::<u64>();
                     norm_ids[fi].extend(lengths.into_iter().map(tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id));
@@ -142,9 +175,13 @@ impl Inverted {
                 }
             });
         }
+        let mut next: Vec<(char, u64)> = next_counts.into_iter().collect();
+        next.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let next: Vec<char> = next.into_iter().map(|(c, _)| c).collect();
+        let rank: FxHashMap<u32, u64> = next.iter().enumerate().map(|(i, &c)| (c as u32, i as u64)).collect();
         let terms: Vec<(String, String)> =
-            merged.into_par_iter().flat_map_iter(|all| all.into_iter().map(|(term, runs)| (term, encode_runs(runs)))).collect();
-        Inverted { total_tokens, norm_ids, terms }
+            merged.into_par_iter().flat_map_iter(|all| all.into_iter().map(|(term, runs)| (term, encode_runs(runs, &rank)))).collect();
+        Inverted { total_tokens, norm_ids, terms, next }
     }
 }
 
@@ -172,7 +209,14 @@ where
     for (fi, text) in texts.iter().flatten() {
         text_bytes[*fi] += text.len();
     }
-    let mut postings: Vec<Vec<(u32, u32, u32)>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
+    let mut postings: Vec<Vec<Posting>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
+    // Per field, the characters that follow a bigram, each posting's set a range of it.
+    let mut nexts: Vec<Vec<char>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
+    let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
+    // The current (document, field)'s (term, following character) pairs.
+    let mut pairs: Vec<(u32, char)> = Vec::new();
+    // Per term: its range in `nexts` for the current (document, field).
+    let mut next_range: Vec<(u32, u32)> = Vec::new();
     let mut lengths = vec![vec![0u32; end - start]; num_fields];
     // Per term: the (document, field) it was last counted in (numbered from 1) and its
     // count there; the terms counted in the current one, in the order first seen.
@@ -182,8 +226,26 @@ where
     // The (document, field) being counted.
     let mut current: Option<(usize, usize)> = None;
     let mut round = 0u32;
-    let flush = |seen: &mut Vec<u32>, tf: &[u32], list: &mut Vec<(u32, u32, u32)>, doc: u32| {
-        list.extend(seen.drain(..).map(|id| (id, doc, tf[id as usize])));
+    let mut flush = |seen: &mut Vec<u32>, tf: &[u32], pairs: &mut Vec<(u32, char)>, next_range: &mut [(u32, u32)], fi: usize, doc: u32| {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let (list, next) = (&mut postings[fi], &mut nexts[fi]);
+        for &id in seen.iter() {
+            next_range[id as usize] = (0, 0);
+        }
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let from = next.len() as u32;
+            next.extend(group.iter().map(|&(_, c)| c));
+            for &(_, c) in group {
+                *next_counts.entry(c).or_default() += 1;
+            }
+            next_range[group[0].0 as usize] = (from, next.len() as u32);
+        }
+        pairs.clear();
+        list.extend(seen.drain(..).map(|id| {
+            let (from, to) = next_range[id as usize];
+            Posting { id, doc, tf: tf[id as usize], from, to }
+        }));
     };
     for (doc, fields) in (start..end).zip(texts) {
         for (fi, text) in fields {
@@ -193,22 +255,32 @@ where
             // A field may come in pieces; its counts run on until the next field starts.
             if current != Some((doc, fi)) {
                 if let Some((d, f)) = current {
-                    flush(&mut seen, &tf, &mut postings[f], d as u32);
+                    flush(&mut seen, &tf, &mut pairs, &mut next_range, f, d as u32);
                 }
                 current = Some((doc, fi));
                 round += 1;
             }
             let folded = analyzer.fold(&text);
             let mut tokens = 0u32;
+            // The previous token: its term and byte range.
+            let mut prev: Option<(u32, (usize, usize))> = None;
             for_each_token(&folded, |a, b| {
                 if b - a > MAX_TOKEN_LEN {
+                    prev = None;
                     return;
                 }
                 tokens += 1;
                 let id = terms.id(&folded, a, b) as usize;
+                if let Some((p, range)) = prev {
+                    if let Some(c) = successor(&folded, range, (a, b)) {
+                        pairs.push((p, c));
+                    }
+                }
+                prev = Some((id as u32, (a, b)));
                 if id == stamp.len() {
                     stamp.push(0);
                     tf.push(0);
+                    next_range.push((0, 0));
                 }
                 if stamp[id] != round {
                     stamp[id] = round;
@@ -221,39 +293,40 @@ where
         }
     }
     if let Some((d, f)) = current {
-        flush(&mut seen, &tf, &mut postings[f], d as u32);
+        flush(&mut seen, &tf, &mut pairs, &mut next_range, f, d as u32);
     }
     let names = terms.names;
     // Each term's postings together, still in document order: a counting sort by term.
     let hasher = FxBuildHasher;
     let part_of: Vec<usize> = names.iter().map(|term| hasher.hash_one(term.as_str()) as usize % PARTITIONS).collect();
     let mut partitions: Vec<Part> = (0..PARTITIONS).map(|_| (0..num_fields).map(|_| Vec::new()).collect()).collect();
-    for (fi, list) in postings.into_iter().enumerate() {
+    for (fi, (list, following_chars)) in postings.into_iter().zip(nexts).enumerate() {
         let mut starts = vec![0usize; names.len() + 1];
-        for &(id, _, _) in &list {
-            starts[id as usize + 1] += 1;
+        for p in &list {
+            starts[p.id as usize + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        let mut next = starts.clone();
-        let mut sorted = vec![(0u32, 0u32); list.len()];
-        for (id, doc, tf) in list {
-            sorted[next[id as usize]] = (doc, tf);
-            next[id as usize] += 1;
+        let mut at = starts.clone();
+        let mut sorted = vec![Posting::default(); list.len()];
+        for p in list {
+            sorted[at[p.id as usize]] = p;
+            at[p.id as usize] += 1;
         }
+        let following = |p: &Posting| &following_chars[p.from as usize..p.to as usize];
         for (id, name) in names.iter().enumerate() {
-            let Some((&(doc, tf), rest)) = sorted[starts[id]..starts[id + 1]].split_first() else { continue };
-            let mut run = Run::new(doc, tf);
-            // Most postings take one or two characters (delta and flag, frequency).
+            let Some((first, rest)) = sorted[starts[id]..starts[id + 1]].split_first() else { continue };
+            let mut run = Run::new(first.doc, first.tf, following(first));
+            // Most postings take one or two characters (delta and flags, frequency).
             run.rest.reserve(rest.len() * 2);
-            for &(doc, tf) in rest {
-                run.push(doc, tf);
+            for p in rest {
+                run.push(p.doc, p.tf, following(p));
             }
             partitions[part_of[id]][fi].push((name.clone(), run));
         }
     }
-    Chunk { partitions, lengths }
+    Chunk { partitions, lengths, next_counts }
 }
 
 /// A chunk's terms, numbered in the order they are first seen. Tokens of up to 8 bytes
@@ -344,15 +417,48 @@ fn pack(bytes: &[u8], a: usize, b: usize) -> Option<u64> {
     Some(u64::from_le_bytes(key))
 }
 
-/// The export encoding of one term over all its fields.
-fn encode_runs(runs: Runs) -> String {
+/// One (term, document, field) of a chunk: the term's number, its frequency, and its
+/// following characters as a range of the field's list.
+#[derive(Clone, Copy, Default)]
+struct Posting {
+    id: u32,
+    doc: u32,
+    tf: u32,
+    from: u32,
+    to: u32,
+}
+
+/// The export encoding of one term over all its fields. A posting's following
+/// characters are written after the section's postings, as their places in `rank`,
+/// ascending: the first as 2 × place, each next as 2 × (the gap to the previous − 1),
+/// plus one when another follows.
+fn encode_runs(runs: Runs, rank: &FxHashMap<u32, u64>) -> String {
     let mut out = String::new();
+    let mut set: Vec<u64> = Vec::new();
     for (fi, run) in runs.into_iter().enumerate() {
         let Some(run) = run else { continue };
         push_varint(&mut out, fi as u64);
         push_varint(&mut out, run.count);
-        encode(&mut out, run.first.0, run.first.1);
+        encode(&mut out, run.first.0, run.first.1, run.first.2);
         out.push_str(&run.rest);
+        for &c in &run.next {
+            set.push(rank[&(c & !LAST)]);
+            if c & LAST != 0 {
+                encode_set(&mut out, &mut set);
+            }
+        }
     }
     out
+}
+
+/// One posting's following characters, as their places (see [`encode_runs`]).
+pub fn encode_set(out: &mut String, places: &mut Vec<u64>) {
+    places.sort_unstable();
+    let mut prev: Option<u64> = None;
+    for (i, &r) in places.iter().enumerate() {
+        let gap = prev.map_or(r, |p| r - p - 1);
+        push_varint(out, 2 * gap + u64::from(i + 1 < places.len()));
+        prev = Some(r);
+    }
+    places.clear();
 }

@@ -1,7 +1,8 @@
 // Runs the browser search runtime under Node against a built site's search/ folder, the
 // way the browser loads it (each index file is evaluated as a script), and prints JSON.
 // Usage: node search_cli.js <public/search dir> < requests.json
-//   requests: {"queries": [{"q": "買物", "filters": {...}}], "analyze": ["text", ...]}
+//   requests: {"queries": [{"q": "買物", "filters": {...}}], "analyze": ["text", ...],
+//              "snippets": [{"text": "…", "q": "…"}]}
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -38,6 +39,8 @@ function loader(name) {
   }
   const analyzer = engine.analyzer;
   for (const t of req.analyze || []) out.analyze.push(analyzer.indexTokens(t));
+  // The marked pieces of a snippet of `text` for query `q`, as the results list shows them.
+  out.marks = (req.snippets || []).map((s) => api.snippet(s.text, engine.highlightForms(s.q), 110).filter((p) => p.mark).map((p) => p.text));
   out.bytes = bytes;
   process.stdout.write(JSON.stringify(out));
 })().catch((e) => { console.error(e); process.exit(1); });

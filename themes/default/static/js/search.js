@@ -6,7 +6,7 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 3;
+  var FORMAT_VERSION = 4;
   var TYPO_MIN_LEN = 5;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -75,41 +75,54 @@
   }
 
   /* Katakana → hiragana with loanword spellings folded and English plurals cut
-     (analyzer.rs `fold_kana_and_words`): an array of characters. */
-  function foldKanaAndWords(text) {
-    var out = [], prev = null, word = null;
+     (analyzer.rs `fold_kana_and_words`): an array of characters. With `src` (the source
+     character range [from, to] of each character of `text`), `span` gets the source range
+     of each character written: a dropped ー or イ, a small vowel taken into ヴ, or a cut
+     plural ending widens the range of the character before it (for highlighting). */
+  function foldKanaAndWords(text, src, span) {
+    var out = [], prev = null, word = null, chars = Array.from(text);
+    span = span || [];
+    function widen(i) { if (src && out.length) span[out.length - 1] = [span[out.length - 1][0], src[i][1]]; }
+    function put(c, i) { if (src) span[out.length] = [src[i][0], src[i][1]]; out.push(c); }
     function endWord() {
       if (word && word.all) {
         var w = out.slice(word.start).join(""), st = stem(w);
-        if (st !== w) { out.length = word.start; Array.prototype.push.apply(out, Array.from(st)); }
+        if (st !== w) {
+          // The stem is the word's start, its last letter perhaps changed (-ies → -y).
+          var end = src ? span[out.length - 1][1] : 0;
+          out.length = word.start;
+          Array.from(st).forEach(function (c) { out.push(c); });
+          if (src) { span.length = out.length; span[out.length - 1] = [span[out.length - 1][0], end]; }
+        }
       }
       word = null;
     }
-    Array.from(text).forEach(function (c) {
+    chars.forEach(function (c, i) {
       if (isWord(c)) {
         var letter = /^[a-z]$/.test(c);
         word = word ? { start: word.start, all: word.all && letter } : { start: out.length, all: letter };
-        prev = null; out.push(c);
+        prev = null; put(c, i);
         return;
       }
       endWord();
       var cp = c.codePointAt(0);
       var kana = (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30F6);
       var afterKana = prev !== null;
-      if (c === "ー" && afterKana) return;
-      if (!kana) { prev = null; out.push(c); return; }
+      if (c === "ー" && afterKana) { widen(i); return; }
+      if (!kana) { prev = null; put(c, i); return; }
       var katakana = cp >= 0x30A1, h = kataToHira(c);
       if (prev && prev.vu && VU_WITH[h]) {
         out[prev.at] = VU_WITH[h];
+        widen(i);
         prev = { at: prev.at, ch: VU_WITH[h], katakana: katakana, vu: false };
         return;
       }
-      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) return;
+      if (c === "イ" && prev && prev.katakana && E_ROW.indexOf(prev.ch) >= 0) { widen(i); return; }
       var vu = false;
       if (h === "ゔ") { h = "ぶ"; vu = true; }
       else if (afterKana && SMALL.indexOf(h) >= 0) h = String.fromCharCode(h.charCodeAt(0) + 1);
       prev = { at: out.length, ch: h, katakana: katakana, vu: vu };
-      out.push(h);
+      put(h, i);
     });
     endWord();
     return out;
@@ -146,8 +159,30 @@
   }
 
   Analyzer.prototype.fold = function (text) {
-    var chars = foldKanaAndWords(String(text).normalize("NFKC").toLowerCase());
-    var out = "", i = 0;
+    return this.variants(foldKanaAndWords(String(text).normalize("NFKC").toLowerCase())).text;
+  };
+
+  /* The folded text (analyzer.rs `fold`) and, per character of it, the range [from, to] of
+     source characters it stands for: what a snippet marks when a folded form is found.
+     NFKC is applied per character with the marks that follow it (ｶﾞ, か゛), so that each
+     result character knows its source. */
+  Analyzer.prototype.foldSpans = function (text) {
+    var src = [], norm = "", chars = Array.from(String(text));
+    for (var i = 0; i < chars.length;) {
+      var j = i + 1;
+      while (j < chars.length && /^[\p{M}\uFF9E\uFF9F]$/u.test(chars[j])) j++;
+      var from = i, to = j - 1;
+      Array.from(chars.slice(i, j).join("").normalize("NFKC").toLowerCase()).forEach(function (n) { norm += n; src.push([from, to]); });
+      i = j;
+    }
+    var span = [];
+    return this.variants(foldKanaAndWords(norm, src, span), span);
+  };
+
+  /* Step 3 of the chain (the variant table) on folded characters, with their spans. */
+  Analyzer.prototype.variants = function (chars, span) {
+    var out = "", i = 0, spans = [];
+    span = span || [];
     while (i < chars.length) {
       var entries = this.folds[chars[i]], matched = null;
       if (entries) {
@@ -159,10 +194,14 @@
           if (ok) matched = entries[e];
         }
       }
-      if (matched) { out += matched.canonical; i += matched.key.length; }
-      else { out += chars[i]; i += 1; }
+      if (matched) {
+        var range = span.length ? [span[i][0], span[i + matched.key.length - 1][1]] : null;
+        out += matched.canonical;
+        Array.from(matched.canonical).forEach(function () { spans.push(range); });
+        i += matched.key.length;
+      } else { out += chars[i]; spans.push(span[i]); i += 1; }
     }
-    return out;
+    return { text: out, spans: spans };
   };
 
   function runs(text) {
@@ -188,20 +227,18 @@
     return out;
   };
 
-  /* [{text, prefix}] — a one-character CJK run matches every term that starts with it. */
-  Analyzer.prototype.queryTokens = function (query) {
+  /* Query words, de-duplicated (analyzer.rs `query_words`): each a list of {text, prefix}.
+     A CJK word is the phrase of its bigrams; a one-character CJK run matches every term
+     that starts with it. */
+  Analyzer.prototype.queryWords = function (query) {
     var out = [], seen = {};
-    function add(text, prefix) {
-      var k = (prefix ? "P" : "E") + text;
-      if (!seen[k]) { seen[k] = true; out.push({ text: text, prefix: prefix }); }
-    }
     runs(this.fold(query)).forEach(function (r) {
-      if (r.word) add(r.word, false);
-      else if (r.cjk.length === 1) add(r.cjk[0], true);
-      else {
-        // Every pair of neighbouring characters, as in analyzer.rs `query_tokens`.
-        for (var i = 0; i + 1 < r.cjk.length; i++) add(r.cjk[i] + r.cjk[i + 1], false);
-      }
+      var word = [];
+      if (r.word) word.push({ text: r.word, prefix: false });
+      else if (r.cjk.length === 1) word.push({ text: r.cjk[0], prefix: true });
+      else for (var i = 0; i + 1 < r.cjk.length; i++) word.push({ text: r.cjk[i] + r.cjk[i + 1], prefix: false });
+      var key = JSON.stringify(word);
+      if (!seen[key]) { seen[key] = true; out.push(word); }
     });
     return out;
   };
@@ -231,9 +268,26 @@
         if (m.version !== FORMAT_VERSION) throw new Error("索引の形式が違います（" + m.version + "）");
         self.manifest = m;
         self.analyzer = new Analyzer(m.folds);
+        /* A character's place in `next`: how the characters following a bigram are written. */
+        self.nextRank = {};
+        Array.from(m.next || "").forEach(function (c, i) { self.nextRank[c] = i; });
         self.docs = decodeFacets(r[1], m);
+        /* Per facet, every document's values in one typed list (document d's are
+           values[start[d]] … values[start[d + 1] − 1]): counting them for thousands of
+           results is then a few typed-array loops. */
+        self.facetLists = FACETS.map(function (f) {
+          var start = new Int32Array(self.docs.length + 1), values = [];
+          self.docs.forEach(function (d, i) { Array.prototype.push.apply(values, d.ids[f]); start[i + 1] = values.length; });
+          return { start: start, values: Int32Array.from(values) };
+        });
         /* Field-norm ids per field, indexed by document. */
         self.norms = r[1].norms.map(function (s) { return Uint8Array.from(decodeVarints(s)); });
+        /* Per field and document, BM25's length term k1 · (1 − b + b · length / average). */
+        self.lengthTerm = self.norms.map(function (ids, f) {
+          var avg = m.fields[f].avg, out = new Float64Array(ids.length);
+          for (var d = 0; d < ids.length; d++) out[d] = K1 * (1 - B + B * m.norms[ids[d]] / avg);
+          return out;
+        });
         return self;
       });
     }
@@ -349,68 +403,136 @@
     });
   };
 
-  /* One term's postings, decoded once: per field {field, docs, tfs}. Each posting is
-     2 × (document id delta) + (1 if the term frequency follows, else it is 1). */
+  /* One term's postings, decoded once: per field {field, docs, tfs, next, nextAt}. Each
+     posting is 4 × (document id delta) + 2 (if the term frequency follows, else it is 1)
+     + 1 (if characters that follow the term in that document come after the postings).
+     The places (in manifest.next) of posting p's following characters are
+     next[nextAt[p] … nextAt[p + 1] − 1], ascending. */
   Engine.prototype.postings = function (term, encoded) {
     var cache = this.cache || (this.cache = {});
     if (cache[term]) return cache[term];
     var v = decodeVarints(encoded), i = 0, out = [];
     while (i < v.length) {
       var field = v[i++], count = v[i++], docs = new Int32Array(count), tfs = new Int32Array(count), doc = 0;
+      var has = new Uint8Array(count), nextAt = new Int32Array(count + 1), next = [];
       for (var p = 0; p < count; p++) {
         var x = v[i++];
-        doc += Math.floor(x / 2); docs[p] = doc;
-        tfs[p] = x % 2 ? v[i++] : 1;
+        doc += Math.floor(x / 4); docs[p] = doc;
+        tfs[p] = x & 2 ? v[i++] : 1;
+        has[p] = x & 1;
       }
-      out.push({ field: field, docs: docs, tfs: tfs });
+      for (p = 0; p < count; p++) {
+        nextAt[p] = next.length;
+        if (!has[p]) continue;
+        for (var place = -1, more = 1; more; i++) {
+          place += Math.floor(v[i] / 2) + 1; more = v[i] & 1;
+          next.push(place);
+        }
+      }
+      nextAt[count] = next.length;
+      out.push({ field: field, docs: docs, tfs: tfs, next: Int32Array.from(next), nextAt: nextAt });
     }
     return (cache[term] = out);
   };
 
-  /* BM25 of one term (tantivy's formula), added into `scores`; new documents go to `touched`. */
-  Engine.prototype.scoreTerm = function (term, encoded, scores, touched) {
-    var m = this.manifest, N = m.n, norms = this.norms;
-    this.postings(term, encoded).forEach(function (f) {
-      var field = m.fields[f.field], count = f.docs.length, fieldNorms = norms[f.field];
-      var idf = Math.log(1 + (N - count + 0.5) / (count + 0.5));
-      var weight = field.boost * idf * (1 + K1), avg = field.avg;
-      for (var p = 0; p < count; p++) {
-        var d = f.docs[p], tf = f.tfs[p];
-        if (scores[d] === 0) touched.push(d);
-        scores[d] += weight * tf / (tf + K1 * (1 - B + B * m.norms[fieldNorms[d]] / avg));
+  /* BM25 of one term in one document (tantivy's formula; index.rs `FieldScorer::score`):
+     boost · idf · (1 + k1) · tf / (tf + k1 · (1 − b + b · length / average)). The section's
+     weight (all but the tf part) is computed once. */
+  Engine.prototype.termScore = function (section, p) {
+    if (section.weight === undefined) {
+      var m = this.manifest, count = section.docs.length, N = m.n;
+      section.weight = m.fields[section.field].boost * Math.log(1 + (N - count + 0.5) / (count + 0.5)) * (1 + K1);
+      section.lengthTerm = this.lengthTerm[section.field];
+    }
+    var tf = section.tfs[p];
+    return section.weight * tf / (tf + section.lengthTerm[section.docs[p]]);
+  };
+
+  /* Adds one query word's score into `scores` and marks the documents it matches in
+     `matched`. A word of one token adds up over its terms and fields; a word of several
+     bigrams counts in a field only where it is a phrase there: where each bigram is
+     followed by the next one's last character (index.rs `phrase_docs`, from positions). */
+  Engine.prototype.scoreWord = function (word, terms, scores, matched) {
+    var self = this;
+    if (word.length === 1) {
+      Object.keys(terms[0]).forEach(function (t) {
+        self.postings(t, terms[0][t]).forEach(function (section) {
+          for (var p = 0; p < section.docs.length; p++) {
+            scores[section.docs[p]] += self.termScore(section, p);
+            matched[section.docs[p]] = 1;
+          }
+        });
+      });
+      return;
+    }
+    var pieces = [];
+    for (var k = 0; k < word.length; k++) {
+      var encoded = terms[k][word[k].text];
+      if (encoded === undefined) return;
+      pieces.push(this.postings(word[k].text, encoded));
+    }
+    // The place of the character each piece after the first adds.
+    var wants = word.map(function (t) { var c = Array.from(t.text); return self.nextRank[c[c.length - 1]]; });
+    this.manifest.fields.forEach(function (_, f) {
+      var sections = pieces.map(function (sects) { return sects.filter(function (s) { return s.field === f; })[0]; });
+      if (sections.some(function (s) { return !s; })) return;
+      var first = sections[0], cursors = sections.map(function () { return 0; }), at = [];
+      docs: for (var p0 = 0; p0 < first.docs.length; p0++) {
+        var d = first.docs[p0];
+        at[0] = p0;
+        for (var k = 1; k < sections.length; k++) {
+          var s = sections[k];
+          while (cursors[k] < s.docs.length && s.docs[cursors[k]] < d) cursors[k]++;
+          if (cursors[k] === s.docs.length || s.docs[cursors[k]] !== d) continue docs;
+          at[k] = cursors[k];
+        }
+        for (k = 0; k + 1 < sections.length; k++) {
+          if (wants[k + 1] === undefined || !follows(sections[k], at[k], wants[k + 1])) continue docs;
+        }
+        for (k = 0; k < sections.length; k++) scores[d] += self.termScore(sections[k], at[k]);
+        matched[d] = 1;
       }
     });
   };
 
+  /* Whether posting p of a section has the following character of place `want`. */
+  function follows(section, p, want) {
+    for (var i = section.nextAt[p]; i < section.nextAt[p + 1]; i++) if (section.next[i] === want) return true;
+    return false;
+  }
+
   var FACETS = ["collection", "domain", "prefecture", "municipality", "kind"];
 
   /* Runs a query: {tokens, folded, hits: [{doc, score}], facets: {facet: {value: count}}}.
-     Every token must match (in any field); scores add up over tokens, fields and terms.
+     Every word must match (a phrase in one field, a term in any); scores add up over
+     words, fields and terms.
      Facet counts for one facet ignore that facet's own filter ("if you chose this instead"). */
   Engine.prototype.search = function (query, filters) {
     var self = this;
     filters = filters || {};
     return this.init().then(function () {
-      var tokens = self.analyzer.queryTokens(query || "");
+      var words = self.analyzer.queryWords(query || "");
+      var tokens = [].concat.apply([], words);
       var folded = self.analyzer.fold(query || "");
-      if (!tokens.length) {
+      if (!words.length) {
         return finish(self.docs.map(function (d) { return { doc: d.id, score: 0 }; }));
       }
-      return Promise.all(tokens.map(function (t) { return self.lookup(t); })).then(function (perToken) {
-        // Every token must match: a document's count of matched tokens must reach k.
-        var N = self.docs.length, total = new Float64Array(N), matched = new Uint8Array(N), scores = new Float64Array(N);
-        var alive = null;
-        perToken.forEach(function (terms, k) {
-          var touched = [];
-          Object.keys(terms).forEach(function (t) { self.scoreTerm(t, terms[t], scores, touched); });
-          var next = [];
-          touched.forEach(function (d) {
-            if (matched[d] === k && scores[d] > 0) { matched[d] = k + 1; total[d] += scores[d]; next.push(d); }
-            scores[d] = 0;
-          });
+      return Promise.all(words.map(function (w) {
+        return Promise.all(w.map(function (t) { return w.length === 1 ? self.lookup(t) : self.lookupTerm(t); }));
+      })).then(function (perWord) {
+        // Every word must match; scores add up over words.
+        var N = self.docs.length, total = new Float64Array(N), alive = null;
+        perWord.forEach(function (terms, k) {
+          var scores = new Float64Array(N), matched = new Uint8Array(N), next = [], d;
+          self.scoreWord(words[k], terms, scores, matched);
+          if (alive === null) {
+            for (d = 0; d < N; d++) if (matched[d]) { total[d] += scores[d]; next.push(d); }
+          } else {
+            for (var i = 0; i < alive.length; i++) { d = alive[i]; if (matched[d]) { total[d] += scores[d]; next.push(d); } }
+          }
           alive = next;
         });
-        var hits = (alive || []).map(function (d) { return { doc: d, score: total[d] }; });
+        var hits = alive.map(function (d) { return { doc: d, score: total[d] }; });
         hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         return finish(hits);
       });
@@ -426,21 +548,22 @@
           active.push({ facet: f, ok: ok });
         });
         var counts = FACETS.map(function (f) { return new Int32Array(facetSize(m, f)); });
-        var hits = [];
+        var lists = self.facetLists, hits = active.length ? [] : all;
+        active.forEach(function (a) { a.list = lists[FACETS.indexOf(a.facet)]; });
         for (var i = 0; i < all.length; i++) {
-          var ids = self.docs[all[i].doc].ids, fails = 0, failed = null;
+          var d = all[i].doc, fails = 0, failed = null;
           for (var a = 0; a < active.length; a++) {
-            var vals = ids[active[a].facet], pass = false;
-            for (var x = 0; x < vals.length && !pass; x++) pass = active[a].ok[vals[x]] === 1;
+            var list = active[a].list, ok = active[a].ok, pass = false;
+            for (var x = list.start[d]; x < list.start[d + 1] && !pass; x++) pass = ok[list.values[x]] === 1;
             if (!pass) { fails++; failed = active[a].facet; }
           }
           if (fails > 1) continue;
-          if (fails === 0) hits.push(all[i]);
+          if (fails === 0 && active.length) hits.push(all[i]);
           // A facet's counts ignore its own filter: count when every other filter passes.
           for (var f = 0; f < FACETS.length; f++) {
             if (fails === 1 && failed !== FACETS[f]) continue;
-            var fv = ids[FACETS[f]], c = counts[f];
-            for (var y = 0; y < fv.length; y++) c[fv[y]]++;
+            var own = lists[f], c = counts[f], end = own.start[d + 1];
+            for (var y = own.start[d]; y < end; y++) c[own.values[y]]++;
           }
         }
         var facets = {};
@@ -460,36 +583,35 @@
   };
 
   /* ---------- highlighting ---------- */
-  /* Surface forms to mark in a snippet: the words typed, every spelling in their variant
-     groups, and the bigrams, longest first. */
+  /* What to mark in a snippet: each query word as folded (a CJK word whole, as it must
+     occur, a one-character word, a letter word), longest first. The snippet is folded the
+     same way, so コーディネイター marks コーディネーター and 買物 marks 買い物. */
   Engine.prototype.highlightForms = function (query) {
-    var m = this.manifest, a = this.analyzer, forms = {};
-    var norm = normalize(query || ""), folded = a.fold(query || "");
-    norm.split(/\s+/).forEach(function (w) { if (w) forms[w] = true; });
-    (m.groups || []).forEach(function (g) {
-      var hit = g.some(function (f) { return norm.indexOf(f) >= 0; }) || folded.indexOf(g[0]) >= 0;
-      if (hit) g.forEach(function (f) { forms[f] = true; });
+    var forms = {};
+    this.analyzer.queryWords(query || "").forEach(function (w) {
+      forms[w.length === 1 ? w[0].text : w.map(function (t, k) { return k ? Array.from(t.text)[1] : t.text; }).join("")] = true;
     });
-    a.queryTokens(query || "").forEach(function (t) { forms[t.text] = true; });
-    return Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
+    var list = Object.keys(forms).sort(function (x, y) { return y.length - x.length; });
+    list.analyzer = this.analyzer;
+    return list;
   };
 
-  /* [{text, mark}] pieces of a window of `text` around the first match. */
+  /* [{text, mark}] pieces of a window of `text` around the first match of `forms`, found
+     in the text as folded (`forms.analyzer`, else the text as normalised). */
   function snippet(text, forms, width) {
-    var chars = Array.from(text || ""), normChars = [], map = [];
-    chars.forEach(function (ch, i) {
-      Array.from(normalize(ch)).forEach(function (n) { normChars.push(n); map.push(i); });
-    });
-    var norm = normChars.join(""), marks = [], first = -1;
-    var normIndex = []; // code-unit offset → code-point index
-    for (var cu = 0, cp = 0; cp < normChars.length; cp++) { normIndex[cu] = cp; cu += normChars[cp].length; }
-    forms.forEach(function (f) {
-      var from = 0, at;
-      while (f && (at = norm.indexOf(f, from)) >= 0) {
-        var s = map[normIndex[at]], e = map[normIndex[at] + Array.from(f).length - 1] + 1;
+    var chars = Array.from(text || "");
+    var folded = forms.analyzer ? forms.analyzer.foldSpans(text || "") : plainSpans(chars);
+    var f = Array.from(folded.text), marks = [], first = -1;
+    forms.forEach(function (form) {
+      var want = Array.from(form), n = want.length;
+      for (var at = 0; n && at + n <= f.length; at++) {
+        var k = 0;
+        while (k < n && f[at + k] === want[k]) k++;
+        if (k < n) continue;
+        var s = folded.spans[at][0], e = folded.spans[at + n - 1][1] + 1;
         if (!marks.some(function (mk) { return s < mk[1] && e > mk[0]; })) marks.push([s, e]);
         if (first < 0 || s < first) first = s;
-        from = at + f.length;
+        at += n - 1;
       }
     });
     marks.sort(function (x, y) { return x[0] - y[0]; });
@@ -506,6 +628,13 @@
     if (pos < end) pieces.push({ text: chars.slice(pos, end).join("") });
     if (end < chars.length) pieces.push({ text: "…" });
     return pieces;
+  }
+
+  /* The text normalised character by character, each from its own source character. */
+  function plainSpans(chars) {
+    var text = "", spans = [];
+    chars.forEach(function (ch, i) { Array.from(normalize(ch)).forEach(function (n) { text += n; spans.push([i, i]); }); });
+    return { text: text, spans: spans };
   }
 
   api.Engine = Engine;

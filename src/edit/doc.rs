@@ -6,7 +6,7 @@
 //! with errors would stop the next build.
 
 use super::pages::{enc, shell};
-use super::{form, git, store, write};
+use super::{form, git, image, store, write};
 use crate::diagnostics::Diagnostic;
 use crate::schema::Collection;
 use crate::theme::escape_html as esc;
@@ -77,7 +77,8 @@ pub fn preview_html(rel: &str, body: &str) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let page_url = format!("{source_dir}/{stem}/index.html");
     let pages = std::collections::HashMap::new();
-    crate::markdown::render(body, &crate::markdown::LinkContext { source_dir: &source_dir, page_url: &page_url, pages: &pages }).html
+    let html = crate::markdown::render(body, &crate::markdown::LinkContext { source_dir: &source_dir, page_url: &page_url, pages: &pages }).html;
+    image::preview_sources(&html, &page_url)
 }
 
 fn actors(root: &Path) -> Vec<(String, String)> {
@@ -114,9 +115,10 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         None => {}
     }
     main.push_str(&format!(
-        r#"<form class="doc" method="post" action="/_edit/save" novalidate>
+        r#"<form class="doc" method="post" action="/_edit/save" data-folder="content/{}" novalidate>
 <input type="hidden" name="token" value="{}"><input type="hidden" name="_path" value="{}"><input type="hidden" name="_collection" value="{}"><input type="hidden" name="_guide" value="{}"><input type="hidden" name="_version" value="{}">
 <div class="cols"><div class="fields">"#,
+        d.collection.folder(),
         esc(token),
         esc(d.rel.as_deref().unwrap_or("")),
         d.collection.name(),
@@ -152,6 +154,7 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
 <div class="toolbar" role="toolbar" aria-label="本文の書式" aria-controls="f-body"><button type="button" data-md="heading">見出し</button><button type="button" data-md="bold">太字</button><button type="button" data-md="list">箇条書き</button><button type="button" data-md="link">リンク</button></div>
 <textarea id="f-body" name="body" rows="18" aria-describedby="h-body">
 {}</textarea>{body_errors}</div>
+{IMAGE_BOX}
 <section class="preview-box" aria-labelledby="preview-h"><h2 id="preview-h">プレビュー</h2><div class="preview" id="preview" aria-live="polite">{}</div></section>
 </div></div>
 <div class="actions"><button type="submit">保存</button></div>
@@ -169,6 +172,15 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
 fn enc_path(p: &str) -> String {
     crate::urls::encode_path(p)
 }
+
+/// 画像を入れる, beside the body. Hidden until the script shows it: it needs the script
+/// (the picture is sent on its own, and its Markdown goes in at the body's cursor).
+const IMAGE_BOX: &str = r#"<fieldset class="field image-box" id="image-box" hidden><legend>画像を入れる</legend>
+<p class="help" id="h-image">写真や図（PNG・JPEG・WebP・GIF、8 MB まで）をこの枠か本文の欄にドラッグするか、「画像ファイル」で選びます。ページと同じフォルダの images/ に保存し、本文のカーソルの位置に入れます。</p>
+<div class="drop" id="image-drop"><label for="f-image">画像ファイル</label><input type="file" id="f-image" accept="image/png,image/jpeg,image/webp,image/gif" aria-describedby="h-image e-image"><div class="problems" id="e-image"></div></div>
+<label for="f-alt">画像の説明<span class="required">（必須）</span></label><p class="help" id="h-alt">画像が見えない人に読み上げられる文です（例: 商店街の店先で品物を受け取る利用者）。</p>
+<input type="text" id="f-alt" autocomplete="off" aria-describedby="h-alt e-alt"><div class="problems" id="e-alt"></div>
+<p><button type="button" id="image-insert">画像を入れる</button></p><p id="image-status" role="status"></p></fieldset>"#;
 
 /// The errors at the top of the page: each field's as a link to the field (for keyboard
 /// and screen-reader users), the others (no field of the form) in full.

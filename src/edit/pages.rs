@@ -158,7 +158,10 @@ fn message_for(root: &Path, changes: &[git::Change]) -> String {
         let collection = store::classify(Path::new(&c.path)).map(|(c, _)| c);
         (collection, title)
     };
-    match changes {
+    // Pictures added with a page go in its commit without changing what it says.
+    let docs: Vec<&git::Change> = changes.iter().filter(|c| c.path.ends_with(".md")).collect();
+    let changes: Vec<&git::Change> = if docs.is_empty() { changes.iter().collect() } else { docs };
+    match changes.as_slice() {
         [] => String::new(),
         [one] => match describe(one) {
             (Some(c), title) => format!("{}を{}: {title}", noun(c), one.kind),

@@ -115,7 +115,7 @@ pub fn classify(rel: &Path) -> Option<(Collection, Option<String>)> {
 
 /// Refuses a path that leaves the site through a symbolic link: the nearest existing
 /// folder of `rel` must resolve to inside `root/content` (or `root/static`).
-fn stays_inside(root: &Path, rel: &Path) -> bool {
+pub(super) fn stays_inside(root: &Path, rel: &Path) -> bool {
     let Ok(root) = root.canonicalize() else { return false };
     let mut dir = root.join(rel);
     dir.pop();

@@ -376,3 +376,91 @@ fn an_image_needs_the_token_this_origin_and_this_host() {
     assert_eq!(status(&head), 200, "{head}");
     assert_eq!(files(&dir.path().join("content/cases/images")), ["photo.png"]);
 }
+
+#[test]
+fn whole_site_checks_stop_a_save_beside_their_field() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let file = dir.path().join("content/cases/kaimono-test.md");
+    // An actor that does not exist, a picture and a page that are not there.
+    let mut fields = NEW_CASE.to_vec();
+    fields.retain(|(k, _)| *k != "body");
+    fields.extend([("actors", "shoten"), ("actors", "shotenn"), ("body", "![店先](images/none.png)\n\n[組合](../actors/nobody.md)")]);
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &fields);
+    assert_eq!(status(&head), 422, "{head}");
+    assert!(!file.exists(), "a document with errors is not written as published");
+    let group = body.split(r#"id="field-actors""#).nth(1).and_then(|r| r.split("</fieldset>").next()).expect("the 関わる主体 group");
+    assert!(group.contains("主体「shotenn」が content/actors/ にありません"), "{group}");
+    assert!(group.contains("「shoten」のことですか？"), "{group}");
+    // The unknown actor stays a choice the person can take away.
+    assert!(group.contains(r#"value="shotenn" checked"#), "{group}");
+    let summary = body.split(r#"id="summary""#).nth(1).expect("the list of errors");
+    assert!(summary.contains("画像・ファイル「images/none.png」がありません"), "{summary}");
+    assert!(summary.contains("リンク先「../actors/nobody.md」が見つかりません"), "{summary}");
+
+    // Fixed: the actor that exists, no broken link, the picture in place.
+    common::write_bytes(dir.path(), "content/cases/images/none.png", PNG);
+    let mut fixed = NEW_CASE.to_vec();
+    fixed.retain(|(k, _)| *k != "body");
+    fixed.extend([("actors", "shoten"), ("body", "![店先](images/none.png)\n\n[組合](../actors/shoten.md)")]);
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &fixed);
+    assert_eq!(status(&head), 303, "{head}\n{body}");
+    assert!(file.exists());
+}
+
+#[test]
+fn a_new_address_that_another_page_has_is_refused() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    // `slug:` written by hand in an existing case takes the address of another one.
+    common::write(dir.path(), "content/cases/other.md", &common::CASE.replacen("title: 商店街の御用聞き\n", "title: 別の事例\nslug: kochi\n", 1));
+    let (_, page) = s.request("GET", "/_edit/doc?path=content%2Fcases%2Fother.md", &[s.cookie()], b"");
+    let version = version_in(&page);
+    let edit = [
+        ("_path", "content/cases/other.md"),
+        ("_version", version.as_str()),
+        ("title", "別の事例"),
+        ("prefecture", "埼玉県"),
+        ("actors", "shoten"),
+        ("domains", "買い物"),
+        ("_status", "published"),
+        ("body", "本文"),
+    ];
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &edit);
+    assert_eq!(status(&head), 422, "{head}");
+    assert!(body.contains("アドレス「cases/kochi/index.html」が content/cases/kochi.md と重複しています"), "{body}");
+}
+
+#[test]
+fn a_chapter_is_added_to_an_existing_guide() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    // The list offers it, naming the guides there are.
+    let (_, list) = s.request("GET", "/_edit/?collection=chapter", &[s.cookie()], b"");
+    let section = list.split(r#"id="c-chapter""#).nth(1).expect("the chapters' section");
+    assert!(section.contains(r#"action="/_edit/new/chapter""#) && section.contains(r#"<option value="start">立ち上げガイド</option>"#), "{section}");
+    let (head, form) = s.request("GET", "/_edit/new/chapter?guide=start", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    assert!(form.contains(r#"name="_guide" value="start""#), "{form}");
+    assert!(form.contains("立ち上げガイド"), "the page names the guide");
+    for bad in ["../cases", "none", ""] {
+        let (head, _) = s.request("GET", &format!("/_edit/new/chapter?guide={bad}"), &[s.cookie()], b"");
+        assert_eq!(status(&head), 404, "{bad}: {head}");
+    }
+    let chapter = [("_collection", "chapter"), ("_guide", "start"), ("title", "第三章 続けるために"), ("weight", "3"), ("_status", "published"), ("body", "## 振り返り\n\n本文")];
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &chapter);
+    assert_eq!(status(&head), 303, "{head}\n{body}");
+    let location = head.lines().find_map(|l| l.strip_prefix("location: ")).expect("a redirect");
+    let rel = form_urlencoded::parse(location.split_once('?').unwrap().1.as_bytes()).find(|(k, _)| k == "path").unwrap().1.into_owned();
+    assert!(rel.starts_with("content/guides/start/") && rel.ends_with(".md"), "{rel}");
+    assert_eq!(std::fs::read_to_string(dir.path().join(&rel)).unwrap(), "---\ntitle: 第三章 続けるために\nweight: 3\n---\n## 振り返り\n\n本文");
+    // Never into a guide that is not there, nor outside the guides.
+    for guide in ["../cases", "none"] {
+        let mut c = chapter.to_vec();
+        c.retain(|(k, _)| *k != "_guide");
+        c.extend([("_guide", guide), ("_name", "escape")]);
+        let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], &c);
+        assert_eq!(status(&head), 400, "{guide}: {head}");
+    }
+    assert!(!dir.path().join("content/cases/escape.md").exists() && !dir.path().join("content/guides/none").exists());
+}

@@ -51,7 +51,7 @@ impl Draft {
             collection: Collection::Actor,
             guide: None,
             rel: None,
-            name: store::propose_name(root, Collection::Actor, &title),
+            name: store::propose_name(root, Collection::Actor, None, &title),
             fields,
             body: parsed.body,
             version: None,
@@ -102,7 +102,8 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
     let actors = if d.collection == Collection::Case { actors(root) } else { Vec::new() };
     let cx = form::Context { domains: &domains, actors: &actors, problems };
     let label = d.collection.label();
-    let heading = if d.rel.is_some() { format!("{label}を編集: {}", d.title()) } else { format!("{label}を新規作成") };
+    let guide = d.guide.as_deref().map(|g| guide_title(root, g)).map(|t| format!("（{t}）")).unwrap_or_default();
+    let heading = if d.rel.is_some() { format!("{label}を編集: {}", d.title()) } else { format!("{label}を新規作成{guide}") };
     let mut main = format!("<h1>{}</h1>", esc(&heading));
     let errors = problems.iter().filter(|p| p.is_error()).count();
     match notice {
@@ -115,10 +116,10 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         None => {}
     }
     main.push_str(&format!(
-        r#"<form class="doc" method="post" action="/_edit/save" data-folder="content/{}" novalidate>
+        r#"<form class="doc" method="post" action="/_edit/save" data-folder="{}" novalidate>
 <input type="hidden" name="token" value="{}"><input type="hidden" name="_path" value="{}"><input type="hidden" name="_collection" value="{}"><input type="hidden" name="_guide" value="{}"><input type="hidden" name="_version" value="{}">
 <div class="cols"><div class="fields">"#,
-        d.collection.folder(),
+        esc(&store::new_folder(d.collection, d.guide.as_deref())),
         esc(token),
         esc(d.rel.as_deref().unwrap_or("")),
         d.collection.name(),
@@ -126,7 +127,16 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         esc(d.version.as_deref().unwrap_or(""))
     ));
     match &d.rel {
-        Some(rel) => main.push_str(&format!(r#"<p class="file">ファイル: <code>{}</code> ・ <a href="/{}">サイトで見る</a></p>"#, esc(rel), enc_path(&d.page_url()))),
+        Some(rel) => {
+            // A guide's page starts its chapters (they go in the guide's folder).
+            let folder = Path::new(rel).parent().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            let chapter = if d.collection == Collection::Guide {
+                format!(r#" ・ <a href="/_edit/new/chapter?guide={}">このガイドブックに章を追加</a>"#, enc(&folder))
+            } else {
+                String::new()
+            };
+            main.push_str(&format!(r#"<p class="file">ファイル: <code>{}</code> ・ <a href="/{}">サイトで見る</a>{chapter}</p>"#, esc(rel), enc_path(&d.page_url())));
+        }
         None => {
             let problems = form::messages(None, problems, "_name");
             let errors: String = problems.iter().map(|(_, m)| format!(r#"<p class="error">エラー: {}</p>"#, esc(m))).collect();
@@ -167,6 +177,11 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
     }
     let title = if d.title().is_empty() { heading.clone() } else { d.title().to_string() };
     shell(&title, &main)
+}
+
+/// The title of the guide in folder `g` (or the folder's name).
+fn guide_title(root: &Path, g: &str) -> String {
+    store::open(root, &format!("content/guides/{g}/_index.md")).ok().and_then(|o| o.fields.get("title")?.as_str().map(String::from)).unwrap_or_else(|| g.to_string())
 }
 
 fn enc_path(p: &str) -> String {
@@ -238,16 +253,13 @@ fn history(root: &Path, token: &str, rel: &str, version: &str) -> String {
 pub fn save(root: &Path, token: &str, f: &form::Submitted) -> Response {
     let existing = f.get("_path");
     let (collection, guide, rel, front, version) = if existing.is_empty() {
-        let Some(c) = Collection::from_name(f.get("_collection")).filter(|c| super::pages::CREATABLE.contains(c)) else {
-            return (StatusCode::BAD_REQUEST, shell("保存できません", "<h1>保存できません</h1><p>種類が分かりません。</p>")).into_response();
+        let Some((c, guide)) = store::new_kind(root, f.get("_collection"), f.get("_guide")) else {
+            return (StatusCode::BAD_REQUEST, shell("保存できません", "<h1>保存できません</h1><p>種類（またはガイドブック）が分かりません。一覧から開き直してください。</p>")).into_response();
         };
         let typed = f.get("_name").trim().trim_end_matches(".md").to_string();
-        let name = if typed.is_empty() { store::propose_name(root, c, f.get("title").trim()) } else { typed };
-        let rel = match c {
-            Collection::Guide => format!("content/guides/{name}/_index.md"),
-            c => format!("content/{}/{name}.md", c.folder()),
-        };
-        (c, None, rel, String::new(), None)
+        let name = if typed.is_empty() { store::propose_name(root, c, guide.as_deref(), f.get("title").trim()) } else { typed };
+        let rel = store::new_path(c, guide.as_deref(), &name);
+        (c, guide, rel, String::new(), None)
     } else {
         match store::open(root, existing) {
             Ok(o) => (o.collection, o.guide, o.rel, o.front, Some(f.get("_version").to_string())),

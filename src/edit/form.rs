@@ -148,9 +148,14 @@ fn checkboxes(name: &str, choices: &[(String, String)], chosen: &[String]) -> St
             l = esc(label)
         ));
     }
-    // Values in the file that are not offered stay chosen (the check will name them).
-    for value in chosen.iter().filter(|c| !choices.iter().any(|(v, _)| v == *c)) {
-        out.push_str(&format!(r#"<input type="hidden" name="{name}" value="{}">"#, esc(value)));
+    // Values in the file that are not offered stay chosen (the check names them), and
+    // the person can take them away.
+    let unknown = chosen.iter().filter(|c| !choices.iter().any(|(v, _)| v == *c));
+    for (i, value) in unknown.enumerate() {
+        out.push_str(&format!(
+            r#"<div class="choice"><input type="checkbox" id="f-{name}-x{i}" name="{name}" value="{v}" checked><label for="f-{name}-x{i}">{v}（一覧にありません）</label></div>"#,
+            v = esc(value)
+        ));
     }
     out
 }

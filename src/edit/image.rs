@@ -72,15 +72,15 @@ pub fn safe_stem(sent: &str) -> Option<String> {
 }
 
 /// The folder (relative to the site) of the page the form edits: the folder of its file,
-/// or of its collection for a page not saved yet.
-pub fn page_folder(path: &str, collection: &str) -> Result<PathBuf, Refused> {
+/// or where a new page of its kind goes.
+pub fn page_folder(root: &Path, path: &str, collection: &str, guide: &str) -> Result<PathBuf, Refused> {
     if !path.is_empty() {
         let p = store::content_path(path).filter(|p| store::classify(p).is_some());
         return p.and_then(|p| p.parent().map(Path::to_path_buf)).ok_or_else(|| refused("file", format!("「{path}」はこの画面で編集できるページではありません")));
     }
-    match Collection::from_name(collection).filter(|c| super::pages::CREATABLE.contains(c)) {
-        Some(Collection::Guide) => Err(refused("file", "新しいガイドブックには、一度「保存」してから画像を入れてください（画像はガイドブックのフォルダに置きます）。")),
-        Some(c) => Ok(Path::new("content").join(c.folder())),
+    match store::new_kind(root, collection, guide) {
+        Some((Collection::Guide, _)) => Err(refused("file", "新しいガイドブックには、一度「保存」してから画像を入れてください（画像はガイドブックのフォルダに置きます）。")),
+        Some((c, guide)) => Ok(PathBuf::from(store::new_folder(c, guide.as_deref()))),
         None => Err(refused("file", "ページの種類が分かりません")),
     }
 }

@@ -19,6 +19,7 @@ mod git;
 mod image;
 mod pages;
 mod store;
+mod whole;
 mod write;
 
 use axum::body::Bytes;
@@ -149,12 +150,12 @@ async fn home(State(ed): Shared, Query(q): Params, headers: HeaderMap) -> Respon
     pages::list(&ed.root, &q).into_response()
 }
 
-async fn new_doc(State(ed): Shared, UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
+async fn new_doc(State(ed): Shared, UrlPath(name): UrlPath<String>, Query(q): Params, headers: HeaderMap) -> Response {
     if !ed.has_cookie(&headers) {
         return ed.locked();
     }
-    match crate::schema::Collection::from_name(&name).filter(|c| pages::CREATABLE.contains(c)) {
-        Some(c) => pages::doc(&ed.root, &ed.token, &pages::Draft::new(c), &[], None).into_response(),
+    match store::new_kind(&ed.root, &name, q.get("guide").map_or("", String::as_str)) {
+        Some((c, guide)) => pages::doc(&ed.root, &ed.token, &pages::Draft { guide, ..pages::Draft::new(c) }, &[], None).into_response(),
         None => (StatusCode::NOT_FOUND, pages::shell("見つかりません", "<h1>この種類は新規作成できません</h1>")).into_response(),
     }
 }
@@ -268,7 +269,7 @@ async fn add_image(State(ed): Shared, RawQuery(query): RawQuery, headers: Header
     if let Err(r) = ed.check_write(&headers, &form) {
         return r;
     }
-    let stored = image::page_folder(form.get("_path"), form.get("_collection"))
+    let stored = image::page_folder(&ed.root, form.get("_path"), form.get("_collection"), form.get("_guide"))
         .and_then(|folder| image::store(&ed.root, &folder, form.get("name"), form.get("alt"), &body));
     let (status, json) = match stored {
         Ok(s) => {

@@ -115,41 +115,6 @@ test("a case is created, checked beside its fields, saved and published with git
   await close();
 });
 
-test("an existing case is edited with a live preview, published, and restored", async () => {
-  const { page, problems, close } = await editorPage(768);
-  const rel = "content/cases/kochi-noriai-taxi.md";
-  const before = readFileSync(join(site, rel), "utf8");
-  await page.getByLabel("題名・ファイル名で探す").fill("乗合タクシー");
-  await page.getByRole("button", { name: "絞り込む" }).click();
-  await page.getByRole("link", { name: /乗合タクシー/ }).first().click();
-  assert.equal(new URL(page.url()).searchParams.get("path"), rel);
-  await checkPage(page, "edit-case-768");
-
-  const body = page.getByRole("textbox", { name: "本文", exact: true });
-  await body.fill((await body.inputValue()) + "\n\n## 利用者の声\n\n通院が楽になりました。\n");
-  const preview = page.getByRole("region", { name: "プレビュー" });
-  await preview.getByRole("heading", { name: "利用者の声" }).waitFor();
-  await page.getByRole("button", { name: "保存", exact: true }).click();
-  await page.getByRole("status").filter({ hasText: "保存しました" }).waitFor();
-  const edited = readFileSync(join(site, rel), "utf8");
-  assert.equal(edited, before + "\n\n## 利用者の声\n\n通院が楽になりました。\n", "only the body grew");
-
-  await page.getByRole("navigation", { name: "編集メニュー" }).getByRole("link", { name: "公開" }).click();
-  assert.match(await page.getByLabel("変更の説明").inputValue(), /^事例を更新: /);
-  await page.getByRole("button", { name: "公開する" }).click();
-  await page.getByRole("status").filter({ hasText: "公開しました" }).waitFor();
-
-  await page.goto(`${origin}/_edit/doc?path=${encodeURIComponent(rel)}`);
-  const history = page.getByRole("region", { name: "履歴" });
-  const older = history.getByRole("listitem").filter({ hasText: "デモサイト" });
-  await older.getByRole("button", { name: "この版に戻す" }).click();
-  await page.getByRole("status").filter({ hasText: "の版に戻して保存しました" }).waitFor();
-  assert.equal(readFileSync(join(site, rel), "utf8"), before, "the earlier version is back");
-  assert.equal(await page.getByRole("region", { name: "プレビュー" }).getByRole("heading", { name: "利用者の声" }).count(), 0);
-  assert.deepEqual(problems, []);
-  await close();
-});
-
 // A one-pixel PNG, as a file a person would choose.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
@@ -255,6 +220,60 @@ test("a picture is chosen with the keyboard alone at 768 px", async () => {
   await page.locator("#e-image").getByText("SVG 画像は").waitFor();
   assert.ok(!existsSync(join(site, "content/cases/images/zu.svg")));
   assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
+  await close();
+});
+
+test("an existing case is edited with a live preview, published, and restored", async () => {
+  const { page, problems, close } = await editorPage(768);
+  const rel = "content/cases/kochi-noriai-taxi.md";
+  const before = readFileSync(join(site, rel), "utf8");
+  await page.getByLabel("題名・ファイル名で探す").fill("乗合タクシー");
+  await page.getByRole("button", { name: "絞り込む" }).click();
+  await page.getByRole("link", { name: /乗合タクシー/ }).first().click();
+  assert.equal(new URL(page.url()).searchParams.get("path"), rel);
+  await checkPage(page, "edit-case-768");
+
+  const body = page.getByRole("textbox", { name: "本文", exact: true });
+  await body.fill((await body.inputValue()) + "\n\n## 利用者の声\n\n通院が楽になりました。\n");
+  const preview = page.getByRole("region", { name: "プレビュー" });
+  await preview.getByRole("heading", { name: "利用者の声" }).waitFor();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "保存しました" }).waitFor();
+  const edited = readFileSync(join(site, rel), "utf8");
+  assert.equal(edited, before + "\n\n## 利用者の声\n\n通院が楽になりました。\n", "only the body grew");
+
+  await page.getByRole("navigation", { name: "編集メニュー" }).getByRole("link", { name: "公開" }).click();
+  assert.match(await page.getByLabel("変更の説明").inputValue(), /^事例を更新: /);
+  await page.getByRole("button", { name: "公開する" }).click();
+  await page.getByRole("status").filter({ hasText: "公開しました" }).waitFor();
+
+  await page.goto(`${origin}/_edit/doc?path=${encodeURIComponent(rel)}`);
+  const history = page.getByRole("region", { name: "履歴" });
+  const older = history.getByRole("listitem").filter({ hasText: "デモサイト" });
+  await older.getByRole("button", { name: "この版に戻す" }).click();
+  await page.getByRole("status").filter({ hasText: "の版に戻して保存しました" }).waitFor();
+  assert.equal(readFileSync(join(site, rel), "utf8"), before, "the earlier version is back");
+  assert.equal(await page.getByRole("region", { name: "プレビュー" }).getByRole("heading", { name: "利用者の声" }).count(), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test("a chapter is added to a guide from the list", async () => {
+  const { page, problems, close } = await editorPage(1280);
+  await page.getByLabel("章を加えるガイドブック").selectOption({ label: "生活支援共創プラットフォーム構築の手引き" });
+  await page.getByRole("button", { name: "新規作成（ガイドブックの章）" }).click();
+  await page.getByRole("heading", { name: "ガイドブックの章を新規作成（生活支援共創プラットフォーム構築の手引き）" }).waitFor();
+  await checkPage(page, "new-chapter");
+  await page.getByLabel("ファイル名").fill("07-tsuzukeru");
+  await page.getByLabel("題名").fill("続けるための振り返り");
+  await page.getByLabel("並び順").fill("7");
+  await page.getByRole("textbox", { name: "本文", exact: true }).fill("## 振り返りの進め方\n\n年に一度、協議体で振り返ります。");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "保存しました" }).waitFor();
+  const rel = "content/guides/platform-kouchiku/07-tsuzukeru.md";
+  assert.equal(new URL(page.url()).searchParams.get("path"), rel);
+  assert.deepEqual(checkErrorsOf(rel), [], "kyoso check finds no error in the new chapter");
+  assert.deepEqual(problems, []);
   await close();
 });
 

@@ -100,6 +100,7 @@
       q.set("token", form.elements.token.value);
       q.set("_path", form.elements._path.value);
       q.set("_collection", form.elements._collection.value);
+      q.set("_guide", form.elements._guide.value);
       q.set("name", file.name);
       q.set("alt", alt.value);
       status.textContent = "画像を保存しています…";

@@ -58,15 +58,7 @@ pub fn sniff(bytes: &[u8]) -> Result<&'static str, Refused> {
 pub fn safe_stem(sent: &str) -> Option<String> {
     let base = sent.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
-    let mut out = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out: String = out.trim_matches('-').chars().take(40).collect();
+    let out: String = crate::validate::hyphenate_ascii(stem).chars().take(40).collect();
     let out = out.trim_end_matches('-').to_string();
     (!out.is_empty()).then_some(out)
 }

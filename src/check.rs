@@ -7,6 +7,7 @@ use crate::pipeline::{load_site, BuildError, BuildOptions};
 use crate::schema::Collection;
 use crate::site::Site;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 /// All problems found, errors first per file. `Err` only for problems that stop loading.
 pub fn check(opts: &BuildOptions) -> Diagnostics {
@@ -38,10 +39,7 @@ fn links(opts: &BuildOptions, site: &Site, bodies: &[crate::bodies::Body], diags
     let theme = crate::theme::Theme::load(&opts.root, &site.config.theme).ok();
     for (d, body) in site.docs.iter().zip(bodies) {
         for b in &body.broken {
-            diags.push(
-                Diagnostic::error(&d.source, format!("リンク先「{b}」が見つかりません"))
-                    .hint("リンク先のファイル名とフォルダを確認してください（このファイルからの相対パスで書きます）。"),
-            );
+            diags.push(broken_link(&d.source, b));
         }
         for (target, fragment, written) in &body.internal {
             if target.ends_with(".html") {
@@ -65,18 +63,26 @@ fn links(opts: &BuildOptions, site: &Site, bodies: &[crate::bodies::Body], diags
                     }
                 }
             } else {
-                let exists = opts.root.join("content").join(target).is_file()
-                    || opts.root.join("static").join(target).is_file()
-                    || theme.as_ref().is_some_and(|t| t.statics.contains_key(target.as_str()));
-                if !exists {
-                    diags.push(
-                        Diagnostic::error(&d.source, format!("画像・ファイル「{written}」がありません"))
-                            .hint(format!("content/{target} にファイルを置くか、リンクを直してください。")),
-                    );
-                }
+                diags.extend(missing_file(&opts.root, theme.as_ref(), &d.source, target, written));
             }
         }
     }
+}
+
+/// A link to a page (`.md`) of the site that is not there or not published. Also the
+/// editor's check on 保存 (`edit/whole.rs`).
+pub fn broken_link(source: &Path, written: &str) -> Diagnostic {
+    Diagnostic::error(source, format!("リンク先「{written}」が見つかりません"))
+        .hint("リンク先のファイル名とフォルダを確認してください（このファイルからの相対パスで書きます）。")
+}
+
+/// An image or file a body names (`target` relative to `content/`) that is in none of
+/// `content/`, `static/` and the theme.
+pub fn missing_file(root: &Path, theme: Option<&crate::theme::Theme>, source: &Path, target: &str, written: &str) -> Option<Diagnostic> {
+    let exists = root.join("content").join(target).is_file() || root.join("static").join(target).is_file() || theme.is_some_and(|t| t.statics.contains_key(target));
+    (!exists).then(|| {
+        Diagnostic::error(source, format!("画像・ファイル「{written}」がありません")).hint(format!("content/{target} にファイルを置くか、リンクを直してください。"))
+    })
 }
 
 fn unused_actors(site: &Site, diags: &mut Diagnostics) {

@@ -298,17 +298,9 @@ fn id_slug(id: &str) -> String {
 /// → `takamatsu-elderly-welfare-facility`.
 fn source_stem(source_name: &str, collection: Collection) -> String {
     let stem = Path::new(source_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut out = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-');
+    let out = crate::validate::hyphenate_ascii(&stem);
     if out.chars().any(|c| c.is_ascii_alphabetic()) {
-        out.to_string()
+        out
     } else {
         // A name in kanji (高松市_施設一覧.csv): the collection and a hash of the name.
         format!("{}-{:06x}", collection.name(), fnv(source_name) & 0xff_ffff)

@@ -147,6 +147,21 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.starts_with('-')
 }
 
+/// `s` with ASCII letters (lowercased) and digits kept and every run of anything else as
+/// one hyphen, none at either end (`IMG_0012` → `img-0012`): file names kyoso makes from
+/// names people gave (an imported list's file, an image dropped in the editor).
+pub fn hyphenate_ascii(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 fn check_slug(raw: &RawDoc, fields: &Map<String, Value>, out: &mut Vec<Diagnostic>) -> Option<String> {
     if let Some(guide) = &raw.guide {
         if !is_valid_slug(guide) {

@@ -251,3 +251,216 @@ fn without_git_a_save_still_writes_and_says_that_publishing_needs_git() {
     let (_, publish) = s.request("GET", "/_edit/publish", &[s.cookie()], b"");
     assert!(publish.contains("公開（変更の記録）はできません"), "{publish}");
 }
+
+/// The smallest valid PNG (one transparent pixel).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+impl Served {
+    /// 画像を入れる as the form's script sends it: the picture as the body, the rest in
+    /// the query (with the page's token unless `token` is false).
+    fn image(&self, headers: &[(&str, String)], token: bool, query: &[(&str, &str)], bytes: &[u8]) -> (String, String) {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if token {
+            q.append_pair("token", &self.token);
+        }
+        for (k, v) in query {
+            q.append_pair(k, v);
+        }
+        let mut headers = headers.to_vec();
+        headers.push(("Content-Type", "application/octet-stream".into()));
+        self.request("POST", &format!("/_edit/image?{}", q.finish()), &headers, bytes)
+    }
+}
+
+/// Every file under `dir`, relative to it.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_image_is_stored_beside_the_page_under_a_safe_new_name() {
+    let dir = common::full_site();
+    common::write_bytes(dir.path(), "content/cases/images/photo.png", b"someone else's picture");
+    let s = Served::start(dir.path());
+    let page = [("_path", "content/cases/kawagoe.md"), ("name", "photo.png"), ("alt", "店先で品物を受け取る [利用者]")];
+    let (head, body) = s.image(&[s.cookie(), s.origin()], true, &page, PNG);
+    assert_eq!(status(&head), 200, "{head}\n{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // Never over the existing file: a new name beside it.
+    assert_eq!(answer["markdown"], "![店先で品物を受け取る \\[利用者\\]](images/photo-2.png)");
+    assert_eq!(answer["file"], "content/cases/images/photo-2.png");
+    assert_eq!(std::fs::read(dir.path().join("content/cases/images/photo.png")).unwrap(), b"someone else's picture");
+    assert_eq!(std::fs::read(dir.path().join("content/cases/images/photo-2.png")).unwrap(), PNG);
+
+    // A name that climbs out of the folder, or a Japanese one, becomes a plain name in it.
+    let before = files(dir.path());
+    for (sent, stored) in [("../../../kyoso.toml.png", "kyoso-toml.png"), ("..\\..\\..\\evil.png", "evil.png"), ("店先の写真.png", "image.png")] {
+        let (head, body) = s.image(&[s.cookie(), s.origin()], true, &[("_path", "content/cases/kawagoe.md"), ("name", sent), ("alt", "写真")], PNG);
+        assert_eq!(status(&head), 200, "{sent}: {head}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(answer["file"], format!("content/cases/images/{stored}"), "{sent}");
+    }
+    let added: Vec<String> = files(dir.path()).into_iter().filter(|f| !before.contains(f)).collect();
+    assert_eq!(added, ["content/cases/images/evil.png", "content/cases/images/image.png", "content/cases/images/kyoso-toml.png"]);
+    // A page outside content/ is refused; nothing is written.
+    for path in ["content/../kyoso.md", "static/a.md", "../outside/a.md", "content/cases/../../x.md"] {
+        let (head, body) = s.image(&[s.cookie(), s.origin()], true, &[("_path", path), ("name", "a.png"), ("alt", "写真")], PNG);
+        assert_eq!(status(&head), 422, "{path}: {head}");
+        assert!(body.contains("編集できるページではありません"), "{path}: {body}");
+    }
+    assert_eq!(files(dir.path()).len(), before.len() + 3);
+
+    // The preview shows it through the editor, to the browser with the cookie only.
+    let (head, shown) = s.request("GET", "/_edit/file?path=content%2Fcases%2Fimages%2Fphoto-2.png", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    assert!(head.to_ascii_lowercase().contains("content-type: image/png"), "{head}");
+    assert_eq!(shown, String::from_utf8_lossy(PNG));
+    assert_eq!(status(&s.request("GET", "/_edit/file?path=content%2Fcases%2Fimages%2Fphoto-2.png", &[], b"").0), 403);
+    assert_eq!(status(&s.request("GET", "/_edit/file?path=content%2Fcases%2Fkawagoe.md", &[s.cookie()], b"").0), 404);
+    let (_, preview) = s.post("/_edit/preview", &[s.cookie(), s.origin()], &[("_path", "content/cases/kawagoe.md"), ("body", "![店先](images/photo-2.png)")]);
+    assert!(preview.contains(r#"src="/_edit/file?path=content%2Fcases%2Fimages%2Fphoto-2.png""#), "{preview}");
+}
+
+#[test]
+fn an_svg_a_disguised_page_or_a_picture_without_alt_text_is_refused() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let svg = b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(document.cookie)</script></svg>";
+    let html = b"<!DOCTYPE html><script>fetch('/_edit/save')</script>";
+    let cases: [(&str, &str, &[u8], &str, &str); 4] = [
+        ("an SVG with a script", "a.svg", svg, "図", "SVG"),
+        ("an SVG named .png", "a.png", svg, "図", "SVG"),
+        ("a page named .png", "a.png", html, "図", "画像（PNG・JPEG・WebP・GIF）ではありません"),
+        ("no alt text", "a.png", PNG, "  ", "画像の説明を入力してください"),
+    ];
+    for (what, name, bytes, alt, says) in cases {
+        let (head, body) = s.image(&[s.cookie(), s.origin()], true, &[("_collection", "case"), ("name", name), ("alt", alt)], bytes);
+        assert_eq!(status(&head), 422, "{what}: {head}");
+        let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert!(answer["error"].as_str().unwrap().contains(says), "{what}: {body}");
+        assert_eq!(answer["field"], if alt.trim().is_empty() { "alt" } else { "file" }, "{what}");
+    }
+    assert!(!dir.path().join("content/cases/images").exists(), "nothing was stored");
+    // Larger than the limit: refused before it is read.
+    let big = [PNG, &vec![0u8; 9 * 1024 * 1024]].concat();
+    let (head, _) = s.image(&[s.cookie(), s.origin()], true, &[("_collection", "case"), ("name", "big.png"), ("alt", "大きな写真")], &big);
+    assert_eq!(status(&head), 413, "{head}");
+    assert!(!dir.path().join("content/cases/images").exists());
+}
+
+#[test]
+fn an_image_needs_the_token_this_origin_and_this_host() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let page = [("_collection", "case"), ("name", "photo.png"), ("alt", "店先")];
+    let refused = [
+        ("no cookie", vec![s.origin()], true),
+        ("no token in the request", vec![s.cookie(), s.origin()], false),
+        ("another Origin", vec![s.cookie(), ("Origin", "http://attacker.example".into())], true),
+        ("no Origin", vec![s.cookie()], true),
+        ("another Host", vec![s.cookie(), s.origin(), ("Host", format!("attacker.example:{}", s.port))], true),
+    ];
+    for (what, headers, token) in &refused {
+        let (head, _) = s.image(headers, *token, &page, PNG);
+        assert_eq!(status(&head), 403, "{what}: {head}");
+        assert!(!dir.path().join("content/cases/images").exists(), "{what}: an image was written");
+    }
+    let (head, _) = s.image(&[s.cookie(), s.origin()], true, &page, PNG);
+    assert_eq!(status(&head), 200, "{head}");
+    assert_eq!(files(&dir.path().join("content/cases/images")), ["photo.png"]);
+}
+
+#[test]
+fn whole_site_checks_stop_a_save_beside_their_field() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    let file = dir.path().join("content/cases/kaimono-test.md");
+    // An actor that does not exist, a picture and a page that are not there.
+    let mut fields = NEW_CASE.to_vec();
+    fields.retain(|(k, _)| *k != "body");
+    fields.extend([("actors", "shoten"), ("actors", "shotenn"), ("body", "![店先](images/none.png)\n\n[組合](../actors/nobody.md)")]);
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &fields);
+    assert_eq!(status(&head), 422, "{head}");
+    assert!(!file.exists(), "a document with errors is not written as published");
+    let group = body.split(r#"id="field-actors""#).nth(1).and_then(|r| r.split("</fieldset>").next()).expect("the 関わる主体 group");
+    assert!(group.contains("主体「shotenn」が content/actors/ にありません"), "{group}");
+    assert!(group.contains("「shoten」のことですか？"), "{group}");
+    // The unknown actor stays a choice the person can take away.
+    assert!(group.contains(r#"value="shotenn" checked"#), "{group}");
+    let summary = body.split(r#"id="summary""#).nth(1).expect("the list of errors");
+    assert!(summary.contains("画像・ファイル「images/none.png」がありません"), "{summary}");
+    assert!(summary.contains("リンク先「../actors/nobody.md」が見つかりません"), "{summary}");
+
+    // Fixed: the actor that exists, no broken link, the picture in place.
+    common::write_bytes(dir.path(), "content/cases/images/none.png", PNG);
+    let mut fixed = NEW_CASE.to_vec();
+    fixed.retain(|(k, _)| *k != "body");
+    fixed.extend([("actors", "shoten"), ("body", "![店先](images/none.png)\n\n[組合](../actors/shoten.md)")]);
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &fixed);
+    assert_eq!(status(&head), 303, "{head}\n{body}");
+    assert!(file.exists());
+}
+
+#[test]
+fn a_new_address_that_another_page_has_is_refused() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    // `slug:` written by hand in an existing case takes the address of another one.
+    common::write(dir.path(), "content/cases/other.md", &common::CASE.replacen("title: 商店街の御用聞き\n", "title: 別の事例\nslug: kochi\n", 1));
+    let (_, page) = s.request("GET", "/_edit/doc?path=content%2Fcases%2Fother.md", &[s.cookie()], b"");
+    let version = version_in(&page);
+    let edit = [
+        ("_path", "content/cases/other.md"),
+        ("_version", version.as_str()),
+        ("title", "別の事例"),
+        ("prefecture", "埼玉県"),
+        ("actors", "shoten"),
+        ("domains", "買い物"),
+        ("_status", "published"),
+        ("body", "本文"),
+    ];
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &edit);
+    assert_eq!(status(&head), 422, "{head}");
+    assert!(body.contains("アドレス「cases/kochi/index.html」が content/cases/kochi.md と重複しています"), "{body}");
+}
+
+#[test]
+fn a_chapter_is_added_to_an_existing_guide() {
+    let dir = common::full_site();
+    let s = Served::start(dir.path());
+    // The list offers it, naming the guides there are.
+    let (_, list) = s.request("GET", "/_edit/?collection=chapter", &[s.cookie()], b"");
+    let section = list.split(r#"id="c-chapter""#).nth(1).expect("the chapters' section");
+    assert!(section.contains(r#"action="/_edit/new/chapter""#) && section.contains(r#"<option value="start">立ち上げガイド</option>"#), "{section}");
+    let (head, form) = s.request("GET", "/_edit/new/chapter?guide=start", &[s.cookie()], b"");
+    assert_eq!(status(&head), 200, "{head}");
+    assert!(form.contains(r#"name="_guide" value="start""#), "{form}");
+    assert!(form.contains("立ち上げガイド"), "the page names the guide");
+    for bad in ["../cases", "none", ""] {
+        let (head, _) = s.request("GET", &format!("/_edit/new/chapter?guide={bad}"), &[s.cookie()], b"");
+        assert_eq!(status(&head), 404, "{bad}: {head}");
+    }
+    let chapter = [("_collection", "chapter"), ("_guide", "start"), ("title", "第三章 続けるために"), ("weight", "3"), ("_status", "published"), ("body", "## 振り返り\n\n本文")];
+    let (head, body) = s.post("/_edit/save", &[s.cookie(), s.origin()], &chapter);
+    assert_eq!(status(&head), 303, "{head}\n{body}");
+    let location = head.lines().find_map(|l| l.strip_prefix("location: ")).expect("a redirect");
+    let rel = form_urlencoded::parse(location.split_once('?').unwrap().1.as_bytes()).find(|(k, _)| k == "path").unwrap().1.into_owned();
+    assert!(rel.starts_with("content/guides/start/") && rel.ends_with(".md"), "{rel}");
+    assert_eq!(std::fs::read_to_string(dir.path().join(&rel)).unwrap(), "---\ntitle: 第三章 続けるために\nweight: 3\n---\n## 振り返り\n\n本文");
+    // Never into a guide that is not there, nor outside the guides.
+    for guide in ["../cases", "none"] {
+        let mut c = chapter.to_vec();
+        c.retain(|(k, _)| *k != "_guide");
+        c.extend([("_guide", guide), ("_name", "escape")]);
+        let (head, _) = s.post("/_edit/save", &[s.cookie(), s.origin()], &c);
+        assert_eq!(status(&head), 400, "{guide}: {head}");
+    }
+    assert!(!dir.path().join("content/cases/escape.md").exists() && !dir.path().join("content/guides/none").exists());
+}

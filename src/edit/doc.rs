@@ -6,7 +6,7 @@
 //! with errors would stop the next build.
 
 use super::pages::{enc, shell};
-use super::{form, git, store, write};
+use super::{form, git, image, store, write};
 use crate::diagnostics::Diagnostic;
 use crate::schema::Collection;
 use crate::theme::escape_html as esc;
@@ -51,7 +51,7 @@ impl Draft {
             collection: Collection::Actor,
             guide: None,
             rel: None,
-            name: store::propose_name(root, Collection::Actor, &title),
+            name: store::propose_name(root, Collection::Actor, None, &title),
             fields,
             body: parsed.body,
             version: None,
@@ -77,7 +77,8 @@ pub fn preview_html(rel: &str, body: &str) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let page_url = format!("{source_dir}/{stem}/index.html");
     let pages = std::collections::HashMap::new();
-    crate::markdown::render(body, &crate::markdown::LinkContext { source_dir: &source_dir, page_url: &page_url, pages: &pages }).html
+    let html = crate::markdown::render(body, &crate::markdown::LinkContext { source_dir: &source_dir, page_url: &page_url, pages: &pages }).html;
+    image::preview_sources(&html, &page_url)
 }
 
 fn actors(root: &Path) -> Vec<(String, String)> {
@@ -101,7 +102,8 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
     let actors = if d.collection == Collection::Case { actors(root) } else { Vec::new() };
     let cx = form::Context { domains: &domains, actors: &actors, problems };
     let label = d.collection.label();
-    let heading = if d.rel.is_some() { format!("{label}を編集: {}", d.title()) } else { format!("{label}を新規作成") };
+    let guide = d.guide.as_deref().map(|g| guide_title(root, g)).map(|t| format!("（{t}）")).unwrap_or_default();
+    let heading = if d.rel.is_some() { format!("{label}を編集: {}", d.title()) } else { format!("{label}を新規作成{guide}") };
     let mut main = format!("<h1>{}</h1>", esc(&heading));
     let errors = problems.iter().filter(|p| p.is_error()).count();
     match notice {
@@ -114,9 +116,10 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         None => {}
     }
     main.push_str(&format!(
-        r#"<form class="doc" method="post" action="/_edit/save" novalidate>
+        r#"<form class="doc" method="post" action="/_edit/save" data-folder="{}" novalidate>
 <input type="hidden" name="token" value="{}"><input type="hidden" name="_path" value="{}"><input type="hidden" name="_collection" value="{}"><input type="hidden" name="_guide" value="{}"><input type="hidden" name="_version" value="{}">
 <div class="cols"><div class="fields">"#,
+        esc(&store::new_folder(d.collection, d.guide.as_deref())),
         esc(token),
         esc(d.rel.as_deref().unwrap_or("")),
         d.collection.name(),
@@ -124,7 +127,16 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
         esc(d.version.as_deref().unwrap_or(""))
     ));
     match &d.rel {
-        Some(rel) => main.push_str(&format!(r#"<p class="file">ファイル: <code>{}</code> ・ <a href="/{}">サイトで見る</a></p>"#, esc(rel), enc_path(&d.page_url()))),
+        Some(rel) => {
+            // A guide's page starts its chapters (they go in the guide's folder).
+            let folder = Path::new(rel).parent().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            let chapter = if d.collection == Collection::Guide {
+                format!(r#" ・ <a href="/_edit/new/chapter?guide={}">このガイドブックに章を追加</a>"#, enc(&folder))
+            } else {
+                String::new()
+            };
+            main.push_str(&format!(r#"<p class="file">ファイル: <code>{}</code> ・ <a href="/{}">サイトで見る</a>{chapter}</p>"#, esc(rel), enc_path(&d.page_url())));
+        }
         None => {
             let problems = form::messages(None, problems, "_name");
             let errors: String = problems.iter().map(|(_, m)| format!(r#"<p class="error">エラー: {}</p>"#, esc(m))).collect();
@@ -152,6 +164,7 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
 <div class="toolbar" role="toolbar" aria-label="本文の書式" aria-controls="f-body"><button type="button" data-md="heading">見出し</button><button type="button" data-md="bold">太字</button><button type="button" data-md="list">箇条書き</button><button type="button" data-md="link">リンク</button></div>
 <textarea id="f-body" name="body" rows="18" aria-describedby="h-body">
 {}</textarea>{body_errors}</div>
+{IMAGE_BOX}
 <section class="preview-box" aria-labelledby="preview-h"><h2 id="preview-h">プレビュー</h2><div class="preview" id="preview" aria-live="polite">{}</div></section>
 </div></div>
 <div class="actions"><button type="submit">保存</button></div>
@@ -166,9 +179,23 @@ pub fn doc(root: &Path, token: &str, d: &Draft, problems: &[Diagnostic], notice:
     shell(&title, &main)
 }
 
+/// The title of the guide in folder `g` (or the folder's name).
+fn guide_title(root: &Path, g: &str) -> String {
+    store::open(root, &format!("content/guides/{g}/_index.md")).ok().and_then(|o| o.fields.get("title")?.as_str().map(String::from)).unwrap_or_else(|| g.to_string())
+}
+
 fn enc_path(p: &str) -> String {
     crate::urls::encode_path(p)
 }
+
+/// 画像を入れる, beside the body. Hidden until the script shows it: it needs the script
+/// (the picture is sent on its own, and its Markdown goes in at the body's cursor).
+const IMAGE_BOX: &str = r#"<fieldset class="field image-box" id="image-box" hidden><legend>画像を入れる</legend>
+<p class="help" id="h-image">写真や図（PNG・JPEG・WebP・GIF、8 MB まで）をこの枠か本文の欄にドラッグするか、「画像ファイル」で選びます。ページと同じフォルダの images/ に保存し、本文のカーソルの位置に入れます。</p>
+<div class="drop" id="image-drop"><label for="f-image">画像ファイル</label><input type="file" id="f-image" accept="image/png,image/jpeg,image/webp,image/gif" aria-describedby="h-image e-image"><div class="problems" id="e-image"></div></div>
+<label for="f-alt">画像の説明<span class="required">（必須）</span></label><p class="help" id="h-alt">画像が見えない人に読み上げられる文です（例: 商店街の店先で品物を受け取る利用者）。</p>
+<input type="text" id="f-alt" autocomplete="off" aria-describedby="h-alt e-alt"><div class="problems" id="e-alt"></div>
+<p><button type="button" id="image-insert">画像を入れる</button></p><p id="image-status" role="status"></p></fieldset>"#;
 
 /// The errors at the top of the page: each field's as a link to the field (for keyboard
 /// and screen-reader users), the others (no field of the form) in full.
@@ -226,16 +253,13 @@ fn history(root: &Path, token: &str, rel: &str, version: &str) -> String {
 pub fn save(root: &Path, token: &str, f: &form::Submitted) -> Response {
     let existing = f.get("_path");
     let (collection, guide, rel, front, version) = if existing.is_empty() {
-        let Some(c) = Collection::from_name(f.get("_collection")).filter(|c| super::pages::CREATABLE.contains(c)) else {
-            return (StatusCode::BAD_REQUEST, shell("保存できません", "<h1>保存できません</h1><p>種類が分かりません。</p>")).into_response();
+        let Some((c, guide)) = store::new_kind(root, f.get("_collection"), f.get("_guide")) else {
+            return (StatusCode::BAD_REQUEST, shell("保存できません", "<h1>保存できません</h1><p>種類（またはガイドブック）が分かりません。一覧から開き直してください。</p>")).into_response();
         };
         let typed = f.get("_name").trim().trim_end_matches(".md").to_string();
-        let name = if typed.is_empty() { store::propose_name(root, c, f.get("title").trim()) } else { typed };
-        let rel = match c {
-            Collection::Guide => format!("content/guides/{name}/_index.md"),
-            c => format!("content/{}/{name}.md", c.folder()),
-        };
-        (c, None, rel, String::new(), None)
+        let name = if typed.is_empty() { store::propose_name(root, c, guide.as_deref(), f.get("title").trim()) } else { typed };
+        let rel = store::new_path(c, guide.as_deref(), &name);
+        (c, guide, rel, String::new(), None)
     } else {
         match store::open(root, existing) {
             Ok(o) => (o.collection, o.guide, o.rel, o.front, Some(f.get("_version").to_string())),

@@ -148,9 +148,14 @@ fn checkboxes(name: &str, choices: &[(String, String)], chosen: &[String]) -> St
             l = esc(label)
         ));
     }
-    // Values in the file that are not offered stay chosen (the check will name them).
-    for value in chosen.iter().filter(|c| !choices.iter().any(|(v, _)| v == *c)) {
-        out.push_str(&format!(r#"<input type="hidden" name="{name}" value="{}">"#, esc(value)));
+    // Values in the file that are not offered stay chosen (the check names them), and
+    // the person can take them away.
+    let unknown = chosen.iter().filter(|c| !choices.iter().any(|(v, _)| v == *c));
+    for (i, value) in unknown.enumerate() {
+        out.push_str(&format!(
+            r#"<div class="choice"><input type="checkbox" id="f-{name}-x{i}" name="{name}" value="{v}" checked><label for="f-{name}-x{i}">{v}（一覧にありません）</label></div>"#,
+            v = esc(value)
+        ));
     }
     out
 }
@@ -204,8 +209,10 @@ fn field(collection: Collection, spec: &FieldSpec, value: &Value, cx: &Context) 
         }
         Ty::Location => {
             let get = |k: &str| value.get(k).map(as_text).unwrap_or_default();
+            // The apply form's picker (the theme's js/map.js) on the offline outline of
+            // Japan; the typed numbers are the keyboard's way and stay the form's values.
             group(format!(
-                r#"<div class="latlon"><label for="f-location-lat">緯度</label><input type="text" inputmode="decimal" id="f-location-lat" name="location.lat" value="{}"><label for="f-location-lon">経度</label><input type="text" inputmode="decimal" id="f-location-lon" name="location.lon" value="{}"></div>"#,
+                r#"<p class="help" id="h-location-map">地図をクリック（タップ）すると、その場所の緯度・経度が下の欄に入ります。キーボードでは欄に数字を入れます。</p><div id="location-map" class="map" role="region" aria-label="位置を選ぶ地図" aria-describedby="h-location-map" hidden></div><p id="location-status" class="location-status" role="status"></p><p><button type="button" id="location-clear" hidden>選んだ位置を消す</button></p><script src="/_edit/assets/vendor/leaflet/leaflet.js" defer></script><script src="/_edit/assets/js/map.js" defer></script><div class="latlon"><label for="f-location-lat">緯度</label><input type="text" inputmode="decimal" id="f-location-lat" name="location.lat" value="{}"><label for="f-location-lon">経度</label><input type="text" inputmode="decimal" id="f-location-lon" name="location.lon" value="{}"></div>"#,
                 esc(&get("lat")),
                 esc(&get("lon"))
             ))

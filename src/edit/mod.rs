@@ -16,12 +16,14 @@
 mod doc;
 mod form;
 mod git;
+mod image;
 mod pages;
 mod store;
+mod whole;
 mod write;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -120,7 +122,9 @@ pub fn router(editor: Editor) -> Router {
         .route("/_edit/restore", post(restore))
         .route("/_edit/publish", get(publish_page).post(publish))
         .route("/_edit/intake", get(intake_page).post(intake))
-        .route("/_edit/assets/{file}", get(asset))
+        .route("/_edit/image", post(add_image).layer(DefaultBodyLimit::max(image::MAX_IMAGE)))
+        .route("/_edit/file", get(file))
+        .route("/_edit/assets/{*file}", get(asset))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(Arc::new(editor))
 }
@@ -146,12 +150,12 @@ async fn home(State(ed): Shared, Query(q): Params, headers: HeaderMap) -> Respon
     pages::list(&ed.root, &q).into_response()
 }
 
-async fn new_doc(State(ed): Shared, UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
+async fn new_doc(State(ed): Shared, UrlPath(name): UrlPath<String>, Query(q): Params, headers: HeaderMap) -> Response {
     if !ed.has_cookie(&headers) {
         return ed.locked();
     }
-    match crate::schema::Collection::from_name(&name).filter(|c| pages::CREATABLE.contains(c)) {
-        Some(c) => pages::doc(&ed.root, &ed.token, &pages::Draft::new(c), &[], None).into_response(),
+    match store::new_kind(&ed.root, &name, q.get("guide").map_or("", String::as_str)) {
+        Some((c, guide)) => pages::doc(&ed.root, &ed.token, &pages::Draft { guide, ..pages::Draft::new(c) }, &[], None).into_response(),
         None => (StatusCode::NOT_FOUND, pages::shell("見つかりません", "<h1>この種類は新規作成できません</h1>")).into_response(),
     }
 }
@@ -257,11 +261,52 @@ async fn intake(State(ed): Shared, headers: HeaderMap, body: Bytes) -> Response 
     }
 }
 
+/// 画像を入れる: the image is the request's body (no multipart parser needed); the page,
+/// the alt text, the sent name and the token are in the query. Answers JSON for the
+/// form's script: the Markdown to insert, or the message and the control it belongs to.
+async fn add_image(State(ed): Shared, RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
+    let form = Submitted::parse(query.unwrap_or_default().as_bytes());
+    if let Err(r) = ed.check_write(&headers, &form) {
+        return r;
+    }
+    let stored = image::page_folder(&ed.root, form.get("_path"), form.get("_collection"), form.get("_guide"))
+        .and_then(|folder| image::store(&ed.root, &folder, form.get("name"), form.get("alt"), &body));
+    let (status, json) = match stored {
+        Ok(s) => {
+            let file = s.file.to_string_lossy().replace('\\', "/");
+            let message = format!("画像を {file} に保存し、本文に入れました。ページを「保存」すると本文に残ります。");
+            (StatusCode::OK, serde_json::json!({ "markdown": s.markdown, "file": file, "message": message }))
+        }
+        Err(r) => (StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({ "field": r.field, "error": r.message })),
+    };
+    (status, [(header::CONTENT_TYPE, "application/json")], json.to_string()).into_response()
+}
+
+/// An image of the site for the preview, for the browser that holds the cookie.
+async fn file(State(ed): Shared, Query(q): Params, headers: HeaderMap) -> Response {
+    if !ed.has_cookie(&headers) {
+        return ed.locked();
+    }
+    match image::readable(&ed.root, q.get("path").map_or("", String::as_str)) {
+        Some((bytes, mime)) => ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store"), (header::CONTENT_SECURITY_POLICY, "default-src 'none'")], bytes).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The theme's files the editor uses too: the map, its library and the offline outline
+/// of Japan, so the location picker is the apply form's own (never a copy of it).
+const THEME_ASSETS: [&str; 4] = ["js/map.js", "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/japan/prefectures.js"];
+
 async fn asset(UrlPath(file): UrlPath<String>) -> Response {
-    let (mime, text) = match file.as_str() {
-        "editor.css" => ("text/css; charset=utf-8", include_str!("assets/editor.css")),
-        "editor.js" => ("text/javascript; charset=utf-8", include_str!("assets/editor.js")),
+    let bytes: &'static [u8] = match file.as_str() {
+        "editor.css" => include_bytes!("assets/editor.css"),
+        "editor.js" => include_bytes!("assets/editor.js"),
+        f if THEME_ASSETS.contains(&f) => match crate::theme::EMBEDDED.iter().find(|(p, _)| p.strip_prefix("static/") == Some(f)) {
+            Some((_, b)) => b,
+            None => return StatusCode::NOT_FOUND.into_response(),
+        },
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    ([(header::CONTENT_TYPE, mime)], text).into_response()
+    let mime = if file.ends_with(".css") { "text/css; charset=utf-8" } else { "text/javascript; charset=utf-8" };
+    ([(header::CONTENT_TYPE, mime)], bytes).into_response()
 }

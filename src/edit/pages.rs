@@ -12,7 +12,8 @@ use std::path::Path;
 
 pub use super::doc::{doc, preview_html, save, Draft};
 
-/// Collections a person can start a new document of here (chapters need a guide first).
+/// Collections a person can start a new document of from the list (a chapter is started
+/// in its guide: see `store::new_kind`).
 pub const CREATABLE: [Collection; 7] =
     [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::News, Collection::Page, Collection::Guide];
 
@@ -110,13 +111,26 @@ pub fn list(root: &Path, q: &HashMap<String, String>) -> Response {
             .filter(|d| status.is_empty() || d.status.label() == status)
             .filter(|d| words.split_whitespace().all(|w| d.title.contains(w) || d.rel.contains(w)))
             .collect();
-        if all.is_empty() && !CREATABLE.contains(&c) {
+        // Chapters are started in a guide: the guides there are.
+        let guides: Vec<(String, &str)> = if c == Collection::Chapter {
+            let folder = |rel: &str| Path::new(rel).parent().and_then(Path::file_name).map(|f| f.to_string_lossy().into_owned());
+            docs.iter().filter(|d| d.collection == Collection::Guide).filter_map(|d| Some((folder(&d.rel)?, d.title.as_str()))).collect()
+        } else {
+            Vec::new()
+        };
+        if all.is_empty() && !CREATABLE.contains(&c) && guides.is_empty() {
             continue;
         }
         let id = format!("c-{}", c.name());
         main.push_str(&format!(r#"<section class="collection" aria-labelledby="{id}"><div class="heading"><h2 id="{id}">{} <span class="count">{} 件</span></h2>"#, c.label(), all.len()));
         if CREATABLE.contains(&c) {
             main.push_str(&format!(r#"<a class="button" href="/_edit/new/{}" aria-label="新規作成（{}）">新規作成</a>"#, c.name(), c.label()));
+        }
+        if !guides.is_empty() {
+            let options: String = guides.iter().map(|(g, title)| format!(r#"<option value="{}">{}</option>"#, esc(g), esc(title))).collect();
+            main.push_str(&format!(
+                r#"<form class="new-chapter" method="get" action="/_edit/new/chapter"><label for="new-chapter-guide">章を加えるガイドブック</label><select id="new-chapter-guide" name="guide">{options}</select><button type="submit" aria-label="新規作成（ガイドブックの章）">新規作成</button></form>"#
+            ));
         }
         main.push_str("</div>");
         if shown.is_empty() {
@@ -158,7 +172,10 @@ fn message_for(root: &Path, changes: &[git::Change]) -> String {
         let collection = store::classify(Path::new(&c.path)).map(|(c, _)| c);
         (collection, title)
     };
-    match changes {
+    // Pictures added with a page go in its commit without changing what it says.
+    let docs: Vec<&git::Change> = changes.iter().filter(|c| c.path.ends_with(".md")).collect();
+    let changes: Vec<&git::Change> = if docs.is_empty() { changes.iter().collect() } else { docs };
+    match changes.as_slice() {
         [] => String::new(),
         [one] => match describe(one) {
             (Some(c), title) => format!("{}を{}: {title}", noun(c), one.kind),

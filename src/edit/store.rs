@@ -115,7 +115,7 @@ pub fn classify(rel: &Path) -> Option<(Collection, Option<String>)> {
 
 /// Refuses a path that leaves the site through a symbolic link: the nearest existing
 /// folder of `rel` must resolve to inside `root/content` (or `root/static`).
-fn stays_inside(root: &Path, rel: &Path) -> bool {
+pub(super) fn stays_inside(root: &Path, rel: &Path) -> bool {
     let Ok(root) = root.canonicalize() else { return false };
     let mut dir = root.join(rel);
     dir.pop();
@@ -162,8 +162,8 @@ pub fn file_text(front: &str, body: &str) -> String {
     format!("---\n{front}---\n{body}")
 }
 
-/// Checks `text` as the build would if it were published (draft or not), and returns the
-/// problems: (field, message) with the field empty for the file as a whole.
+/// Checks `text` as the build and `kyoso check` would if it were published (draft or
+/// not), the other documents included, and returns its problems.
 pub fn check(root: &Path, rel: &Path, collection: Collection, guide: Option<String>, text: &str) -> Vec<crate::diagnostics::Diagnostic> {
     let parsed = match crate::frontmatter::parse(rel, text.to_string()) {
         Ok(p) => p,
@@ -172,8 +172,12 @@ pub fn check(root: &Path, rel: &Path, collection: Collection, guide: Option<Stri
     let stem = rel.file_stem().unwrap_or_default().to_string_lossy().into_owned();
     let mut parsed = parsed;
     parsed.fields.remove("draft");
-    let domains = crate::config::Config::load(root).map(|c| c.domains()).unwrap_or_else(|_| crate::vocab::DOMAINS.iter().map(|s| s.to_string()).collect());
-    let (_, diags) = crate::validate::check_doc(RawDoc { collection, source: rel.to_path_buf(), stem, guide, parsed }, &domains);
+    let config = crate::config::Config::load(root).ok();
+    let domains = config.as_ref().map(|c| c.domains()).unwrap_or_else(|| crate::vocab::DOMAINS.iter().map(|s| s.to_string()).collect());
+    let (doc, mut diags) = crate::validate::check_doc(RawDoc { collection, source: rel.to_path_buf(), stem, guide, parsed }, &domains);
+    if let Some(doc) = doc {
+        diags.extend(super::whole::check(root, &doc, &domains, config.as_ref().map_or("default", |c| c.theme.as_str())));
+    }
     diags
 }
 
@@ -210,12 +214,44 @@ pub fn write(root: &Path, rel: &Path, version: Option<&str>, text: &str) -> Resu
     })
 }
 
-/// A free file name (without `.md`) in `folder` for a new document titled `title`: the
-/// name `kyoso new` would give, with `-2`, `-3` … when it is taken.
-pub fn propose_name(root: &Path, collection: Collection, title: &str) -> String {
+/// The kind of new document the browser asks for (`collection` as in `/_edit/new/case`),
+/// if it can be started here: a chapter only in a guide the site has (chapters live in
+/// their guide's folder, which a guide's `_index.md` makes).
+pub fn new_kind(root: &Path, collection: &str, guide: &str) -> Option<(Collection, Option<String>)> {
+    match Collection::from_name(collection)? {
+        Collection::Chapter => {
+            let exists = crate::validate::is_valid_slug(guide) && root.join("content/guides").join(guide).join("_index.md").is_file();
+            exists.then(|| (Collection::Chapter, Some(guide.to_string())))
+        }
+        c => super::pages::CREATABLE.contains(&c).then_some((c, None)),
+    }
+}
+
+/// The folder (relative to the site) new documents of a kind are written to.
+pub fn new_folder(collection: Collection, guide: Option<&str>) -> String {
+    match (collection, guide) {
+        (Collection::Chapter, Some(g)) => format!("content/guides/{g}"),
+        (c, _) => format!("content/{}", c.folder()),
+    }
+}
+
+/// The file (relative to the site) of a new document named `name`.
+pub fn new_path(collection: Collection, guide: Option<&str>, name: &str) -> String {
+    match collection {
+        Collection::Guide => format!("content/guides/{name}/_index.md"),
+        c => format!("{}/{name}.md", new_folder(c, guide)),
+    }
+}
+
+/// A free file name (without `.md`) for a new document titled `title`: the name
+/// `kyoso new` would give, with `-2`, `-3` … when it is taken.
+pub fn propose_name(root: &Path, collection: Collection, guide: Option<&str>, title: &str) -> String {
     let today = chrono::Utc::now().with_timezone(&crate::dates::jst()).date_naive();
     let base = crate::scaffold::proposed_slug(collection, title, today);
-    let taken = |n: &str| root.join("content").join(collection.folder()).join(format!("{n}.md")).exists();
+    let taken = |n: &str| {
+        let file = root.join(new_path(collection, guide, n));
+        file.exists() || collection == Collection::Guide && file.parent().is_some_and(Path::exists)
+    };
     (1..).map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") }).find(|n| !taken(n)).expect("a free name")
 }
 

@@ -59,13 +59,10 @@
   }
   var values = function (f) { return f.options.map(function (o) { return o.value; }); };
 
-  function chosenLocation() {
-    var lat = value("lat"), lon = value("lon");
-    if (!lat && !lon) return null;
-    if (isNaN(+lat) || isNaN(+lon) || +lat < 20 || +lat > 46 || +lon < 122 || +lon > 154) return false;
-    return [+lat, +lon];
-  }
-  locationPicker();
+  // The location picker is the map's (js/map.js), shared with the local editor.
+  function chosenLocation() { return global.kyosoMap.chosen(form.elements.lat, form.elements.lon); }
+  var mapEl = document.getElementById("apply-map");
+  if (mapEl) global.kyosoMap.locationPicker(mapEl, form.elements.lat, form.elements.lon, document.getElementById("location-status"), document.getElementById("location-clear"));
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -131,39 +128,4 @@
     if (navigator.clipboard && !ok) navigator.clipboard.writeText(ta.value).then(function () { done.textContent = "コピーしました。"; }, function () { done.textContent = "コピーできませんでした。内容を選んでコピーしてください。"; });
     else done.textContent = ok ? "コピーしました。" : "コピーできませんでした。内容を選んでコピーしてください。";
   });
-
-  // The location: a click on the map (or the numbers under 「緯度・経度を数字で入れる」,
-  // for keyboards and exact places) sets it; 「選んだ位置を消す」 leaves it empty.
-  function locationPicker() {
-    var el = document.getElementById("apply-map");
-    if (!el) return;
-    var status = document.getElementById("location-status"), clear = document.getElementById("location-clear");
-    var lat = form.elements.lat, lon = form.elements.lon;
-    var map = global.kyosoMap && global.kyosoMap.baseMap(el, null, { scrollWheelZoom: false });
-    var marker = null;
-    function show() {
-      var ll = chosenLocation();
-      if (marker) { marker.remove(); marker = null; }
-      clear.hidden = !ll;
-      if (ll === null) status.textContent = "位置は選ばれていません（地図には載りません）。";
-      else if (ll === false) status.textContent = "位置の数字が日本の中を指していません。";
-      else {
-        status.textContent = "選んだ位置：北緯 " + ll[0] + "、東経 " + ll[1] + "（地図をもう一度クリックすると選び直せます）";
-        if (map) marker = global.L.circleMarker(ll, { radius: 9, color: "#1a1a1a", weight: 2, fillColor: "#0031d8", fillOpacity: 0.9 }).addTo(map);
-      }
-    }
-    if (map) {
-      map.setView([36.5, 137.5], 5);
-      map.on("click", function (e) {
-        lat.value = e.latlng.lat.toFixed(5);
-        lon.value = e.latlng.lng.toFixed(5);
-        show();
-      });
-    }
-    lat.addEventListener("change", show);
-    lon.addEventListener("change", show);
-    // The button hides once pressed: focus goes to what it changed.
-    status.setAttribute("tabindex", "-1");
-    clear.addEventListener("click", function () { lat.value = ""; lon.value = ""; show(); status.focus(); });
-  }
 })(this);

@@ -51,11 +51,14 @@
     document.head.appendChild(s);
   }
 
+  // Without settings (the local editor, whose pages load nothing from the network) the
+  // map is the bundled outline alone.
   function baseMap(el, status, options) {
-    if (!window.L || !cfg) return null;
+    if (!window.L) return null;
     try {
       el.hidden = false;
       var map = window.L.map(el, options || {});
+      if (!cfg || !cfg.tiles) { outline(map); return map; }
       var tiles = window.L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 18 });
       var failed = false;
       tiles.on("tileerror", function () {
@@ -73,8 +76,51 @@
     }
   }
 
-  // The get-listed form draws its location picker on the same base map.
-  window.kyosoMap = { baseMap: baseMap };
+  // The numbers of a place in two fields: null when both are empty, false when they do
+  // not point inside Japan, else [lat, lon].
+  function chosen(lat, lon) {
+    var a = String(lat.value || "").trim(), b = String(lon.value || "").trim();
+    if (!a && !b) return null;
+    if (isNaN(+a) || isNaN(+b) || +a < 20 || +a > 46 || +b < 122 || +b > 154) return false;
+    return [+a, +b];
+  }
+
+  // A place picker on the base map, for the get-listed form and the local editor
+  // (kyoso serve's /_edit/): a click (tap) on the map writes the two number fields;
+  // typing in them (the keyboard's way, and exact places) moves the marker; `clear`
+  // leaves them empty. `status` says in words what is chosen.
+  function locationPicker(el, lat, lon, status, clear) {
+    var map = baseMap(el, null, { scrollWheelZoom: false });
+    var marker = null;
+    function show() {
+      var ll = chosen(lat, lon);
+      if (marker) { marker.remove(); marker = null; }
+      clear.hidden = !ll;
+      if (ll === null) status.textContent = "位置は選ばれていません（地図には載りません）。";
+      else if (ll === false) status.textContent = "位置の数字が日本の中を指していません。";
+      else {
+        status.textContent = "選んだ位置：北緯 " + ll[0] + "、東経 " + ll[1] + "（地図をもう一度クリックすると選び直せます）";
+        if (map) marker = window.L.circleMarker(ll, { radius: 9, color: "#1a1a1a", weight: 2, fillColor: "#0031d8", fillOpacity: 0.9 }).addTo(map);
+      }
+    }
+    if (map) {
+      var start = chosen(lat, lon);
+      if (start) map.setView(start, 9); else map.setView([36.5, 137.5], 5);
+      map.on("click", function (e) {
+        lat.value = e.latlng.lat.toFixed(5);
+        lon.value = e.latlng.lng.toFixed(5);
+        show();
+      });
+    }
+    lat.addEventListener("change", show);
+    lon.addEventListener("change", show);
+    // The button hides once pressed: focus goes to what it changed.
+    status.setAttribute("tabindex", "-1");
+    clear.addEventListener("click", function () { lat.value = ""; lon.value = ""; show(); status.focus(); });
+    show();
+  }
+
+  window.kyosoMap = { baseMap: baseMap, chosen: chosen, locationPicker: locationPicker };
 
   // Actor page: one marker.
   var small = document.getElementById("actor-map");

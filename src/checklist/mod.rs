@@ -17,6 +17,7 @@
 pub mod answers;
 pub mod exports;
 pub mod import;
+pub mod national;
 
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub use answers::Answer;
 pub const DEFINITION: &str = "content/checklist.yaml";
 /// Where imported answers are kept, relative to the site root (never published as files).
 pub const ANSWERS_DIR: &str = "data/checklist";
+/// The self-check's page, relative to the output root.
+pub const PAGE: &str = "checklist/index.html";
 /// The steps of the guide.
 pub const STEPS: [u8; 3] = [1, 2, 3];
 

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 const SUGGESTED: usize = 4;
 
 /// The self-check's address, relative to the site root.
-pub const CHECKLIST_PAGE: &str = "checklist/index.html";
+pub const CHECKLIST_PAGE: &str = crate::checklist::PAGE;
 
 impl Renderer<'_> {
     pub(super) fn checklist_page(&self) -> Result<Made, RenderError> {
@@ -151,6 +151,22 @@ impl Renderer<'_> {
             "events": events.into_iter().map(event_link).collect::<Vec<_>>(),
             "event_kinds": s.events,
         })))
+    }
+
+    /// Each aggregated source's self-check counts, for the national regions index and the
+    /// open-data page; `None` when the site aggregates no source.
+    pub(super) fn national_steps(&self) -> Option<Value> {
+        use crate::checklist::national;
+        let site = self.site;
+        if site.source_steps.is_empty() {
+            return None;
+        }
+        let rows: Vec<Value> = national::sorted(&site.source_steps)
+            .into_iter()
+            .map(|r| json!({"prefecture": r.prefecture, "source": r.source, "counts": r.counts}))
+            .collect();
+        Some(json!({"rows": rows, "csv": national::CSV, "json": national::JSON, "version": national::VERSION, "columns": national::CSV_COLUMNS,
+                    "fields": national::JSON_ITEM_FIELDS, "counted": national::COUNTED, "unanswered": national::UNANSWERED}))
     }
 
     /// The self-check's exports as the open-data page lists them; `None` without one.

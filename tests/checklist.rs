@@ -252,3 +252,59 @@ fn profiles_overviews_and_open_data_show_public_answers_only() {
     assert!(page.contains("内部の事情を書く質問") && !page.contains("ないしょの連絡先"));
     assert!(!dir.path().join("public/data/checklist").exists() && !texts.iter().any(|(p, _)| p.to_string_lossy().contains("checklist.yaml")));
 }
+
+/// `kyoso serve` rebuilds when answers are imported while it runs: the first import (which
+/// makes `data/checklist/`) and later ones.
+#[test]
+fn serve_rebuilds_when_answers_are_imported() {
+    use std::io::{BufRead, Read, Write};
+    let dir = checklist_site(&[]);
+    /// Ends the server however the test ends.
+    struct Serving(std::process::Child);
+    impl Drop for Serving {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut serving = Serving(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyoso"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = std::io::BufReader::new(serving.0.stdout.take().unwrap()).lines();
+    let first = lines.find_map(|l| l.ok().filter(|l| l.starts_with("http://"))).expect("serve prints its address");
+    std::thread::spawn(move || for _ in lines {});
+    let port: u16 = first.strip_prefix("http://127.0.0.1:").and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{first}"));
+    let checklist_page = || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /checklist/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut page = String::new();
+        let _ = s.read_to_string(&mut page);
+        page
+    };
+    let shown_within = |name: &str| {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(30) {
+            if checklist_page().contains(name) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(checklist_page().contains("回答した市区町村の状況"), "serves the self-check");
+    let mut shown = Vec::new();
+    for (n, town) in ["小鹿野町", "川越市"].into_iter().enumerate() {
+        let file = format!("in/{n}.csv");
+        write(dir.path(), &file, &format!("{HEADER}kyoso-checklist-1,埼玉県,{town},2026-11-01,3,,2,,\n"));
+        assert_eq!(run(dir.path(), &[dir.path().join(&file)], false).written.len(), 1);
+        shown.push(shown_within(town));
+    }
+    drop(serving);
+    assert_eq!(shown, [true, true], "the preview shows each imported municipality");
+}

@@ -308,3 +308,45 @@ fn serve_rebuilds_when_answers_are_imported() {
     drop(serving);
     assert_eq!(shown, [true, true], "the preview shows each imported municipality");
 }
+
+/// The overviews' maps: a municipality is placed where the site's published actors with an
+/// address in it are (their mean); one without is listed beside the map in words.
+#[test]
+fn overview_maps_place_municipalities_by_their_actors_and_list_the_others() {
+    let actor = |address: &str, lat: f64, lon: f64, draft: bool| {
+        format!("---\ntitle: 主体\nkind: 民間企業\ndomains: [買い物]\nprefecture: 埼玉県\naddress: {address}\nlocation: {{lat: {lat}, lon: {lon}}}\ndraft: {draft}\n---\n本文\n")
+    };
+    let (a, b, other, draft) = (
+        actor("埼玉県秩父郡小鹿野町小鹿野1", 36.0, 138.98, false),
+        actor("小鹿野町両神2", 36.02, 139.0, false),
+        actor("埼玉県秩父市宮側町1", 35.99, 139.08, false),
+        actor("埼玉県秩父郡小鹿野町3", 36.5, 139.5, true),
+    );
+    let dir = checklist_site(&[("content/actors/a.md", &a), ("content/actors/b.md", &b), ("content/actors/other.md", &other), ("content/actors/draft.md", &draft)]);
+    write(dir.path(), "in/answers.csv", &format!("{HEADER}kyoso-checklist-1,埼玉県,小鹿野町,2026-11-01,3,,2,,\nkyoso-checklist-1,埼玉県,川越市,2026-11-02,1,,1,,\n"));
+    assert_eq!(run(dir.path(), &[dir.path().join("in/answers.csv")], false).written.len(), 2);
+    build(dir.path()).expect("builds");
+    for page in ["checklist/index.html", "regions/埼玉県/index.html"] {
+        let html = read(dir.path(), page);
+        let row = |town: &str| {
+            let end = html.find(&format!("\">{town}</a></th>")).unwrap_or_else(|| panic!("{page}: no row for {town}"));
+            html[html[..end].rfind("<tr").unwrap()..end].to_string()
+        };
+        assert!(row("小鹿野町").starts_with("<tr data-lat=\"36.01\" data-lon=\"138.99\" data-step=\"2\">"), "{page}: {}", row("小鹿野町"));
+        assert!(row("川越市").starts_with("<tr>"), "{page}: 川越市 has no actor with a position: {}", row("川越市"));
+        let unplaced = &html[html.find("class=\"checklist-unplaced\"").unwrap_or_else(|| panic!("{page}: {html}"))..];
+        let unplaced = &unplaced[..unplaced.find("</ul>").unwrap()];
+        assert!(unplaced.contains("川越市</a>：ステップ1（体制を整える）") && !unplaced.contains("小鹿野町"), "{page}: {unplaced}");
+        // The legend says each step in words beside the marker it uses.
+        for (n, title) in [(1, "体制を整える"), (2, "つながる"), (3, "続ける")] {
+            assert!(html.contains(&format!("<span class=\"step-marker step-{n}\" aria-hidden=\"true\"><span>{n}</span></span> ステップ{n}（{title}）")), "{page}");
+        }
+        assert!(html.contains("js/map.js\"></script>") && html.contains("data-kyoso=\"map-config\""), "{page}");
+    }
+    // A site whose answered municipalities have no position shows no map, only the table.
+    std::fs::remove_file(dir.path().join("content/actors/a.md")).unwrap();
+    std::fs::remove_file(dir.path().join("content/actors/b.md")).unwrap();
+    build(dir.path()).expect("builds");
+    let html = read(dir.path(), "checklist/index.html");
+    assert!(!html.contains("data-checklist-map") && !html.contains("leaflet.js") && html.contains("小鹿野町</a></th>"));
+}

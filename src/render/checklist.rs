@@ -103,10 +103,12 @@ impl Renderer<'_> {
                "checklist_url": CHECKLIST_PAGE})
     }
 
-    /// Every municipality that answered (in one prefecture, or all), with counts per step.
+    /// Every municipality that answered (in one prefecture, or all), with counts per step
+    /// and, for the map, its position when the site knows one (`unplaced` lists the others).
     fn overview(&self, prefecture: Option<&str>) -> Value {
         let r = self.readiness();
-        let rows: Vec<&Answer> = r.answers.iter().filter(|a| prefecture.is_none_or(|p| a.prefecture == p)).collect();
+        let (rows, positions): (Vec<&Answer>, Vec<&Option<crate::checklist::positions::Position>>) =
+            r.answers.iter().zip(r.positions.iter().chain(std::iter::repeat(&None))).filter(|(a, _)| prefecture.is_none_or(|p| a.prefecture == p)).unzip();
         let counts: Vec<Value> = r
             .checklist
             .steps
@@ -115,12 +117,14 @@ impl Renderer<'_> {
             .collect();
         let rows: Vec<Value> = rows
             .iter()
-            .map(|a| {
+            .zip(positions)
+            .map(|(a, at)| {
                 json!({"prefecture": a.prefecture, "municipality": a.municipality, "url": urls::municipality_url(&a.prefecture, &a.municipality), "step": a.step,
-                       "step_title": r.checklist.step(a.step).map(|s| &s.title), "date": a.date})
+                       "step_title": r.checklist.step(a.step).map(|s| &s.title), "date": a.date, "lat": at.map(|p| p.lat()), "lon": at.map(|p| p.lon())})
             })
             .collect();
-        json!({"rows": rows, "counts": counts, "total": rows.len(), "prefecture": prefecture,
+        let unplaced: Vec<Value> = rows.iter().filter(|r| r["lat"].is_null()).cloned().collect();
+        json!({"placed": rows.len() - unplaced.len(), "unplaced": unplaced, "counts": counts, "total": rows.len(), "prefecture": prefecture, "rows": rows,
                "files": {"csv": crate::checklist::exports::CSV, "json": crate::checklist::exports::JSON}})
     }
 

@@ -166,4 +166,9 @@ fn the_national_site_carries_each_prefectures_self_check_counts() {
     build(national.path()).unwrap();
     assert_eq!(snapshot(&national.path().join("public")), first);
     assert_eq!((snapshot(&a.path().join("public")), snapshot(&b.path().join("public"))), sources_before);
+
+    // A file of another format is refused, as the other exports are.
+    write(a.path(), "public/data/checklist.json", "{\"format\": \"kyoso-checklist-answers\", \"version\": 1, \"items\": []}");
+    let msg = errors(build(national.path()));
+    assert!(msg.contains("data/checklist.json: エラー: checklist.json の形式（\"kyoso-checklist-answers\" 版 1）に対応していません"), "{msg}");
 }

@@ -13,20 +13,24 @@ fn prefecture_site(base: &str, pref: &str, town: &str, slug: &str, name: &str) -
     ])
 }
 
+/// A national site aggregating the built sites at `sources` (name, site root).
+fn national_site(sources: &[(&str, &std::path::Path)]) -> tempfile::TempDir {
+    let national = site(&[("content/news/open.md", "---\ntitle: 全国版を公開\ndate: 2026-04-01\n---\n")]);
+    let mut config = "title = \"全国プラットフォーム\"\nbase_url = \"https://national.example.jp/\"\n".to_string();
+    for (name, root) in sources {
+        config.push_str(&format!("\n[[sources]]\nname = \"{name}\"\npath = \"{}\"\n", root.join("public/data").display()));
+    }
+    write(national.path(), "kyoso.toml", &config);
+    national
+}
+
 #[test]
 fn national_site_lists_both_prefectures_with_links_back() {
     let a = prefecture_site("https://saitama.example.jp/pf/", "埼玉県", "川越市", "a", "川越スーパー");
     let b = prefecture_site("https://kochi.example.jp/pf/", "高知県", "四万十町", "b", "しまんとストア");
     build(a.path()).unwrap();
     build(b.path()).unwrap();
-    let national = site(&[]);
-    let config = format!(
-        "title = \"全国プラットフォーム\"\nbase_url = \"https://national.example.jp/\"\n\n[[sources]]\nname = \"埼玉県PF\"\npath = \"{}\"\n\n[[sources]]\nname = \"高知県PF\"\npath = \"{}\"\n",
-        a.path().join("public/data").display(),
-        b.path().join("public/data").display()
-    );
-    write(national.path(), "kyoso.toml", &config);
-    write(national.path(), "content/news/open.md", "---\ntitle: 全国版を公開\ndate: 2026-04-01\n---\n");
+    let national = national_site(&[("埼玉県PF", a.path()), ("高知県PF", b.path())]);
     let report = build(national.path()).expect("national build");
     let actors = read(national.path(), "actors/index.html");
     assert!(actors.contains("href=\"https://saitama.example.jp/pf/actors/local/\">川越スーパー</a>"), "{actors}");
@@ -60,28 +64,6 @@ fn a_missing_source_is_a_clear_error() {
     assert!(msg.contains("exports/kochi/actors.json: sources: エラー: 集約元「高知県PF」のデータを読めません"), "{msg}");
 }
 
-/// A self-check of one question per step, for the prefecture sites below.
-const CHECKLIST: &str = "title: チェック
-steps:
-  - step: 1
-    title: 整える
-  - step: 2
-    title: つながる
-  - step: 3
-    title: 続ける
-themes:
-  - title: 体制
-    questions:
-      - id: a
-        text: 質問A
-        step: 1
-        options: [いいえ, はい]
-      - id: b
-        text: 質問B
-        step: 2
-        options: [いいえ, はい]
-";
-
 /// The national regions index carries each prefecture's step counts, counted from the
 /// `checklist.json` the prefecture publishes; a prefecture without one is 「未回答」.
 #[test]
@@ -89,15 +71,10 @@ fn the_national_site_carries_each_prefectures_self_check_counts() {
     let a = prefecture_site("https://saitama.example.jp/pf/", "埼玉県", "川越市", "a", "川越スーパー");
     let b = prefecture_site("https://kochi.example.jp/pf/", "高知県", "四万十町", "b", "しまんとストア");
     write(b.path(), "content/checklist.yaml", CHECKLIST);
-    write(
-        b.path(),
-        "in/answers.csv",
-        "形式,都道府県,市区町村,回答日,a,b,ステップ,メモ\n\
-         kyoso-checklist-1,高知県,四万十町,2026-10-01,1,1,,\n\
-         kyoso-checklist-1,高知県,黒潮町,2026-10-01,2,1,,\n\
-         kyoso-checklist-1,高知県,仁淀川町,2026-10-01,2,2,,\n\
-         kyoso-checklist-1,高知県,梼原町,2026-10-01,2,2,,\n",
-    );
+    write(b.path(), "content/pages/bansou.md", BANSOU);
+    let answer = |town: &str, sc: u8, naisho: u8| format!("kyoso-checklist-1,高知県,{town},2026-10-01,{sc},{naisho},1,,\n");
+    let rows: String = [("四万十町", 1, 1), ("黒潮町", 2, 1), ("仁淀川町", 3, 2), ("梼原町", 2, 2)].iter().map(|&(t, s, n)| answer(t, s, n)).collect();
+    write(b.path(), "in/answers.csv", &format!("{HEADER}{rows}"));
     let imported = kyoso::checklist::import::import(&kyoso::checklist::import::Options {
         files: vec![b.path().join("in/answers.csv")],
         root: b.path().to_path_buf(),
@@ -119,14 +96,7 @@ fn the_national_site_carries_each_prefectures_self_check_counts() {
     items.push(serde_json::json!({"prefecture": "高知県", "municipality": "黒潮町", "step": 3}));
     std::fs::write(&published, serde_json::to_vec(&json).unwrap()).unwrap();
 
-    let national = site(&[]);
-    let config = format!(
-        "title = \"全国プラットフォーム\"\nbase_url = \"https://national.example.jp/\"\n\n[[sources]]\nname = \"=埼玉県PF\"\npath = \"{}\"\n\n[[sources]]\nname = \"高知県PF\"\npath = \"{}\"\n",
-        a.path().join("public/data").display(),
-        b.path().join("public/data").display()
-    );
-    write(national.path(), "kyoso.toml", &config);
-    write(national.path(), "content/news/open.md", "---\ntitle: 全国版を公開\ndate: 2026-04-01\n---\n");
+    let national = national_site(&[("=埼玉県PF", a.path()), ("高知県PF", b.path())]);
     let sources_before = (snapshot(&a.path().join("public")), snapshot(&b.path().join("public")));
     let report = build(national.path()).expect("national build");
     let warnings: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).filter(|d| d.contains("checklist.json")).collect();

@@ -7,45 +7,6 @@ use common::*;
 use kyoso::checklist::import::{import, Options, Report};
 use std::path::{Path, PathBuf};
 
-/// A checklist of three questions: one private (its options are words found nowhere
-/// else, so a leak can be searched for) and one public option a spreadsheet would take
-/// for a formula.
-const CHECKLIST: &str = "title: テスト用セルフチェック
-support: pages/bansou.md
-steps:
-  - step: 1
-    title: 体制を整える
-    read: [pages/bansou.md]
-  - step: 2
-    title: つながる
-  - step: 3
-    title: 続ける
-themes:
-  - title: 体制
-    questions:
-      - id: sc
-        text: SCを配置していますか
-        step: 1
-        public: true
-        options: [いない, 兼務, 専任]
-        ready_from: 2
-      - id: naisho
-        text: 内部の事情を書く質問
-        step: 2
-        options: [ひみつのまだ, ひみつのできた]
-  - title: 連携
-    questions:
-      - id: renkei
-        text: 連携していますか
-        step: 3
-        public: true
-        options: [していない, \"=SUM(1)\"]
-";
-
-const BANSOU: &str = "---\ntitle: 伴走支援\n---\nアドバイザーを派遣します。\n";
-
-const HEADER: &str = "形式,都道府県,市区町村,回答日,sc,naisho,renkei,ステップ,メモ\n";
-
 fn checklist_site(extra: &[(&str, &str)]) -> tempfile::TempDir {
     let mut files = vec![("content/checklist.yaml", CHECKLIST), ("content/pages/bansou.md", BANSOU), ("content/cases/kawagoe.md", CASE), ("content/actors/shoten.md", ACTOR)];
     files.extend_from_slice(extra);

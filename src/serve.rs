@@ -98,10 +98,6 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     let build_state = Arc::clone(&state);
     std::thread::spawn(move || {
         while let Ok(mut changed) = rx.recv() {
-            // A folder made since (the first `kyoso import checklist` makes data/checklist/).
-            if let Err(e) = watch_new(&mut *watcher_in_thread.lock().expect("watcher"), &root, &mut watched) {
-                eprintln!("{e}");
-            }
             // Editors save several files at once; wait for the burst to end.
             std::thread::sleep(Duration::from_millis(20));
             // An empty batch means "unknown": then every file is looked at.
@@ -112,6 +108,11 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
             }
             changed.sort();
             changed.dedup();
+            // A folder made since (the first `kyoso import checklist` makes data/checklist/),
+            // once the burst that made it is over.
+            if let Err(e) = watch_new(&mut *watcher_in_thread.lock().expect("watcher"), &root, &mut watched) {
+                eprintln!("{e}");
+            }
             rebuild(&mut engine, &build_state, known.then_some(&changed[..]));
         }
     });
@@ -172,16 +173,20 @@ const WATCHED: [&str; 5] = ["content", "templates", "static", "themes", crate::c
 /// Watches each of [`WATCHED`] that exists and is not watched yet, so that a folder made
 /// while serving is watched from then on (and the folder a missing one would be made in).
 fn watch_new(watcher: &mut impl Watcher, root: &Path, watched: &mut Vec<&'static str>) -> Result<(), String> {
-    for p in WATCHED {
+    let missing: Vec<&'static str> = WATCHED.into_iter().filter(|p| !watched.contains(p)).collect();
+    for p in missing {
         let path = root.join(p);
-        if watched.contains(&p) {
-            continue;
-        } else if path.is_dir() {
+        if !path.is_dir() {
+            // `data/` without `checklist/` yet: its new folder is seen here. It may have
+            // been made just before this watch began, so it is looked for again below.
+            match path.parent().filter(|d| *d != root && d.is_dir()) {
+                Some(parent) => watcher.watch(parent, RecursiveMode::NonRecursive).map_err(|e| format!("{} を監視できません: {e}", parent.display()))?,
+                None => continue,
+            }
+        }
+        if path.is_dir() {
             watcher.watch(&path, RecursiveMode::Recursive).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
             watched.push(p);
-        } else if let Some(parent) = path.parent().filter(|d| *d != root && d.is_dir()) {
-            // `data/` without `checklist/` yet: its new folder is seen here.
-            watcher.watch(parent, RecursiveMode::NonRecursive).map_err(|e| format!("{} を監視できません: {e}", parent.display()))?;
         }
     }
     Ok(())

@@ -2,8 +2,10 @@
 //! (`data/actors.json`, `data/cases.json`, fetched beforehand; the build never uses the
 //! network). Aggregated items appear in lists, term, region, map and search pages and link
 //! back to their page on the source site; the same actor listed by two sources is shown
-//! once, with both sources named.
+//! once, with both sources named. Each source's self-check counts (`checklist.json`) are
+//! read too ([`crate::checklist::national`]).
 
+use crate::checklist::national::SourceSteps;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorMeta, CaseMeta, Common, Doc, External, Location, Meta};
@@ -14,9 +16,11 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Diagnostics) -> Vec<Doc> {
+/// The aggregated items, and each source's self-check counts in `kyoso.toml`'s order.
+pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Diagnostics) -> (Vec<Doc>, Vec<SourceSteps>) {
+    let mut steps = Vec::new();
     if config.sources.is_empty() {
-        return Vec::new();
+        return (Vec::new(), steps);
     }
     let domains = config.domains();
     let mut out: Vec<Doc> = Vec::new();
@@ -29,6 +33,8 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
     for (n, source) in config.sources.iter().enumerate() {
         let dir = root.join(&source.path);
         let file_label = |f: &str| format!("{}/{f}", source.path.trim_end_matches('/'));
+        // The site's prefecture as its actors file names it (for a source without a self-check).
+        let mut prefecture = None;
         for (file, collection) in [("actors.json", Collection::Actor), ("cases.json", Collection::Case)] {
             let label = file_label(file);
             let data: Value = match std::fs::read(dir.join(file)).map_err(|e| e.to_string()).and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
@@ -45,6 +51,9 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                 diags.push(Diagnostic::error(&label, format!("{file} の形式（{} 版 {}）に対応していません", data["format"], data["version"]))
                     .hint(format!("{expected} 版 {} のファイルを使ってください。", crate::opendata::DATA_VERSION)));
                 continue;
+            }
+            if collection == Collection::Actor {
+                prefecture = crate::checklist::national::valid_prefecture(&data["site"]["prefecture"]);
             }
             for (i, item) in data["items"].as_array().into_iter().flatten().enumerate() {
                 let at = || format!("{label} の {} 件目", i + 1);
@@ -127,8 +136,9 @@ pub fn load_sources(root: &Path, config: &Config, local: &[Doc], diags: &mut Dia
                 });
             }
         }
+        steps.push(crate::checklist::national::read(&dir, &source.path, &source.name, prefecture, diags));
     }
-    out
+    (out, steps)
 }
 
 fn actor_key(title: &str, prefecture: &str) -> (String, String) {

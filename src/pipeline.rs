@@ -258,7 +258,7 @@ pub fn load_site_cached(
         d.common.updated = dates.get(&d.source).cloned();
     }
     let filter = Filter { drafts: opts.drafts, now: opts.now() };
-    let external = crate::aggregate::load_sources(&opts.root, &config, &docs, &mut diags);
+    let (external, source_steps) = crate::aggregate::load_sources(&opts.root, &config, &docs, &mut diags);
     // Drafts take part in the site-wide checks only when they are being published.
     let published: Vec<&crate::model::Doc> = docs.iter().filter(|d| opts.drafts || !d.common.draft).collect();
     validate::check_site(&published, &mut diags);
@@ -266,6 +266,7 @@ pub fn load_site_cached(
     docs.extend(external);
     let mut site = Site::assemble(config, docs, &filter, loaded.links, home_intro, loaded.assets, &mut diags);
     site.readiness = crate::checklist::load_for(&opts.root, &site.docs, &mut diags);
+    site.source_steps = source_steps;
     diags.sort();
     timings.push(("validate", t.elapsed()));
     if diags.has_errors() {

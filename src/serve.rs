@@ -81,7 +81,7 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
             .paths
             .iter()
             .map(|p| p.strip_prefix(&watched_root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone()))
-            .filter(|p| p == Path::new(crate::config::CONFIG_FILE) || WATCHED.iter().any(|w| p.starts_with(w)))
+            .filter(|p| p == Path::new(crate::config::CONFIG_FILE) || WATCHED.iter().any(|w| p.starts_with(w) || is_made_toward(p, w)))
             .collect();
         if !paths.is_empty() {
             let _ = tx.send(paths);
@@ -91,12 +91,10 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
     // The root itself (not recursively) for kyoso.toml: editors often save by replacing
     // the file, which ends a watch on the file itself.
     watcher.watch(&root, RecursiveMode::NonRecursive).map_err(|e| format!("{} を監視できません: {e}", root.display()))?;
-    for p in WATCHED {
-        let path = root.join(p);
-        if path.is_dir() {
-            watcher.watch(&path, RecursiveMode::Recursive).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
-        }
-    }
+    let mut watched = Vec::new();
+    watch_new(&mut watcher, &root, &mut watched)?;
+    let watcher = Arc::new(Mutex::new(watcher));
+    let watcher_in_thread = Arc::clone(&watcher);
     let build_state = Arc::clone(&state);
     std::thread::spawn(move || {
         while let Ok(mut changed) = rx.recv() {
@@ -110,6 +108,11 @@ pub fn serve(opts: BuildOptions, port: u16) -> Result<(), String> {
             }
             changed.sort();
             changed.dedup();
+            // A folder made since (the first `kyoso import checklist` makes data/checklist/),
+            // once the burst that made it is over.
+            if let Err(e) = watch_new(&mut *watcher_in_thread.lock().expect("watcher"), &root, &mut watched) {
+                eprintln!("{e}");
+            }
             rebuild(&mut engine, &build_state, known.then_some(&changed[..]));
         }
     });
@@ -163,8 +166,38 @@ async fn page(State(p): State<Arc<Preview>>, uri: Uri) -> Response {
     (status, [(header::CONTENT_TYPE, mime)], bytes).into_response()
 }
 
-/// Folders whose changes trigger a rebuild (with `kyoso.toml`).
-const WATCHED: [&str; 4] = ["content", "templates", "static", "themes"];
+/// Folders whose changes trigger a rebuild (with `kyoso.toml`): the sources, the theme
+/// and the self-check's imported answers.
+const WATCHED: [&str; 5] = ["content", "templates", "static", "themes", crate::checklist::ANSWERS_DIR];
+
+/// Watches each of [`WATCHED`] that exists and is not watched yet, so that a folder made
+/// while serving is watched from then on (and the folder a missing one would be made in).
+fn watch_new(watcher: &mut impl Watcher, root: &Path, watched: &mut Vec<&'static str>) -> Result<(), String> {
+    let missing: Vec<&'static str> = WATCHED.into_iter().filter(|p| !watched.contains(p)).collect();
+    for p in missing {
+        let path = root.join(p);
+        if !path.is_dir() {
+            // `data/` without `checklist/` yet: its new folder is seen here. It may have
+            // been made just before this watch began, so it is looked for again below.
+            match path.parent().filter(|d| *d != root && d.is_dir()) {
+                Some(parent) => watcher.watch(parent, RecursiveMode::NonRecursive).map_err(|e| format!("{} を監視できません: {e}", parent.display()))?,
+                None => continue,
+            }
+        }
+        if path.is_dir() {
+            watcher.watch(&path, RecursiveMode::Recursive).map_err(|e| format!("{} を監視できません: {e}", path.display()))?;
+            watched.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `changed` (relative to the root) is a folder on the way to `watched`
+/// (`data` for `data/checklist`): its creation is seen only by the root's watch, and
+/// the rebuild it starts begins watching the new folder.
+fn is_made_toward(changed: &Path, watched: &str) -> bool {
+    !changed.as_os_str().is_empty() && Path::new(watched).starts_with(changed)
+}
 
 fn rebuild(engine: &mut Engine, state: &Mutex<BuildState>, changed: Option<&[PathBuf]>) {
     let t = Instant::now();

@@ -33,6 +33,8 @@ pub struct Site {
     chapters_by_guide: FxHashMap<String, Vec<usize>>,
     /// The municipal self-check and its answers (`checklist.rs`), when the site has one.
     pub readiness: Option<crate::checklist::Readiness>,
+    /// Each aggregated source's self-check counts (`checklist/national.rs`).
+    pub source_steps: Vec<crate::checklist::national::SourceSteps>,
 }
 
 pub struct Filter {
@@ -127,6 +129,7 @@ impl Site {
             cases_by_actor,
             chapters_by_guide,
             readiness: None,
+            source_steps: Vec::new(),
         }
     }
 

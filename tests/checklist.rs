@@ -7,45 +7,6 @@ use common::*;
 use kyoso::checklist::import::{import, Options, Report};
 use std::path::{Path, PathBuf};
 
-/// A checklist of three questions: one private (its options are words found nowhere
-/// else, so a leak can be searched for) and one public option a spreadsheet would take
-/// for a formula.
-const CHECKLIST: &str = "title: テスト用セルフチェック
-support: pages/bansou.md
-steps:
-  - step: 1
-    title: 体制を整える
-    read: [pages/bansou.md]
-  - step: 2
-    title: つながる
-  - step: 3
-    title: 続ける
-themes:
-  - title: 体制
-    questions:
-      - id: sc
-        text: SCを配置していますか
-        step: 1
-        public: true
-        options: [いない, 兼務, 専任]
-        ready_from: 2
-      - id: naisho
-        text: 内部の事情を書く質問
-        step: 2
-        options: [ひみつのまだ, ひみつのできた]
-  - title: 連携
-    questions:
-      - id: renkei
-        text: 連携していますか
-        step: 3
-        public: true
-        options: [していない, \"=SUM(1)\"]
-";
-
-const BANSOU: &str = "---\ntitle: 伴走支援\n---\nアドバイザーを派遣します。\n";
-
-const HEADER: &str = "形式,都道府県,市区町村,回答日,sc,naisho,renkei,ステップ,メモ\n";
-
 fn checklist_site(extra: &[(&str, &str)]) -> tempfile::TempDir {
     let mut files = vec![("content/checklist.yaml", CHECKLIST), ("content/pages/bansou.md", BANSOU), ("content/cases/kawagoe.md", CASE), ("content/actors/shoten.md", ACTOR)];
     files.extend_from_slice(extra);
@@ -251,4 +212,102 @@ fn profiles_overviews_and_open_data_show_public_answers_only() {
     let page = read(dir.path(), "checklist/index.html");
     assert!(page.contains("内部の事情を書く質問") && !page.contains("ないしょの連絡先"));
     assert!(!dir.path().join("public/data/checklist").exists() && !texts.iter().any(|(p, _)| p.to_string_lossy().contains("checklist.yaml")));
+}
+
+/// `kyoso serve` rebuilds when answers are imported while it runs: the first import (which
+/// makes `data/checklist/`) and later ones.
+#[test]
+fn serve_rebuilds_when_answers_are_imported() {
+    use std::io::{BufRead, Read, Write};
+    let dir = checklist_site(&[]);
+    /// Ends the server however the test ends.
+    struct Serving(std::process::Child);
+    impl Drop for Serving {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut serving = Serving(
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyoso"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = std::io::BufReader::new(serving.0.stdout.take().unwrap()).lines();
+    let first = lines.find_map(|l| l.ok().filter(|l| l.starts_with("http://"))).expect("serve prints its address");
+    std::thread::spawn(move || for _ in lines {});
+    let port: u16 = first.strip_prefix("http://127.0.0.1:").and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("{first}"));
+    let checklist_page = || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /checklist/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut page = String::new();
+        let _ = s.read_to_string(&mut page);
+        page
+    };
+    let shown_within = |name: &str| {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(30) {
+            if checklist_page().contains(name) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(checklist_page().contains("回答した市区町村の状況"), "serves the self-check");
+    let mut shown = Vec::new();
+    for (n, town) in ["小鹿野町", "川越市"].into_iter().enumerate() {
+        let file = format!("in/{n}.csv");
+        write(dir.path(), &file, &format!("{HEADER}kyoso-checklist-1,埼玉県,{town},2026-11-01,3,,2,,\n"));
+        assert_eq!(run(dir.path(), &[dir.path().join(&file)], false).written.len(), 1);
+        shown.push(shown_within(town));
+    }
+    drop(serving);
+    assert_eq!(shown, [true, true], "the preview shows each imported municipality");
+}
+
+/// The overviews' maps: a municipality is placed where the site's published actors with an
+/// address in it are (their mean); one without is listed beside the map in words.
+#[test]
+fn overview_maps_place_municipalities_by_their_actors_and_list_the_others() {
+    let actor = |address: &str, lat: f64, lon: f64, draft: bool| {
+        format!("---\ntitle: 主体\nkind: 民間企業\ndomains: [買い物]\nprefecture: 埼玉県\naddress: {address}\nlocation: {{lat: {lat}, lon: {lon}}}\ndraft: {draft}\n---\n本文\n")
+    };
+    let (a, b, other, draft) = (
+        actor("埼玉県秩父郡小鹿野町小鹿野1", 36.0, 138.98, false),
+        actor("小鹿野町両神2", 36.02, 139.0, false),
+        actor("埼玉県秩父市宮側町1", 35.99, 139.08, false),
+        actor("埼玉県秩父郡小鹿野町3", 36.5, 139.5, true),
+    );
+    let dir = checklist_site(&[("content/actors/a.md", &a), ("content/actors/b.md", &b), ("content/actors/other.md", &other), ("content/actors/draft.md", &draft)]);
+    write(dir.path(), "in/answers.csv", &format!("{HEADER}kyoso-checklist-1,埼玉県,小鹿野町,2026-11-01,3,,2,,\nkyoso-checklist-1,埼玉県,川越市,2026-11-02,1,,1,,\n"));
+    assert_eq!(run(dir.path(), &[dir.path().join("in/answers.csv")], false).written.len(), 2);
+    build(dir.path()).expect("builds");
+    for page in ["checklist/index.html", "regions/埼玉県/index.html"] {
+        let html = read(dir.path(), page);
+        let row = |town: &str| {
+            let end = html.find(&format!("\">{town}</a></th>")).unwrap_or_else(|| panic!("{page}: no row for {town}"));
+            html[html[..end].rfind("<tr").unwrap()..end].to_string()
+        };
+        assert!(row("小鹿野町").starts_with("<tr data-lat=\"36.01\" data-lon=\"138.99\" data-step=\"2\">"), "{page}: {}", row("小鹿野町"));
+        assert!(row("川越市").starts_with("<tr>"), "{page}: 川越市 has no actor with a position: {}", row("川越市"));
+        let unplaced = &html[html.find("class=\"checklist-unplaced\"").unwrap_or_else(|| panic!("{page}: {html}"))..];
+        let unplaced = &unplaced[..unplaced.find("</ul>").unwrap()];
+        assert!(unplaced.contains("川越市</a>：ステップ1（体制を整える）") && !unplaced.contains("小鹿野町"), "{page}: {unplaced}");
+        // The legend says each step in words beside the marker it uses.
+        for (n, title) in [(1, "体制を整える"), (2, "つながる"), (3, "続ける")] {
+            assert!(html.contains(&format!("<span class=\"step-marker step-{n}\" aria-hidden=\"true\"><span>{n}</span></span> ステップ{n}（{title}）")), "{page}");
+        }
+        assert!(html.contains("js/map.js\"></script>") && html.contains("data-kyoso=\"map-config\""), "{page}");
+    }
+    // A site whose answered municipalities have no position shows no map, only the table.
+    std::fs::remove_file(dir.path().join("content/actors/a.md")).unwrap();
+    std::fs::remove_file(dir.path().join("content/actors/b.md")).unwrap();
+    build(dir.path()).expect("builds");
+    let html = read(dir.path(), "checklist/index.html");
+    assert!(!html.contains("data-checklist-map") && !html.contains("leaflet.js") && html.contains("小鹿野町</a></th>"));
 }

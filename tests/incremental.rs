@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 fn copy_demo(to: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for entry in walkdir::WalkDir::new(repo.join("content")).into_iter().filter_map(Result::ok) {
+    // The self-check's imported answers too (data/checklist/).
+    for entry in ["content", "data"].into_iter().flat_map(|d| walkdir::WalkDir::new(repo.join(d))).filter_map(Result::ok) {
         let rel = entry.path().strip_prefix(repo).unwrap();
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(to.join(rel)).unwrap();
@@ -104,6 +105,21 @@ fn incremental_rebuilds_match_full_builds() {
     });
     step(&mut engine, "the new case removed", &["content/cases/new-case.md"], &|r| std::fs::remove_file(r.join("content/cases/new-case.md")).unwrap());
     step(&mut engine, "an image added", &["content/cases/photo.png"], &|r| common::write_bytes(r, "content/cases/photo.png", b"\x89PNG\r\n\x1a\n"));
+    step(&mut engine, "an actor moved (a municipality's place on the self-check's maps)", &["content/actors/sunmart-shimanto.md"], &|r| {
+        edit(r, "content/actors/sunmart-shimanto.md", |t| t.replace("lat: 33.2090", "lat: 33.2190"))
+    });
+    step(&mut engine, "a municipality's answers imported", &["data/checklist/高知県/梼原町.csv"], &|r| {
+        let answers = std::fs::read_to_string(r.join("data/checklist/高知県/黒潮町.csv")).unwrap();
+        let lines: Vec<&str> = answers.lines().take(2).collect();
+        let header: Vec<&str> = lines[0].split(',').collect();
+        let keep = header.iter().position(|c| *c == "メモ").unwrap();
+        let row: Vec<String> = lines[1].replace("黒潮町", "梼原町").split(',').take(keep).map(str::to_string).collect();
+        let file = r.join("in/answers.csv");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, format!("{}\n{}\n", header[..keep].join(","), row.join(","))).unwrap();
+        let options = kyoso::checklist::import::Options { files: vec![file], root: r.to_path_buf(), dry_run: false, force: false };
+        assert_eq!(kyoso::checklist::import::import(&options).unwrap().written.len(), 1);
+    });
     step(&mut engine, "site title in kyoso.toml", &["kyoso.toml"], &|r| edit(r, "kyoso.toml", |t| t.replacen("title = \"", "title = \"改・", 1)));
 
     // A broken edit fails and leaves the served site as it was; fixing it recovers.

@@ -8,6 +8,8 @@ use serde_json::json;
 
 pub const CSV: &str = "data/checklist.csv";
 pub const JSON: &str = "data/checklist.json";
+/// The JSON file's `format` (the national aggregation reads it, [`super::national`]).
+pub const FORMAT: &str = "kyoso-checklist-results";
 /// Format version of both files.
 pub const VERSION: u32 = 1;
 /// The first columns of the CSV; one column per public question (its id) and the page's
@@ -15,10 +17,14 @@ pub const VERSION: u32 = 1;
 pub const CSV_COLUMNS: &[&str] = &["都道府県名", "市区町村名", "ステップ", "回答日"];
 pub const PAGE_COLUMN: &str = "掲載ページ";
 
-/// (path, bytes) of both files, when the site has a self-check.
+/// (path, bytes) of both files, when the site has a self-check, and of the national
+/// counts when it aggregates other sites ([`super::national`]).
 pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let Some(r) = &site.readiness else { return Vec::new() };
-    vec![(CSV.into(), csv(site, r)), (JSON.into(), json_file(site, r))]
+    let mut files = super::national::exports(site);
+    if let Some(r) = &site.readiness {
+        files.extend([(CSV.into(), csv(site, r)), (JSON.into(), json_file(site, r))]);
+    }
+    files
 }
 
 /// The public questions as (position among all questions, question).
@@ -63,7 +69,7 @@ fn json_file(site: &Site, r: &Readiness) -> Vec<u8> {
     let steps: Vec<_> = r.checklist.steps.iter().map(|s| json!({"step": s.step, "title": s.title, "count": r.answers.iter().filter(|a| a.step == s.step).count()})).collect();
     let c = &site.config;
     serde_json::to_vec_pretty(&json!({
-        "format": "kyoso-checklist-results",
+        "format": FORMAT,
         "version": VERSION,
         "generated": site.today.to_string(),
         "site": {"title": c.title, "prefecture": c.prefecture, "base_url": c.base_url},

@@ -17,6 +17,8 @@
 pub mod answers;
 pub mod exports;
 pub mod import;
+pub mod national;
+pub mod positions;
 
 use crate::diagnostics::Diagnostic;
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,8 @@ pub use answers::Answer;
 pub const DEFINITION: &str = "content/checklist.yaml";
 /// Where imported answers are kept, relative to the site root (never published as files).
 pub const ANSWERS_DIR: &str = "data/checklist";
+/// The self-check's page, relative to the output root.
+pub const PAGE: &str = "checklist/index.html";
 /// The steps of the guide.
 pub const STEPS: [u8; 3] = [1, 2, 3];
 
@@ -128,6 +132,9 @@ pub struct Readiness {
     pub checklist: Checklist,
     /// Sorted by prefecture (JIS order), then municipality.
     pub answers: Vec<Answer>,
+    /// Where the overview's map shows each answer's municipality (as `answers`; filled by
+    /// [`load_for`], which knows the site's actors).
+    pub positions: Vec<Option<positions::Position>>,
 }
 
 impl Readiness {
@@ -163,13 +170,15 @@ pub fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<Readiness> {
     };
     let checklist = parse(&source, &text, diags)?;
     let answers = answers::load_stored(root, &checklist, diags);
-    Some(Readiness { checklist, answers })
+    Some(Readiness { checklist, answers, positions: Vec::new() })
 }
 
 /// [`load`] for the assembled site: the documents the checklist suggests must be
-/// published pages of it (an error at the line otherwise).
+/// published pages of it (an error at the line otherwise), and the municipalities are
+/// placed by its actors ([`positions`]).
 pub fn load_for(root: &Path, docs: &[crate::model::Doc], diags: &mut crate::diagnostics::Diagnostics) -> Option<Readiness> {
     let mut r = load(root, &mut diags.0)?;
+    r.positions = positions::place(&r.answers, docs);
     let c = &mut r.checklist;
     let by_source: std::collections::HashMap<&Path, usize> =
         docs.iter().enumerate().filter(|(_, d)| d.external.is_none()).map(|(i, d)| (d.source.as_path(), i)).collect();

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 const SUGGESTED: usize = 4;
 
 /// The self-check's address, relative to the site root.
-pub const CHECKLIST_PAGE: &str = "checklist/index.html";
+pub const CHECKLIST_PAGE: &str = crate::checklist::PAGE;
 
 impl Renderer<'_> {
     pub(super) fn checklist_page(&self) -> Result<Made, RenderError> {
@@ -103,10 +103,12 @@ impl Renderer<'_> {
                "checklist_url": CHECKLIST_PAGE})
     }
 
-    /// Every municipality that answered (in one prefecture, or all), with counts per step.
+    /// Every municipality that answered (in one prefecture, or all), with counts per step
+    /// and, for the map, its position when the site knows one (`unplaced` lists the others).
     fn overview(&self, prefecture: Option<&str>) -> Value {
         let r = self.readiness();
-        let rows: Vec<&Answer> = r.answers.iter().filter(|a| prefecture.is_none_or(|p| a.prefecture == p)).collect();
+        let (rows, positions): (Vec<&Answer>, Vec<&Option<crate::checklist::positions::Position>>) =
+            r.answers.iter().zip(r.positions.iter().chain(std::iter::repeat(&None))).filter(|(a, _)| prefecture.is_none_or(|p| a.prefecture == p)).unzip();
         let counts: Vec<Value> = r
             .checklist
             .steps
@@ -115,12 +117,14 @@ impl Renderer<'_> {
             .collect();
         let rows: Vec<Value> = rows
             .iter()
-            .map(|a| {
+            .zip(positions)
+            .map(|(a, at)| {
                 json!({"prefecture": a.prefecture, "municipality": a.municipality, "url": urls::municipality_url(&a.prefecture, &a.municipality), "step": a.step,
-                       "step_title": r.checklist.step(a.step).map(|s| &s.title), "date": a.date})
+                       "step_title": r.checklist.step(a.step).map(|s| &s.title), "date": a.date, "lat": at.map(|p| p.lat()), "lon": at.map(|p| p.lon())})
             })
             .collect();
-        json!({"rows": rows, "counts": counts, "total": rows.len(), "prefecture": prefecture,
+        let unplaced: Vec<Value> = rows.iter().filter(|r| r["lat"].is_null()).cloned().collect();
+        json!({"placed": rows.len() - unplaced.len(), "unplaced": unplaced, "counts": counts, "total": rows.len(), "prefecture": prefecture, "rows": rows,
                "files": {"csv": crate::checklist::exports::CSV, "json": crate::checklist::exports::JSON}})
     }
 
@@ -151,6 +155,22 @@ impl Renderer<'_> {
             "events": events.into_iter().map(event_link).collect::<Vec<_>>(),
             "event_kinds": s.events,
         })))
+    }
+
+    /// Each aggregated source's self-check counts, for the national regions index and the
+    /// open-data page; `None` when the site aggregates no source.
+    pub(super) fn national_steps(&self) -> Option<Value> {
+        use crate::checklist::national;
+        let site = self.site;
+        if site.source_steps.is_empty() {
+            return None;
+        }
+        let rows: Vec<Value> = national::sorted(&site.source_steps)
+            .into_iter()
+            .map(|r| json!({"prefecture": r.prefecture, "source": r.source, "counts": r.counts}))
+            .collect();
+        Some(json!({"rows": rows, "csv": national::CSV, "json": national::JSON, "version": national::VERSION, "columns": national::CSV_COLUMNS,
+                    "fields": national::JSON_ITEM_FIELDS, "counted": national::COUNTED, "unanswered": national::UNANSWERED}))
     }
 
     /// The self-check's exports as the open-data page lists them; `None` without one.

@@ -122,6 +122,7 @@ impl Renderer<'_> {
             "license": site.config.license,
             "counts": json!({"actor": self.count(Collection::Actor), "case": self.count(Collection::Case), "event": self.count(Collection::Event)}),
             "checklist": self.checklist_open_data(),
+            "national_checklist": self.national_steps(),
         });
         made("opendata.html", self.labels().pages.opendata.clone(), Vec::new(), vars)
     }

@@ -111,6 +111,8 @@ impl Renderer<'_> {
             // Region pages show the self-check's answers, and the regions index the
             // municipalities that answered.
             &site.readiness,
+            // The regions index and the open-data page show the sources' self-check counts.
+            &site.source_steps,
             pages,
             counts,
             self.theme.stamp,

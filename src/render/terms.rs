@@ -53,7 +53,7 @@ impl Renderer<'_> {
                        "children": munis.iter().map(|(m, v)| json!({"name": m, "url": urls::municipality_url(&p, m), "count": v.len()})).collect::<Vec<_>>()})
             })
             .collect();
-        made("regions.html", self.labels().pages.regions.clone(), Vec::new(), vars!({"regions": regions}))
+        made("regions.html", self.labels().pages.regions.clone(), Vec::new(), vars!({"regions": regions, "national": self.national_steps()}))
     }
 
     pub(super) fn region(&self, path: &str, plan: &Plan, prefecture: &str, municipality: Option<&str>, items: &[usize], children: &[(String, usize)]) -> Result<Made, RenderError> {

@@ -67,6 +67,46 @@ pub fn errors(result: Result<BuildReport, BuildError>) -> String {
 pub const CASE: &str = "---\ntitle: 商店街の御用聞き\nsummary: 買い物を支える取り組み\ndate: 2026-04-01\nprefecture: 埼玉県\nmunicipality: 川越市\nactors: [shoten]\ndomains: [買い物, 見守り]\nbusiness_relation: customer-touchpoint\n---\n## 経緯と目的\n\n商店街が[組合](../actors/shoten.md)と始めました。\n";
 pub const ACTOR: &str = "---\ntitle: サンプル商店街振興組合\nkind: 協同組合\ncore_business: 商店街の運営\ndomains: [買い物]\nprefecture: 埼玉県\nmunicipalities: [川越市]\n---\n本業の紹介。\n";
 
+/// A self-check (`content/checklist.yaml`) of three questions, one per step: one private
+/// (its options are words found nowhere else, so a leak can be searched for) and one
+/// public option a spreadsheet would take for a formula. It names
+/// `content/pages/bansou.md` ([`BANSOU`]); [`HEADER`] is the header of its answers files.
+pub const CHECKLIST: &str = "title: テスト用セルフチェック
+support: pages/bansou.md
+steps:
+  - step: 1
+    title: 体制を整える
+    read: [pages/bansou.md]
+  - step: 2
+    title: つながる
+  - step: 3
+    title: 続ける
+themes:
+  - title: 体制
+    questions:
+      - id: sc
+        text: SCを配置していますか
+        step: 1
+        public: true
+        options: [いない, 兼務, 専任]
+        ready_from: 2
+      - id: naisho
+        text: 内部の事情を書く質問
+        step: 2
+        options: [ひみつのまだ, ひみつのできた]
+  - title: 連携
+    questions:
+      - id: renkei
+        text: 連携していますか
+        step: 3
+        public: true
+        options: [していない, \"=SUM(1)\"]
+";
+
+pub const BANSOU: &str = "---\ntitle: 伴走支援\n---\nアドバイザーを派遣します。\n";
+
+pub const HEADER: &str = "形式,都道府県,市区町村,回答日,sc,naisho,renkei,ステップ,メモ\n";
+
 /// A small site with every collection.
 pub fn full_site() -> tempfile::TempDir {
     site(&[

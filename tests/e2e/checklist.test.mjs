@@ -106,3 +106,45 @@ test("the downloaded answers import; the next build has the profile and the over
   // The pages are valid HTML.
   assert.deepEqual(vnu([join(built, PAGE), profile, join(built, "regions", "高知県", "index.html")]), []);
 });
+
+for (const mode of ["server", "file"]) {
+  test(`the overviews map answered municipalities by step, offline, with a text legend (${mode})`, async () => {
+    const context = await browser.newContext();
+    // Only the site's own files load: the map must work on the bundled outline alone.
+    await context.route("**/*", (route) => (route.request().url().startsWith(modes[mode]("")) ? route.continue() : route.abort("internetdisconnected")));
+    for (const rel of [PAGE, `regions/${enc("高知県")}/index.html`]) {
+      const { page, problems } = await open(context, modes[mode](rel));
+      const map = page.locator(".checklist-map");
+      await page.waitForFunction(() => document.querySelectorAll(".checklist-map path.map-prefecture").length === 47, null, { timeout: 10000 });
+      // One marker per placed row of the table, its number the row's step.
+      const rows = await page.locator(".checklist-overview tr[data-lat]").evaluateAll((trs) =>
+        trs.map((tr) => ({ step: tr.dataset.step, name: tr.querySelector("a").textContent })).sort((a, b) => a.name.localeCompare(b.name)));
+      assert.ok(rows.length >= 2 && new Set(rows.map((r) => r.step)).size >= 2, `${rel}: municipalities of several steps are placed: ${JSON.stringify(rows)}`);
+      const markers = await map.locator(".step-marker").evaluateAll((ms) => ms.map((m) => {
+        const title = m.closest(".leaflet-marker-icon").getAttribute("title");
+        const style = getComputedStyle(m);
+        return { step: m.textContent, name: title.split("：")[0], title, colour: style.backgroundColor, round: style.borderRadius, turned: style.transform };
+      }).sort((a, b) => a.name.localeCompare(b.name)));
+      assert.deepEqual(markers.map((m) => ({ step: m.step, name: m.name })), rows, `${rel}: markers match the table`);
+      for (const m of markers) assert.match(m.title, new RegExp(`ステップ${m.step}`), "each marker's name says its step in words");
+      // Not colour alone: steps differ in shape as well as colour.
+      const byStep = Object.fromEntries(markers.map((m) => [m.step, m]));
+      const [a, b] = Object.values(byStep);
+      assert.notEqual(a.colour, b.colour);
+      assert.notEqual(`${a.round}|${a.turned}`, `${b.round}|${b.turned}`, "another shape for another step");
+      // The legend says every step in words, with the same marker.
+      const legend = await page.locator(".checklist-legend li").allTextContents();
+      assert.deepEqual(legend.map((t) => t.trim().match(/^(\d) ステップ(\d)/).slice(1)), [["1", "1"], ["2", "2"], ["3", "3"]]);
+      // The demo's 仁淀川町 has no actor with a position: it is listed beside the map.
+      assert.match(await page.locator(".checklist-unplaced").textContent(), /仁淀川町：ステップ\d/);
+      assert.match(await page.locator(".checklist-map-block .map-status").textContent(), /都道府県の境界/);
+      // A marker opens the municipality's profile.
+      await map.locator(".leaflet-marker-icon").first().click();
+      const href = await map.locator(".leaflet-popup-content a").getAttribute("href");
+      assert.match(decodeURIComponent(href), /regions\/[^/]+\/[^/]+\/index\.html$/);
+      assert.deepEqual(await axe(page), [], `${rel}: axe finds nothing with the map drawn`);
+      assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED/.test(p)), []);
+    }
+    await context.close();
+  });
+}

@@ -1,7 +1,8 @@
 /* The municipal self-check: works out the step as questions are answered (the rule of
    src/checklist/mod.rs, explained on the page), shows what to read next, keeps the answers
    in this browser only (localStorage) and writes the answers file the prefecture imports
-   with `kyoso import checklist`. Also sorts overview tables (region pages load it too).
+   with `kyoso import checklist`. Also sorts overview tables and draws their maps
+   (region pages load it too).
    Nothing is sent anywhere. */
 (function () {
   "use strict";
@@ -27,6 +28,43 @@
         rows.forEach(function (r) { body.appendChild(r); });
       });
     });
+  });
+
+  // Overview maps: a marker per municipality of the table that has a position, its
+  // shape and number telling the step (the colour is not the only sign, WCAG 1.4.1), and
+  // its popup the table's own link and step. The table and the list beside the map say
+  // the same in words. Offline (file://) js/map.js draws the bundled prefecture outline.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-checklist-map]"), function (el) {
+    var block = el.closest(".checklist-map-block");
+    var section = el.closest("section");
+    if (!window.kyosoMap || !window.L) return;
+    block.hidden = false;
+    var map = window.kyosoMap.baseMap(el, document.getElementById(el.getAttribute("data-checklist-map")), { scrollWheelZoom: false });
+    if (!map) { block.hidden = true; return; }
+    var bounds = [];
+    Array.prototype.forEach.call(section.querySelectorAll("tr[data-lat]"), function (tr) {
+      var at = [+tr.getAttribute("data-lat"), +tr.getAttribute("data-lon")];
+      var step = tr.getAttribute("data-step");
+      var link = tr.querySelector("a");
+      var stepText = tr.querySelector("td[data-sort]").textContent.trim();
+      var mark = document.createElement("span");
+      mark.className = "step-marker step-" + step;
+      var number = document.createElement("span");
+      number.textContent = step;
+      mark.appendChild(number);
+      var popup = document.createElement("div");
+      var a = document.createElement("a");
+      a.href = link.href; a.textContent = link.textContent;
+      popup.appendChild(a);
+      popup.appendChild(document.createElement("br"));
+      popup.appendChild(document.createTextNode(stepText));
+      window.L.marker(at, {
+        icon: window.L.divIcon({ className: "step-marker-icon", html: mark, iconSize: [28, 28], iconAnchor: [14, 14] }),
+        title: link.textContent + "：" + stepText, alt: link.textContent + "：" + stepText, riseOnHover: true
+      }).bindPopup(popup).addTo(map);
+      bounds.push(at);
+    });
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 8 });
   });
 
   var data = document.querySelector('script[type="application/json"][data-kyoso="checklist"]');

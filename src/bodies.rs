@@ -78,5 +78,5 @@ pub fn render_bodies(site: &Site, cache: Option<&mut BodyCache>) -> Vec<Body> {
 /// it (see `handout.rs`). The bodies must be this build's own, shared with nothing.
 pub fn take_html(bodies: &mut [Body]) -> crate::handout::Handout {
     let html = bodies.iter_mut().map(|b| std::mem::take(&mut std::sync::Arc::get_mut(b).expect("a build's bodies are its own").html)).collect();
-    crate::handout::Handout::new(html)
+    crate::handout::Handout::new(html, 0)
 }

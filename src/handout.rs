@@ -20,14 +20,9 @@ struct Slot {
 }
 
 impl Handout {
-    /// The strings, each with no use counted yet (see [`Handout::expect`]).
-    pub fn new(texts: Vec<String>) -> Handout {
-        Handout { slots: texts.into_iter().map(|t| Mutex::new(Slot { left: 0, text: Some(t) })).collect() }
-    }
-
-    /// The strings, each to be used once.
-    pub fn once_each(texts: Vec<String>) -> Handout {
-        Handout { slots: texts.into_iter().map(|t| Mutex::new(Slot { left: 1, text: Some(t) })).collect() }
+    /// The strings, each with `uses` uses counted (more with [`Handout::expect`]).
+    pub fn new(texts: Vec<String>, uses: u32) -> Handout {
+        Handout { slots: texts.into_iter().map(|t| Mutex::new(Slot { left: uses, text: Some(t) })).collect() }
     }
 
     /// Counts one more use of string `i` to come.
@@ -66,7 +61,7 @@ mod tests {
 
     #[test]
     fn copies_until_the_last_use_then_moves_and_refuses_more() {
-        let h = Handout::new(vec!["a".into(), "b".into()]);
+        let h = Handout::new(vec!["a".into(), "b".into()], 0);
         h.expect(0);
         h.expect(0);
         assert_eq!(h.take(0), "a");

@@ -291,7 +291,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // sources, the HTML and the texts are half a gigabyte each, and all three held at
     // once were the build's peak memory.
     let analyzer = Analyzer::new(&site.config.search.synonyms);
-    let sources = Handout::once_each(site.docs.iter_mut().map(|d| take_source(&mut d.body)).collect());
+    let sources = Handout::new(site.docs.iter_mut().map(|d| take_source(&mut d.body)).collect(), 1);
     let ((mut bodies, inverted), theme) = rayon::join(|| bodies_and_postings(&site, &analyzer, &sources), || Theme::load(&opts.root, &site.config.theme));
     drop(sources);
     let theme = theme.map_err(BuildError::Theme)?;
@@ -425,8 +425,13 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 /// (`search/…`), the data exports and the feeds.
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(&site.config.search.synonyms);
-    let inverted = || Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], Cow::Borrowed(&bodies[i].text)));
-    let (mut files, feeds) = rayon::join(|| search_and_exports(site, bodies, &analyzer, inverted(), labels), || crate::feeds::feeds(site, page_paths, labels));
+    let (mut files, feeds) = rayon::join(
+        || {
+            let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], Cow::Borrowed(&bodies[i].text)));
+            search_and_exports(site, bodies, &analyzer, inverted, labels)
+        },
+        || crate::feeds::feeds(site, page_paths, labels),
+    );
     files.extend(feeds);
     files
 }

@@ -134,17 +134,17 @@ pub fn case_json<'a>(site: &Site, d: &'a Doc) -> CaseJson<'a> {
     }
 }
 
-/// (path, bytes) of every export.
-pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
-    vec![
-        ("data/places.js".into(), places_script(site)),
-        (ACTORS_JSON.into(), wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
-        (CASES_JSON.into(), wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
-        (ACTORS_CSV.into(), actors_csv(site)),
-    ]
-    .into_iter()
-    .chain(crate::checklist::exports::exports(site))
-    .collect()
+/// (path, bytes) of every export, each made when the iterator reaches it: at 100,000
+/// documents the files are 80 MB, and a build writes and frees each before the next
+/// (the readiness exports, one row a municipality, are small and made at once).
+pub fn exports(site: &Site) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
+    let makers: [(&str, fn(&Site) -> Vec<u8>); 4] = [
+        ("data/places.js", places_script),
+        (ACTORS_JSON, |site| wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
+        (CASES_JSON, |site| wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
+        (ACTORS_CSV, actors_csv),
+    ];
+    makers.into_iter().map(move |(rel, make)| (rel.to_string(), make(site))).chain(crate::checklist::exports::exports(site))
 }
 
 /// The keys of one item of `actors.json` and of `cases.json`, in the order they are

@@ -342,9 +342,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         },
         || {
             let t = Instant::now();
-            let files = search_and_exports(&site, &bodies, &analyzer, inverted, &theme.labels);
+            // Each file of the index and the exports goes to disk as soon as it is made.
+            let put = |rel: String, bytes: Vec<u8>| staging.write(&rel, &bytes).map_err(io_error(&out_dir.join(&rel)));
+            let files = search_and_exports(&site, &bodies, &analyzer, inverted, &theme.labels, &put)?;
             let index_time = t.elapsed();
-            write_all(&files)?;
             for (rel, src) in &theme.statics {
                 match src {
                     StaticSource::Embedded(bytes) => staging.write(rel, bytes),
@@ -358,7 +359,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 // An SVG is published cleaned of anything that runs (see `svg.rs`).
                 crate::svg::published_bytes(&src).and_then(|bytes| staging.write(&rel, &bytes)).map_err(io_error(&opts.root.join(a)))
             })?;
-            Ok((files.len() + theme.statics.len() + site.assets.len(), index_time))
+            Ok((files + theme.statics.len() + site.assets.len(), index_time))
         },
     );
     let (pages, failures, feeds, plan_time, render_time) = rendered;
@@ -425,13 +426,19 @@ pub fn link_warnings(site: &Site, bodies: &[Body], diags: &mut Diagnostics) {
 /// (`search/…`), the data exports and the feeds.
 pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str], labels: &Labels) -> Vec<(String, Vec<u8>)> {
     let analyzer = Analyzer::new(&site.config.search.synonyms);
-    let (mut files, feeds) = rayon::join(
+    let files = std::sync::Mutex::new(Vec::new());
+    let put = |rel: String, bytes: Vec<u8>| {
+        files.lock().expect("not poisoned").push((rel, bytes));
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let ((), feeds) = rayon::join(
         || {
             let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], Cow::Borrowed(&bodies[i].text)));
-            search_and_exports(site, bodies, &analyzer, inverted, labels)
+            let Ok(_) = search_and_exports(site, bodies, &analyzer, inverted, labels, &put);
         },
         || crate::feeds::feeds(site, page_paths, labels),
     );
+    let mut files = files.into_inner().expect("not poisoned");
     files.extend(feeds);
     files
 }
@@ -459,14 +466,23 @@ fn take_source(body: &mut std::sync::Arc<String>) -> String {
 }
 
 /// The search index (`search/…`) from its postings, and the data exports: every file
-/// besides the pages that does not list the pages.
-fn search_and_exports(site: &Site, bodies: &[Body], analyzer: &Analyzer, inverted: Inverted, labels: &Labels) -> Vec<(String, Vec<u8>)> {
+/// besides the pages that does not list the pages, each handed to `put` (output path,
+/// bytes) as it is made. Returns how many files there were.
+fn search_and_exports<E: Send>(
+    site: &Site,
+    bodies: &[Body],
+    analyzer: &Analyzer,
+    inverted: Inverted,
+    labels: &Labels,
+    put: &(impl Fn(String, Vec<u8>) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
     // The exports are made beside the search index, not after it: this side of the build
     // is the longer one, and its last steps would otherwise run on one core.
-    let (search, exports) = rayon::join(|| export(analyzer, &doc_infos(site, bodies), inverted, labels), || crate::opendata::exports(site));
-    let mut files: Vec<(String, Vec<u8>)> = search.into_iter().map(|f| (format!("search/{}", f.path), f.text.into_bytes())).collect();
-    files.extend(exports);
-    files
+    let (search, exports) = rayon::join(
+        || export(analyzer, &doc_infos(site, bodies), inverted, labels, &|path, text: String| put(format!("search/{path}"), text.into_bytes())),
+        || crate::opendata::exports(site).into_iter().try_fold(0, |n, (rel, bytes)| put(rel, bytes).map(|()| n + 1)),
+    );
+    Ok(search? + exports?)
 }
 
 /// Frees `v` on a thread of its own: at 10,000 documents freeing what a build made takes

@@ -34,12 +34,6 @@ pub const DOC_CHUNK: usize = 10;
 /// Postings characters per shard before a new shard starts.
 const SHARD_CHARS: usize = 8_000;
 
-/// One output file: path under `search/` and its text.
-pub struct SearchFile {
-    pub path: String,
-    pub text: String,
-}
-
 /// A script that hands `payload` to the runtime. `<` is written as `\u003c`, so no
 /// content can ever form `</script>` or `<!--`, even if a page inlines the file.
 fn script(name: &str, payload: &impl serde::Serialize) -> String {
@@ -63,11 +57,22 @@ fn script(name: &str, payload: &impl serde::Serialize) -> String {
     }
 }
 
-/// The browser's files for `docs`, from their inverted index.
+/// The browser's files for `docs`, from their inverted index, each handed to `put` (path
+/// under `search/`, text) as soon as it is made; returns how many there were.
 /// `labels` names the collections in the search page's filters.
-pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &crate::theme::labels::Labels) -> Vec<SearchFile> {
+///
+/// Handed over one by one, not returned as a list: at 100,000 documents the files are
+/// 220 MB of text, and a build that held all of them until the last was made reached its
+/// peak memory here. A build writes each file and frees it at once.
+pub fn export<E: Send>(
+    analyzer: &Analyzer,
+    docs: &[DocInfo],
+    index: Inverted,
+    labels: &crate::theme::labels::Labels,
+    put: &(impl Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
     let num_docs = docs.len();
-    let mut files = Vec::new();
+    let mut files = 0;
     let averages: Vec<f64> =
         index.total_tokens.iter().map(|&t| if num_docs == 0 { 0.0 } else { t as f64 / num_docs as f64 }).collect();
     // Field-norm ids per field, in document order (one list, not one per posting).
@@ -106,7 +111,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
     if start < sorted.len() {
         cuts.push(start..sorted.len());
     }
-    let shard_firsts: Vec<&str> = cuts.iter().map(|r| sorted[r.start].0.as_str()).collect();
+    let shard_firsts: Vec<String> = cuts.iter().map(|r| sorted[r.start].0.clone()).collect();
     // The letter words of 4 letters or more, one file per length: what a query word in no
     // document may be a typo of (`analyzer::one_typo_apart`), loaded only then.
     let mut words: std::collections::BTreeMap<usize, Vec<&str>> = std::collections::BTreeMap::new();
@@ -117,15 +122,20 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
     }
     let word_lengths: Vec<usize> = words.keys().copied().collect();
     for (len, list) in &words {
-        files.push(SearchFile { path: format!("w/{len}.js"), text: script(&format!("w/{len}"), &json!(list)) });
+        put(format!("w/{len}.js"), script(&format!("w/{len}"), &json!(list)))?;
     }
-    files.par_extend(cuts.par_iter().enumerate().map(|(n, r)| {
-        // Borrowed, not copied into a JSON map: all shards are made at once, and copies of
-        // every term and posting list were a third of the build's peak memory at 100,000
-        // documents. A BTreeMap, as serde_json's map is: the keys come out in the same order.
+    files += words.len();
+    cuts.par_iter().enumerate().try_for_each(|(n, r)| {
+        // Borrowed, not copied into a JSON map: copies of every term and posting list were
+        // a third of the build's peak memory at 100,000 documents. A BTreeMap, as
+        // serde_json's map is: the keys come out in the same order.
         let shard: std::collections::BTreeMap<&str, &str> = sorted[r.clone()].iter().map(|(t, p)| (t.as_str(), p.as_str())).collect();
-        SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &shard) }
-    }));
+        put(format!("t/{n}.js"), script(&format!("t/{n}"), &shard))
+    })?;
+    files += cuts.len();
+    // The terms and postings are the largest part of the index; the rest does not need them.
+    drop(words);
+    drop(sorted);
 
     // Facet vocabularies and each document's values, as indexes into them.
     let collections: Vec<Collection> = Collection::ALL.to_vec();
@@ -162,11 +172,12 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
             push_varint(&mut facets, muni_pos[&(d.prefecture.as_deref().unwrap_or(""), m.as_str())]);
         }
     }
-    files.push(SearchFile { path: "docs.js".into(), text: script("docs", &json!({"n": num_docs, "facets": facets, "norms": field_norms})) });
+    put("docs.js".into(), script("docs", &json!({"n": num_docs, "facets": facets, "norms": field_norms})))?;
+    files += 1;
 
     // Result records in files of DOC_CHUNK, so a site of 10,000 documents has 1,000 small
     // files rather than 10,000 tiny ones (each file costs the writer and the web server).
-    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(c, chunk)| {
+    docs.par_chunks(DOC_CHUNK).enumerate().try_for_each(|(c, chunk)| {
         let records: Vec<Value> = chunk
             .iter()
             .map(|d| {
@@ -183,8 +194,9 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
                 record
             })
             .collect();
-        SearchFile { path: format!("d/{c}.js"), text: script(&format!("d/{c}"), &Value::Array(records)) }
-    }));
+        put(format!("d/{c}.js"), script(&format!("d/{c}"), &Value::Array(records)))
+    })?;
+    files += num_docs.div_ceil(DOC_CHUNK);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let manifest = json!({
@@ -204,6 +216,6 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         "domains": domains,
         "kinds": kinds,
     });
-    files.push(SearchFile { path: "manifest.js".into(), text: script("manifest", &manifest) });
-    files
+    put("manifest.js".into(), script("manifest", &manifest))?;
+    Ok(files + 1)
 }

@@ -10,6 +10,9 @@
 # fetches for a first one-word query, results for Japanese variant queries; and `serve`:
 # time from saving one case to the rebuilt page on disk; on disk (DISK_DIR, default
 # target/bench-disk; PAIRS=0 to skip): a fresh build against cp -r of its own output.
+# CORPUS=vue generates the same collections from the sentences of the Vue.js Japanese docs
+# (bench/corpora/vue-docs-ja: real text, a much larger vocabulary) with lists, tables,
+# links and code blocks in the bodies; the default is the template sentences.
 # Needs: hugo, /usr/bin/time (apt-get install -y hugo time), chromium, and npm packages
 # (installed here: bench/node_modules, tests/e2e/node_modules).
 set -euo pipefail
@@ -52,7 +55,13 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 for n in "${sizes[@]}"; do
   site="$tmp/site-$n"
-  ./target/release/examples/gen_corpus --docs "$n" --out "$site" >/dev/null
+  case "${CORPUS:-templates}" in
+    templates) style=() ;;
+    vue) style=(--text "$root/bench/corpora/vue-docs-ja" --markup rich) ;;
+    *) echo "CORPUS は templates か vue です"; exit 1 ;;
+  esac
+  rm -rf "$site"
+  ./target/release/examples/gen_corpus --docs "$n" --out "$site" "${style[@]}" >/dev/null
   docs=$(find "$site/content" -name '*.md' | wc -l)
   hugo_site="$tmp/hugo-$n"
   rm -rf "$hugo_site" && mkdir -p "$hugo_site" && cp -r bench/hugo/. "$hugo_site/" && cp -r "$site/content" "$hugo_site/content"
@@ -83,7 +92,7 @@ for n in "${sizes[@]}"; do
   pages=$(find "$site/public" -name '*.html' | wc -l); hpages=$(find "$hugo_site/public" -name '*.html' | wc -l)
   rm -rf "$tmp/floor" "$hugo_site/public"   # in memory: give it back before the next steps
   echo
-  echo "== $docs documents (generated, --docs $n)"
+  echo "== $docs documents (generated, --docs $n, ${CORPUS:-templates} sentences)"
   printf '  %-46s %s\n' "kyoso build incl. search index, empty output" "${k} s, $(awk -v d="$docs" -v t="$k" 'BEGIN{printf "%.0f", d/t}') docs/s, peak RSS $((krss/1024)) MiB, $pages pages"
   printf '  %-46s %s\n' "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) without search, empty output" "${h} s, peak RSS $((hrss/1024)) MiB, $hpages pages"
   printf '  %-46s %s\n' "kyoso / Hugo, empty output" "$(awk -v a="$k" -v b="$h" 'BEGIN{printf "%.2f", a/b}')"

@@ -5,6 +5,11 @@
 //! 7 %, policies 3 %, guides with chapters, pages), Japanese prose of realistic length
 //! (1,500–4,000 characters per case), every 分野, many municipalities in every
 //! prefecture, actors with locations, cases referring to actors.
+//!
+//! `--text DIR` takes the sentences from the Markdown files in DIR instead of a few
+//! template sentences (e.g. `bench/corpora/vue-docs-ja`: real Japanese with its much larger
+//! vocabulary); `--markup rich` adds lists, tables, links and code blocks to the bodies.
+//! The default corpus is the one `bench/run.sh` has always measured.
 
 use kyoso::vocab::{ACTOR_KINDS, DOMAINS, EVENT_KINDS, PREFECTURES};
 use std::fmt::Write as _;
@@ -66,7 +71,70 @@ fn fill(rng: &mut Rng, template: &str, town: &str, actor: &str, business: &str) 
         .replace("{m}", &(50 + rng.below(900)).to_string())
 }
 
-fn prose(rng: &mut Rng, chars: usize, town: &str, actor: &str, business: &str, headings: &[&str]) -> String {
+/// What the bodies are made of: the template sentences above (a few hundred distinct
+/// words), or real sentences taken from a folder of Markdown (`--text DIR`: tens of
+/// thousands of words, as real documents have), with or without block markup
+/// (`--markup rich`: lists, tables, links between cases, emphasis, code).
+struct Style {
+    real: Vec<String>,
+    rich: bool,
+    cases: usize,
+}
+
+impl Style {
+    fn new(text: Option<&str>, rich: bool, cases: usize) -> Style {
+        let mut real = Vec::new();
+        if let Some(dir) = text {
+            let mut files: Vec<PathBuf> = Vec::new();
+            collect_md(Path::new(dir), &mut files);
+            files.sort();
+            for f in files {
+                let mut fenced = false;
+                for line in std::fs::read_to_string(&f).unwrap_or_default().lines() {
+                    if line.trim_start().starts_with("```") {
+                        fenced = !fenced;
+                    }
+                    // Prose lines only: not code, headings, tables, lists or raw HTML; link
+                    // targets would be broken links here, so lines with links are left out.
+                    if fenced || line.is_empty() || line.starts_with(['#', '|', '<', '-', '*', ':', '>', ' ', '!', '[', '{']) || line.contains("](") || line.contains(['<', '{']) {
+                        continue;
+                    }
+                    real.extend(line.split_inclusive('。').map(str::trim).filter(|x| x.chars().count() >= 8).map(String::from));
+                }
+            }
+            assert!(!real.is_empty(), "no sentences in {dir}");
+        }
+        Style { real, rich, cases }
+    }
+
+    /// The same, for files one folder deeper (guide chapters), where `../cases/` links
+    /// would point nowhere.
+    fn without_links(&self) -> Style {
+        Style { real: self.real.clone(), rich: self.rich, cases: 0 }
+    }
+
+    fn sentence(&self, rng: &mut Rng, town: &str, actor: &str, business: &str) -> String {
+        if self.real.is_empty() {
+            let t = rng.clone_pick(SENTENCES);
+            fill(rng, t, town, actor, business)
+        } else {
+            rng.pick(&self.real).clone()
+        }
+    }
+}
+
+fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_md(&p, out);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+}
+
+fn prose(rng: &mut Rng, style: &Style, chars: usize, town: &str, actor: &str, business: &str, headings: &[&str]) -> String {
     let mut out = String::new();
     let per = chars / headings.len().max(1);
     for h in headings {
@@ -74,10 +142,32 @@ fn prose(rng: &mut Rng, chars: usize, town: &str, actor: &str, business: &str, h
         let start = out.chars().count();
         while out.chars().count() - start < per {
             for _ in 0..(3 + rng.below(3)) {
-                let t = rng.clone_pick(SENTENCES);
-                out.push_str(&fill(rng, t, town, actor, business));
+                let s = style.sentence(rng, town, actor, business);
+                out.push_str(&s);
             }
             out.push_str("\n\n");
+            if style.rich {
+                match rng.below(4) {
+                    0 => {
+                        for _ in 0..3 + rng.below(3) {
+                            let s = style.sentence(rng, town, actor, business);
+                            let _ = writeln!(out, "- **{}** {s}", rng.pick(DOMAINS));
+                        }
+                    }
+                    1 => {
+                        out.push_str("| 項目 | 内容 | 件数 |\n|---|---|---:|\n");
+                        for _ in 0..3 + rng.below(3) {
+                            let s = style.sentence(rng, town, actor, business);
+                            let _ = writeln!(out, "| {} | {s} | {} |", rng.pick(DOMAINS), rng.below(500));
+                        }
+                    }
+                    2 if style.cases > 0 => {
+                        let _ = writeln!(out, "詳しくは[関連する事例](../cases/case-{:06}.md)と、`申込書` の*記入例*をご覧ください。", rng.below(style.cases));
+                    }
+                    _ => out.push_str("```\n申込先: 地域包括支援センター\n受付: 平日 9:00-17:00\n```\n"),
+                }
+                out.push('\n');
+            }
         }
     }
     out
@@ -105,6 +195,8 @@ fn main() {
     let out = PathBuf::from(get("--out").unwrap_or_else(|| "/tmp/kyoso-corpus".into()));
     let _ = std::fs::remove_dir_all(out.join("content"));
     let mut rng = Rng(20261123);
+    let n_cases = docs * 40 / 100;
+    let style = Style::new(get("--text").as_deref(), get("--markup").as_deref() == Some("rich"), n_cases);
     write(&out, "kyoso.toml", "title = \"生成コーパス\"\nbase_url = \"https://example.jp/corpus/\"\nprefecture = \"全国\"\n");
 
     // Towns: ~8 per prefecture.
@@ -115,7 +207,6 @@ fn main() {
         .collect();
 
     let n_actors = docs * 35 / 100;
-    let n_cases = docs * 40 / 100;
     let n_events = docs / 10;
     let n_news = docs * 7 / 100;
     let n_policies = (docs * 3 / 100).max(1);
@@ -129,7 +220,7 @@ fn main() {
         let slug = format!("actor-{i:06}");
         let domains: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(DOMAINS)).collect();
         let len = 400 + rng.below(600);
-        let body = prose(&mut rng, len, &town, &name, business, &["本業について", "地域に提供できること"]);
+        let body = prose(&mut rng, &style, len, &town, &name, business, &["本業について", "地域に提供できること"]);
         let lat = 31.0 + (rng.below(1300) as f64) / 100.0;
         let lon = 130.0 + (rng.below(1200) as f64) / 100.0;
         write(&out, &format!("content/actors/{slug}.md"), &format!(
@@ -142,7 +233,7 @@ fn main() {
         let (aslug, aname, pref, town, business) = rng.pick(&actors).clone();
         let domains: Vec<&str> = (0..1 + rng.below(3)).map(|_| *rng.pick(DOMAINS)).collect();
         let len = 1500 + rng.below(2500);
-        let body = prose(&mut rng, len, &town, &aname, business,
+        let body = prose(&mut rng, &style, len, &town, &aname, business,
             &["経緯と目的", "活動内容", "解決する地域課題", "本業との関わり", "行政・SC・主体の関係", "成果と課題"]);
         write(&out, &format!("content/cases/case-{i:06}.md"), &format!(
             "---\ntitle: {town}の{}を支える{}の取り組み\nsummary: {aname}が本業を活かして{}に取り組んでいます。\ndate: 2025-{:02}-{:02}\nprefecture: {pref}\nmunicipality: {town}\nactors: [{aslug}]\npartners: [市高齢福祉課, 第2層生活支援コーディネーター]\ndomains: [{}]\nbusiness_relation: {}\nsteps: [{}]\n---\n{body}",
@@ -155,23 +246,24 @@ fn main() {
         let day = 1 + rng.below(28);
         let kind = rng.pick(EVENT_KINDS);
         let domain = rng.pick(DOMAINS);
-        let body = prose(&mut rng, 400, &town, "", "", &["内容"]);
+        let body = prose(&mut rng, &style, 400, &town, "", "", &["内容"]);
         write(&out, &format!("content/events/event-{i:06}.md"), &format!(
             "---\ntitle: {town} 多様な主体の{kind}\nkind: {kind}\nstart: {year}-{month:02}-{day:02} 13:30\nend: {year}-{month:02}-{day:02} 16:00\nvenue: {town}公民館\nprefecture: {pref}\ndomains: [{domain}]\n---\n{body}"));
     }
     for i in 0..n_news {
-        let body = prose(&mut rng, 300, "県内", "", "", &["お知らせ"]);
+        let body = prose(&mut rng, &style, 300, "県内", "", "", &["お知らせ"]);
         write(&out, &format!("content/news/news-{i:06}.md"), &format!("---\ntitle: お知らせ第{i}号\ndate: 2026-{:02}-{:02}\n---\n{body}", 1 + rng.below(12), 1 + rng.below(28)));
     }
     for i in 0..n_policies {
-        let body = prose(&mut rng, 600, "各地", "", "", &["概要", "対象"]);
+        let body = prose(&mut rng, &style, 600, "各地", "", "", &["概要", "対象"]);
         write(&out, &format!("content/policies/policy-{i:04}.md"), &format!(
             "---\ntitle: 生活支援関連施策 その{i}\nministry: 厚生労働省\nfiscal_year: {}\nbudget: 地域支援事業交付金の内数\ndomains: [{}]\n---\n{body}", 2024 + rng.below(3), rng.pick(DOMAINS)));
     }
+    let guide_style = style.without_links();
     for g in 0..n_guides {
         write(&out, &format!("content/guides/guide-{g:03}/_index.md"), &format!("---\ntitle: 共同事業立ち上げガイド その{g}\nsummary: 事業を立ち上げる手順\n---\n概要です。\n"));
         for c in 0..6 {
-            let body = prose(&mut rng, 1500, "市町村", "", "", &["考え方", "進め方"]);
+            let body = prose(&mut rng, &guide_style, 1500, "市町村", "", "", &["考え方", "進め方"]);
             write(&out, &format!("content/guides/guide-{g:03}/ch{c}.md"), &format!("---\ntitle: 第{}章\nweight: {}\n---\n{body}", c + 1, c + 1));
         }
     }

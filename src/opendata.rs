@@ -134,11 +134,14 @@ pub fn case_json<'a>(site: &Site, d: &'a Doc) -> CaseJson<'a> {
     }
 }
 
+/// Makes the bytes of one export file.
+type Maker = fn(&Site) -> Vec<u8>;
+
 /// (path, bytes) of every export, each made when the iterator reaches it: at 100,000
 /// documents the files are 80 MB, and a build writes and frees each before the next
 /// (the readiness exports, one row a municipality, are small and made at once).
 pub fn exports(site: &Site) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
-    let makers: [(&str, fn(&Site) -> Vec<u8>); 4] = [
+    let makers: [(&str, Maker); 4] = [
         ("data/places.js", places_script),
         (ACTORS_JSON, |site| wrap(site, "kyoso-actors", site.of(Collection::Actor).map(|(_, d)| actor_json(site, d)).collect())),
         (CASES_JSON, |site| wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),

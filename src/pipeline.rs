@@ -480,7 +480,7 @@ fn search_and_exports<E: Send>(
     // is the longer one, and its last steps would otherwise run on one core.
     let (search, exports) = rayon::join(
         || export(analyzer, &doc_infos(site, bodies), inverted, labels, &|path, text: String| put(format!("search/{path}"), text.into_bytes())),
-        || crate::opendata::exports(site).into_iter().try_fold(0, |n, (rel, bytes)| put(rel, bytes).map(|()| n + 1)),
+        || crate::opendata::exports(site).try_fold(0, |n, (rel, bytes)| put(rel, bytes).map(|()| n + 1)),
     );
     Ok(search? + exports?)
 }

@@ -11,6 +11,8 @@
 //! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
 //! - `w/<length>.js`: the index's words of ASCII letters of that length, for finding the
 //!   word a misspelt query word means.
+//! - `r/<n>.js`: shards of the readings of the site's words in kanji (`readings.rs`), in
+//!   reading order, loaded only for a query word in kana.
 //!
 //! Every file is a script that calls `kyosoSearch.data(name, payload)`, so it loads with a
 //! `<script>` element, which browsers allow from `file://` where `fetch` is blocked.
@@ -18,6 +20,7 @@
 use super::analyzer::Analyzer;
 use super::index::{DocInfo, FIELDS};
 use super::postings::Inverted;
+use super::readings::{Dictionary, SiteReadings};
 use super::varint::push_varint;
 use crate::schema::Collection;
 use crate::vocab;
@@ -26,13 +29,17 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Format version of the files; the runtime refuses other versions.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Result records per `d/<i>.js` file.
 pub const DOC_CHUNK: usize = 10;
 
 /// Postings characters per shard before a new shard starts.
 const SHARD_CHARS: usize = 8_000;
+
+/// Characters of readings and words per `r/<i>.js` file before a new one starts: a query
+/// in kana loads one or a few of them.
+const READING_SHARD_CHARS: usize = 1_000;
 
 /// One output file: path under `search/` and its text.
 pub struct SearchFile {
@@ -116,6 +123,8 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         }
     }
     let word_lengths: Vec<usize> = words.keys().copied().collect();
+    let (reading_shards, reading_firsts) = reading_files(&SiteReadings::new(Dictionary::ipadic(), &index.found));
+    files.extend(reading_shards);
     for (len, list) in &words {
         files.push(SearchFile { path: format!("w/{len}.js"), text: script(&format!("w/{len}"), &json!(list)) });
     }
@@ -198,6 +207,7 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         "groups": analyzer.groups,
         "shards": shard_firsts,
         "words": word_lengths,
+        "readings": reading_firsts,
         "collections": collections.iter().map(|c| json!({"id": c.name(), "label": labels.collection(*c)})).collect::<Vec<_>>(),
         "prefectures": prefectures,
         "municipalities": municipalities,
@@ -206,4 +216,36 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
     });
     files.push(SearchFile { path: "manifest.js".into(), text: script("manifest", &manifest) });
     files
+}
+
+/// The `r/<i>.js` files of a site's readings, and the first reading of each (for the
+/// manifest: a reading is looked up in the last file whose first reading is not after it).
+/// A file's payload is one string of entries in reading order, each the number of leading
+/// characters it shares with the previous reading (one digit, at most 9), the rest of the
+/// reading, and its words separated by spaces: `0かんすう関数1ゅう吸う` (readings are
+/// hiragana and words start with a kanji, so nothing else separates them). Written as JSON
+/// objects, the same readings of the Vue.js documentation took 49 KB instead of 28 KB.
+fn reading_files(readings: &SiteReadings) -> (Vec<SearchFile>, Vec<String>) {
+    let (mut files, mut firsts) = (Vec::new(), Vec::new());
+    let (mut payload, mut prev) = (String::new(), "");
+    for (reading, words) in &readings.0 {
+        if payload.is_empty() {
+            firsts.push(reading.clone());
+            prev = "";
+        }
+        let shared = prev.chars().zip(reading.chars()).take_while(|(a, b)| a == b).count().min(9);
+        payload.push(char::from(b'0' + shared as u8));
+        payload.extend(reading.chars().skip(shared));
+        payload.push_str(&words.join(" "));
+        prev = reading;
+        if payload.chars().count() >= READING_SHARD_CHARS {
+            let n = files.len();
+            files.push(SearchFile { path: format!("r/{n}.js"), text: script(&format!("r/{n}"), &std::mem::take(&mut payload)) });
+        }
+    }
+    if !payload.is_empty() {
+        let n = files.len();
+        files.push(SearchFile { path: format!("r/{n}.js"), text: script(&format!("r/{n}"), &payload) });
+    }
+    (files, firsts)
 }

@@ -5,9 +5,10 @@
 //!   field-norm table), the analyzer's variant table, facet vocabularies, the first
 //!   term of every shard, and the characters that follow bigrams (for phrases).
 //! - `docs.js`: the facet values of every document (compact), for filters and counts.
-//! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each with its postings
-//!   (document delta, term frequency, and for a bigram the characters that follow it in
-//!   the document). A query loads only the shards its terms fall in.
+//! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each one string of the
+//!   terms, front-coded, with their postings (document delta, term frequency, and for a
+//!   bigram the characters that follow it in the document). A query loads only the
+//!   shards its terms fall in.
 //! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
 //! - `w/<length>.js`: the index's words of ASCII letters of that length, for finding the
 //!   word a misspelt query word means.
@@ -129,11 +130,15 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
         files.push(SearchFile { path: format!("w/{len}.js"), text: script(&format!("w/{len}"), &json!(list)) });
     }
     files.par_extend(cuts.par_iter().enumerate().map(|(n, r)| {
-        // Borrowed, not copied into a JSON map: all shards are made at once, and copies of
-        // every term and posting list were a third of the build's peak memory at 100,000
-        // documents. A BTreeMap, as serde_json's map is: the keys come out in the same order.
-        let shard: std::collections::BTreeMap<&str, &str> = sorted[r.clone()].iter().map(|(t, p)| (t.as_str(), p.as_str())).collect();
-        SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &shard) }
+        let mut payload = String::with_capacity(r.len() * 16);
+        let mut prev = "";
+        for (term, postings) in &sorted[r.clone()] {
+            push_front_coded(&mut payload, prev, term);
+            payload.push(' ');
+            payload.push_str(postings);
+            prev = term;
+        }
+        SearchFile { path: format!("t/{n}.js"), text: script(&format!("t/{n}"), &payload) }
     }));
 
     // Facet vocabularies and each document's values, as indexes into them.
@@ -218,13 +223,29 @@ pub fn export(analyzer: &Analyzer, docs: &[DocInfo], index: Inverted, labels: &c
     files
 }
 
+/// Marks how many UTF-16 units (0–9) a term shares with the one before it in a `t/` file;
+/// neither a posting character nor in any term, and written as is in JSON.
+const SHARED_MARKS: &[u8; 10] = b"!#$%&'()*+";
+
+/// Appends `term` front-coded against `prev`: the mark of the UTF-16 units they share at
+/// the start (whole characters, at most 9), then the rest of `term`.
+fn push_front_coded(out: &mut String, prev: &str, term: &str) {
+    let (mut units, mut bytes) = (0, 0);
+    for (a, b) in prev.chars().zip(term.chars()) {
+        if a != b || units + a.len_utf16() > 9 {
+            break;
+        }
+        units += a.len_utf16();
+        bytes += a.len_utf8();
+    }
+    out.push(char::from(SHARED_MARKS[units]));
+    out.push_str(&term[bytes..]);
+}
+
 /// The `r/<i>.js` files of a site's readings, and the first reading of each (for the
 /// manifest: a reading is looked up in the last file whose first reading is not after it).
-/// A file's payload is one string of entries in reading order, each the number of leading
-/// characters it shares with the previous reading (one digit, at most 9), the rest of the
-/// reading, and its words separated by spaces: `0かんすう関数1ゅう吸う` (readings are
-/// hiragana and words start with a kanji, so nothing else separates them). Written as JSON
-/// objects, the same readings of the Vue.js documentation took 49 KB instead of 28 KB.
+/// A file's payload is written as a `t/` file's is, each reading front-coded and followed
+/// by a space and its words separated by spaces: `!かんすう 関数#ゅう 吸う`.
 fn reading_files(readings: &SiteReadings) -> (Vec<SearchFile>, Vec<String>) {
     let (mut files, mut firsts) = (Vec::new(), Vec::new());
     let (mut payload, mut prev) = (String::new(), "");
@@ -233,9 +254,8 @@ fn reading_files(readings: &SiteReadings) -> (Vec<SearchFile>, Vec<String>) {
             firsts.push(reading.clone());
             prev = "";
         }
-        let shared = prev.chars().zip(reading.chars()).take_while(|(a, b)| a == b).count().min(9);
-        payload.push(char::from(b'0' + shared as u8));
-        payload.extend(reading.chars().skip(shared));
+        push_front_coded(&mut payload, prev, reading);
+        payload.push(' ');
         payload.push_str(&words.join(" "));
         prev = reading;
         if payload.chars().count() >= READING_SHARD_CHARS {

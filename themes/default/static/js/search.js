@@ -381,6 +381,23 @@
     });
   };
 
+  /* A t/ or r/ file's payload as {key: value}, in order: entries of a mark of how many
+     UTF-16 units the key shares with the previous key (!#$%&'()*+ for 0 … 9), the rest of
+     the key, a space, and the value, which runs to the next mark (export.rs
+     `push_front_coded`). */
+  var SHARED_MARKS = "!#$%&'()*+";
+  function decodeEntries(s) {
+    var out = {}, prev = "", i = 0;
+    while (i < s.length) {
+      var keep = SHARED_MARKS.indexOf(s.charAt(i)), space = s.indexOf(" ", i + 1), j = space + 1;
+      while (j < s.length && SHARED_MARKS.indexOf(s.charAt(j)) < 0) j++;
+      prev = prev.slice(0, keep) + s.slice(i + 1, space);
+      out[prev] = s.slice(space + 1, j);
+      i = j;
+    }
+    return out;
+  }
+
   Engine.prototype.lookupTerm = function (token) {
     var self = this, first = this.shardOf(token.text), shards = [];
     if (!token.prefix) {
@@ -391,7 +408,10 @@
         shards.push(i);
       }
     }
-    return Promise.all(shards.map(function (n) { return load(self.loader, "t/" + n); })).then(function (loaded) {
+    var cache = this.shardCache || (this.shardCache = {});
+    return Promise.all(shards.map(function (n) {
+      return load(self.loader, "t/" + n).then(function (p) { return cache[n] || (cache[n] = decodeEntries(p)); });
+    })).then(function (loaded) {
       var found = {};
       loaded.forEach(function (shard) {
         if (!token.prefix) {
@@ -519,21 +539,6 @@
     return chars.length >= 2 && chars.every(function (c) { return isHiragana(c.charCodeAt(0)); });
   }
 
-  /* One r/ file's payload as {reading: [word, …]}: entries of one digit (characters shared
-     with the previous reading), the rest of the reading, its words separated by spaces. */
-  function decodeReadings(s) {
-    var out = {}, prev = "", i = 0;
-    while (i < s.length) {
-      var keep = s.charCodeAt(i++) - 48, j = i;
-      while (j < s.length && isHiragana(s.charCodeAt(j))) j++;
-      var reading = prev.slice(0, keep) + s.slice(i, j);
-      for (i = j; j < s.length && !(s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57); j++);
-      out[reading] = s.slice(i, j).split(" ");
-      prev = reading; i = j;
-    }
-    return out;
-  }
-
   /* The site's words of each reading in `keys` that has some: {reading: [word, …]}. */
   Engine.prototype.readings = function (keys) {
     var self = this, firsts = this.manifest.readings || [], shards = {};
@@ -545,10 +550,10 @@
     });
     var cache = this.readingCache || (this.readingCache = {});
     return Promise.all(Object.keys(shards).map(function (n) {
-      return load(self.loader, "r/" + n).then(function (p) { return cache[n] || (cache[n] = decodeReadings(p)); });
+      return load(self.loader, "r/" + n).then(function (p) { return cache[n] || (cache[n] = decodeEntries(p)); });
     })).then(function (tables) {
       var found = {};
-      tables.forEach(function (t) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(t, k)) found[k] = t[k]; }); });
+      tables.forEach(function (t) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(t, k)) found[k] = t[k].split(" "); }); });
       return found;
     });
   };

@@ -282,6 +282,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out_dir = opts.output_dir();
     let staging = Staging::new(&opts.root, &out_dir, opts.force).map_err(BuildError::Output)?;
     let out_dir = staging.target().to_path_buf();
+    // The reading dictionary (tens of milliseconds to unpack) is read while the site
+    // loads; the search index's first texts would otherwise wait for it.
+    rayon::spawn(|| {
+        crate::search::readings::Dictionary::ipadic();
+    });
     let (mut site, mut diags) = load_site(opts, &mut timings)?;
 
     let t = Instant::now();

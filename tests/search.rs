@@ -32,6 +32,8 @@ const QUERIES: &[&str] = &[
     "スーパー", "農地", "協議体", "zzzz", "",
     // Phrases of several bigrams, alone and with other words.
     "住民主体", "生活支援体制", "買い物支援 見守り", "地域課題", "コーディネイター 研修",
+    // Words in kana, for the words they are the reading of (one-character words among them).
+    "かいもの", "みまもり", "きょうぎたい", "いばしょ 高知", "ちいき", "たい", "しえん かいもの",
 ];
 
 #[test]

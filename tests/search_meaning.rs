@@ -152,3 +152,48 @@ fn snippets_mark_what_the_folded_query_finds() {
         assert_eq!(&marks, want, "{q} in {text}");
     }
 }
+
+#[test]
+fn a_hiragana_word_finds_the_words_it_is_the_reading_of() {
+    let dir = pages(&[
+        ("shop", "週に一度、買い物を手伝います。"),
+        ("kana", "かいものバスが走ります。"),
+        ("watch", "高齢者の見守りを続けます。"),
+        ("council", "地域の協議体で話し合います。"),
+        ("meal", "配食サービスの案内です。"),
+    ]);
+    let p = dir.path();
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // The word in kanji, and the word as typed.
+    assert_eq!(sorted(find(p, "かいもの")), ["kana", "shop"]);
+    assert_eq!(sorted(find(p, "カイモノ")), ["kana", "shop"]);
+    assert_eq!(find(p, "みまもり"), ["watch"]);
+    assert_eq!(find(p, "はいしょく"), ["meal"]);
+    // A compound the dictionary lacks, read as two of its words (協議 + 体).
+    assert_eq!(find(p, "きょうぎたい"), ["council"]);
+    // With another word, every word must still match.
+    assert_eq!(find(p, "かいもの 手伝い"), ["shop"]);
+    // Readings of words in no page find nothing (関数 and 非同期 are in the dictionary).
+    assert!(find(p, "かんすう").is_empty());
+    assert!(find(p, "ひどうき").is_empty());
+    assert!(find(p, "きょうぎかい").is_empty());
+}
+
+#[test]
+fn the_site_publishes_only_the_readings_of_its_own_words_and_loads_them_only_for_kana() {
+    let dir = pages(&[("shop", "週に一度、買い物を手伝います。")]);
+    let search = dir.path().join("public/search");
+    let readings: String = std::fs::read_dir(search.join("r"))
+        .expect("a site with words in kanji has reading files")
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(readings.contains("かいもの") && readings.contains("買い物"), "{readings}");
+    assert!(!readings.contains("関数") && !readings.contains("かんすう"), "{readings}");
+    let js = browser_search(&dir.path().join("public"), &json!({"queries": [{"q": "買い物"}, {"q": "かいもの"}]}));
+    let loaded = |i: usize| -> Vec<String> { js["queries"][i]["loaded"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect() };
+    assert!(loaded(0).iter().all(|n| !n.starts_with("r/")), "a query in kanji loads no reading file: {:?}", loaded(0));
+    assert!(loaded(1).iter().any(|n| n.starts_with("r/")), "a query in hiragana loads its reading file: {:?}", loaded(1));
+}

@@ -200,6 +200,18 @@ impl Analyzer {
 /// page matches only as a phrase; one is a term (or a prefix) matched on its own.
 pub type QueryWord = Vec<QueryToken>;
 
+/// A query word as the text it was cut from (住民 民主 主体 → 住民主体).
+pub fn word_text(word: &[QueryToken]) -> String {
+    let mut out = String::new();
+    for (k, token) in word.iter().enumerate() {
+        match k {
+            0 => out.push_str(token.text()),
+            _ => out.extend(token.text().chars().last()),
+        }
+    }
+    out
+}
+
 /// Whether an index term is a bigram of two CJK characters: the only terms whose
 /// postings carry the characters that follow them ([`successor`]).
 pub fn is_bigram(term: &str) -> bool {

@@ -5,12 +5,15 @@
 //!   field-norm table), the analyzer's variant table, facet vocabularies, the first
 //!   term of every shard, and the characters that follow bigrams (for phrases).
 //! - `docs.js`: the facet values of every document (compact), for filters and counts.
-//! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each with its postings
-//!   (document delta, term frequency, and for a bigram the characters that follow it in
-//!   the document). A query loads only the shards its terms fall in.
+//! - `t/<n>.js`: shards of the term dictionary in UTF-16 order, each one string of the
+//!   terms, front-coded, with their postings (document delta, term frequency, and for a
+//!   bigram the characters that follow it in the document). A query loads only the
+//!   shards its terms fall in.
 //! - `d/<n>.js`: one small file per document: title, URL, region, snippet text.
 //! - `w/<length>.js`: the index's words of ASCII letters of that length, for finding the
 //!   word a misspelt query word means.
+//! - `r/<n>.js`: shards of the readings of the site's words in kanji (`readings.rs`), in
+//!   reading order, loaded only for a query word in kana.
 //!
 //! Every file is a script that calls `kyosoSearch.data(name, payload)`, so it loads with a
 //! `<script>` element, which browsers allow from `file://` where `fetch` is blocked.
@@ -18,6 +21,7 @@
 use super::analyzer::Analyzer;
 use super::index::{DocInfo, FIELDS};
 use super::postings::Inverted;
+use super::readings::{Dictionary, SiteReadings};
 use super::varint::push_varint;
 use crate::schema::Collection;
 use crate::vocab;
@@ -26,13 +30,17 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 /// Format version of the files; the runtime refuses other versions.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Result records per `d/<i>.js` file.
 pub const DOC_CHUNK: usize = 10;
 
 /// Postings characters per shard before a new shard starts.
 const SHARD_CHARS: usize = 8_000;
+
+/// Characters of readings and words per `r/<i>.js` file before a new one starts: a query
+/// in kana loads one or a few of them.
+const READING_SHARD_CHARS: usize = 1_000;
 
 /// A script that hands `payload` to the runtime. `<` is written as `\u003c`, so no
 /// content can ever form `</script>` or `<!--`, even if a page inlines the file.
@@ -121,16 +129,24 @@ pub fn export<E: Send>(
         }
     }
     let word_lengths: Vec<usize> = words.keys().copied().collect();
+    let reading_firsts = reading_files(&SiteReadings::new(Dictionary::ipadic(), &index.found), &mut |rel, text| {
+        files += 1;
+        put(rel, text)
+    })?;
     for (len, list) in &words {
         put(format!("w/{len}.js"), script(&format!("w/{len}"), &json!(list)))?;
     }
     files += words.len();
     cuts.par_iter().enumerate().try_for_each(|(n, r)| {
-        // Borrowed, not copied into a JSON map: copies of every term and posting list were
-        // a third of the build's peak memory at 100,000 documents. A BTreeMap, as
-        // serde_json's map is: the keys come out in the same order.
-        let shard: std::collections::BTreeMap<&str, &str> = sorted[r.clone()].iter().map(|(t, p)| (t.as_str(), p.as_str())).collect();
-        put(format!("t/{n}.js"), script(&format!("t/{n}"), &shard))
+        let mut payload = String::with_capacity(r.len() * 16);
+        let mut prev = "";
+        for (term, postings) in &sorted[r.clone()] {
+            push_front_coded(&mut payload, prev, term);
+            payload.push(' ');
+            payload.push_str(postings);
+            prev = term;
+        }
+        put(format!("t/{n}.js"), script(&format!("t/{n}"), &payload))
     })?;
     files += cuts.len();
     // The terms and postings are the largest part of the index; the rest does not need them.
@@ -210,6 +226,7 @@ pub fn export<E: Send>(
         "groups": analyzer.groups,
         "shards": shard_firsts,
         "words": word_lengths,
+        "readings": reading_firsts,
         "collections": collections.iter().map(|c| json!({"id": c.name(), "label": labels.collection(*c)})).collect::<Vec<_>>(),
         "prefectures": prefectures,
         "municipalities": municipalities,
@@ -218,4 +235,52 @@ pub fn export<E: Send>(
     });
     put("manifest.js".into(), script("manifest", &manifest))?;
     Ok(files + 1)
+}
+
+/// Marks how many UTF-16 units (0–9) a term shares with the one before it in a `t/` file;
+/// neither a posting character nor in any term, and written as is in JSON.
+const SHARED_MARKS: &[u8; 10] = b"!#$%&'()*+";
+
+/// Appends `term` front-coded against `prev`: the mark of the UTF-16 units they share at
+/// the start (whole characters, at most 9), then the rest of `term`.
+fn push_front_coded(out: &mut String, prev: &str, term: &str) {
+    let (mut units, mut bytes) = (0, 0);
+    for (a, b) in prev.chars().zip(term.chars()) {
+        if a != b || units + a.len_utf16() > 9 {
+            break;
+        }
+        units += a.len_utf16();
+        bytes += a.len_utf8();
+    }
+    out.push(char::from(SHARED_MARKS[units]));
+    out.push_str(&term[bytes..]);
+}
+
+/// Hands `put` the `r/<i>.js` files of a site's readings (paths under `search/`) and
+/// returns the first reading of each (for the manifest: a reading is looked up in the last
+/// file whose first reading is not after it). A file's payload is written as a `t/` file's
+/// is, each reading front-coded and followed by a space and its words separated by spaces:
+/// `!かんすう 関数#ゅう 吸う`.
+fn reading_files<E>(readings: &SiteReadings, put: &mut impl FnMut(String, String) -> Result<(), E>) -> Result<Vec<String>, E> {
+    let mut firsts = Vec::new();
+    let (mut payload, mut prev) = (String::new(), "");
+    for (reading, words) in &readings.0 {
+        if payload.is_empty() {
+            firsts.push(reading.clone());
+            prev = "";
+        }
+        push_front_coded(&mut payload, prev, reading);
+        payload.push(' ');
+        payload.push_str(&words.join(" "));
+        prev = reading;
+        if payload.chars().count() >= READING_SHARD_CHARS {
+            let n = firsts.len() - 1;
+            put(format!("r/{n}.js"), script(&format!("r/{n}"), &std::mem::take(&mut payload)))?;
+        }
+    }
+    if !payload.is_empty() {
+        let n = firsts.len() - 1;
+        put(format!("r/{n}.js"), script(&format!("r/{n}"), &payload))?;
+    }
+    Ok(firsts)
 }

@@ -3,7 +3,8 @@
 //! scores them as the browser does (tantivy's BM25, phrases from positions); the browser's
 //! index holds the same postings and statistics (`postings.rs`).
 
-use super::analyzer::{Analyzer, QueryToken, QueryWord};
+use super::analyzer::{word_text, Analyzer, QueryToken, QueryWord};
+use super::readings::{alternatives, SiteReadings};
 use crate::markdown::Rendered;
 use crate::model::{Doc, Meta};
 use crate::schema::Collection;
@@ -45,6 +46,8 @@ pub struct SearchIndex {
     pub fields: Vec<Field>,
     pub id_field: Field,
     pub docs: Vec<DocInfo>,
+    /// The readings of the site's words in kanji: what the browser's `r/` files hold.
+    pub readings: SiteReadings,
 }
 
 #[derive(Debug, Clone)]
@@ -108,6 +111,10 @@ impl SearchIndex {
         index.tokenizers().register(TOKENIZER, tantivy::tokenizer::TextAnalyzer::from(KyosoTokenizer(std::sync::Arc::new(analyzer.clone()))));
 
         let docs = doc_infos(site, bodies);
+        let folded: Vec<String> =
+            site.docs.par_iter().zip(bodies).flat_map_iter(|(d, b)| field_texts(d, b).into_iter().map(|t| analyzer.fold(&t))).collect();
+        let readings = SiteReadings::of_texts(folded.iter().map(String::as_str));
+        drop(folded);
         // One thread and a generous budget keep all documents in one segment, in order, so
         // tantivy's doc ids are our document numbers.
         let mut writer = index.writer_with_num_threads(1, 512 * 1024 * 1024)?;
@@ -126,7 +133,7 @@ impl SearchIndex {
         writer.wait_merging_threads()?;
         let reader = index.reader()?;
         reader.reload()?;
-        Ok(SearchIndex { analyzer, index, reader, fields, id_field, docs })
+        Ok(SearchIndex { analyzer, index, reader, fields, id_field, docs, readings })
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -161,28 +168,10 @@ impl SearchIndex {
         for word in &words {
             let mut score = vec![0f64; n];
             let mut matched = vec![false; n];
-            if let [token] = word.as_slice() {
-                for term in self.expand(&searcher, token)? {
-                    for field in &fields {
-                        for p in field.postings(&term, false)? {
-                            score[p.doc] += field.score(p.doc, p.tf, p.count);
-                            matched[p.doc] = true;
-                        }
-                    }
-                }
-            } else {
-                for field in &fields {
-                    let mut pieces = Vec::with_capacity(word.len());
-                    for token in word {
-                        pieces.push(field.postings(token.text(), true)?);
-                    }
-                    for (doc, at) in phrase_docs(&pieces) {
-                        for (piece, &i) in pieces.iter().zip(&at) {
-                            score[doc] += field.score(doc, piece[i].tf, piece[i].count);
-                        }
-                        matched[doc] = true;
-                    }
-                }
+            // A word in kana also stands for the words it is the reading of; their scores
+            // add up, in this order.
+            for alternative in self.alternatives(word) {
+                self.score_word(&searcher, &fields, &alternative, &mut score, &mut matched)?;
             }
             let next: Vec<usize> = match alive {
                 None => (0..n).filter(|&d| matched[d]).collect(),
@@ -196,6 +185,49 @@ impl SearchIndex {
         let mut hits: Vec<Hit> = alive.unwrap_or_default().into_iter().map(|doc| Hit { doc, score: total[doc] as f32 }).collect();
         hits.sort_by(|a, b| total[b.doc].total_cmp(&total[a.doc]).then(a.doc.cmp(&b.doc)));
         Ok((words, hits))
+    }
+
+    /// A query word, then the words it stands for as a reading (`readings::alternatives`),
+    /// each analysed as a query word is; those that are not one word, or repeat one, are
+    /// left out.
+    fn alternatives(&self, word: &QueryWord) -> Vec<QueryWord> {
+        let mut out = vec![word.clone()];
+        for text in alternatives(&word_text(word), |r| self.readings.get(r)) {
+            if let [alternative] = self.analyzer.query_words(&text).as_slice() {
+                if !out.contains(alternative) {
+                    out.push(alternative.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds one query word's scores into `score` and marks the documents it matches.
+    fn score_word(&self, searcher: &Searcher, fields: &[FieldScorer], word: &QueryWord, score: &mut [f64], matched: &mut [bool]) -> tantivy::Result<()> {
+        if let [token] = word.as_slice() {
+            for term in self.expand(searcher, token)? {
+                for field in fields {
+                    for p in field.postings(&term, false)? {
+                        score[p.doc] += field.score(p.doc, p.tf, p.count);
+                        matched[p.doc] = true;
+                    }
+                }
+            }
+        } else {
+            for field in fields {
+                let mut pieces = Vec::with_capacity(word.len());
+                for token in word {
+                    pieces.push(field.postings(token.text(), true)?);
+                }
+                for (doc, at) in phrase_docs(&pieces) {
+                    for (piece, &i) in pieces.iter().zip(&at) {
+                        score[doc] += field.score(doc, piece[i].tf, piece[i].count);
+                    }
+                    matched[doc] = true;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The index terms a query token stands for: itself, every term with its prefix, or

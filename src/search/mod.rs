@@ -8,5 +8,6 @@ pub mod analyzer;
 pub mod export;
 pub mod index;
 pub mod postings;
+pub mod readings;
 pub mod spelling;
 pub mod varint;

@@ -21,6 +21,7 @@
 //! same results.
 
 use super::analyzer::{for_each_token, successor, Analyzer};
+use super::readings::{Dictionary, Found};
 use super::varint::push_varint;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -55,6 +56,9 @@ pub struct Inverted {
     /// The characters that follow some bigram, most often first: a character is written
     /// as its place here, so the common ones (の, る, す) take one digit.
     pub next: Vec<char>,
+    /// The reading dictionary's words that occur in the texts (`readings.rs`): scanned
+    /// here, where each text is folded anyway, since a build frees the texts after.
+    pub found: Found,
 }
 
 /// A term's postings in one field within one chunk: the first posting kept apart, so
@@ -128,6 +132,7 @@ struct Chunk {
     partitions: Vec<Part>,
     lengths: Vec<Vec<u32>>,
     next_counts: FxHashMap<char, u64>,
+    found: Found,
 }
 
 impl Inverted {
@@ -143,12 +148,14 @@ impl Inverted {
         let mut norm_ids = vec![Vec::with_capacity(n); num_fields];
         let mut merged: Vec<FxHashMap<String, Runs>> = (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
         let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
+        let mut found = Found::default();
         // A few chunks at a time, merged before the next: a term is held once per chunk
         // until its merge, and at 100,000 documents all chunks at once would not fit.
         for wave in starts.chunks(WAVE.max(rayon::current_num_threads() * 2)) {
             let chunks: Vec<Chunk> = wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields)).collect();
             let mut by_partition: Vec<Vec<Part>> = (0..PARTITIONS).map(|_| Vec::with_capacity(chunks.len())).collect();
             for c in chunks {
+                found.merge(&c.found);
                 for (ch, n) in c.next_counts {
                     *next_counts.entry(ch).or_default() += n;
                 }
@@ -187,7 +194,7 @@ impl Inverted {
         }
         let terms: Vec<(String, String)> =
             merged.into_par_iter().flat_map_iter(|all| all.into_iter().map(|(term, runs)| (term, encode_runs(runs, &rank)))).collect();
-        Inverted { total_tokens, norm_ids, terms, next }
+        Inverted { total_tokens, norm_ids, terms, next, found }
     }
 }
 
@@ -219,6 +226,7 @@ where
     // Per field, the characters that follow a bigram, each posting's set a range of it.
     let mut nexts: Vec<Vec<char>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
     let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
+    let (dictionary, mut found) = (Dictionary::ipadic(), Found::default());
     // The current (document, field)'s (term, following character) pairs, each as one
     // number (term in the high half), so that sorting them compares one integer, not a
     // tuple: this sort was a twentieth of a build's time on real text.
@@ -270,6 +278,7 @@ where
                 round += 1;
             }
             let folded = analyzer.fold(&text);
+            dictionary.scan(&folded, &mut found);
             let mut tokens = 0u32;
             // The previous token: its term and byte range.
             let mut prev: Option<(u32, (usize, usize))> = None;
@@ -335,7 +344,7 @@ where
             partitions[part_of[id]][fi].push((name.clone(), run));
         }
     }
-    Chunk { partitions, lengths, next_counts }
+    Chunk { partitions, lengths, next_counts, found }
 }
 
 /// A chunk's terms, numbered in the order they are first seen. Tokens of up to 8 bytes

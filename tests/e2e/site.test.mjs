@@ -94,6 +94,17 @@ for (const mode of ["server", "file"]) {
   });
 }
 
+test("a word typed in kana finds and marks the words it is the reading of", async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await open(context, modes.file("search/index.html?q=" + encodeURIComponent("かいもの")));
+  await page.waitForSelector("#search-results li");
+  assert.match(await page.locator("#search-status").textContent(), /「かいもの」の検索結果：\d+件（「買い物」としても検索しました）/);
+  const marks = await page.locator("#search-results mark").allTextContents();
+  assert.ok(marks.includes("買い物"), `snippets mark 買い物: ${marks}`);
+  assert.deepEqual(problems.filter((p) => !p.includes("favicon")), []);
+  await context.close();
+});
+
 test("search state is in the URL and nothing found is explained", async () => {
   const context = await browser.newContext();
   const { page } = await open(context, modes.server("search/index.html?q=" + encodeURIComponent("見守り") + "&domain=" + encodeURIComponent("移動")));

@@ -2,6 +2,7 @@
 // way the browser loads it (each index file is evaluated as a script), and prints JSON.
 // Usage: node search_cli.js <public/search dir> < requests.json
 //   requests: {"queries": [{"q": "買物", "filters": {...}}], "analyze": ["text", ...],
+//   (each query's answer lists the index files it loaded that no earlier query had),
 //              "snippets": [{"text": "…", "q": "…"}]}
 "use strict";
 const fs = require("fs");
@@ -18,10 +19,11 @@ const api = context.kyosoSearch;
 
 let bytes = 0;
 const loaded = new Set();
+let fresh = [];
 function loader(name) {
   const file = path.join(dir, name + ".js");
   const text = fs.readFileSync(file, "utf8");
-  if (!loaded.has(name)) { loaded.add(name); bytes += Buffer.byteLength(text); }
+  if (!loaded.has(name)) { loaded.add(name); fresh.push(name); bytes += Buffer.byteLength(text); }
   vm.runInContext(text, context, { filename: file });
 }
 
@@ -31,11 +33,14 @@ function loader(name) {
   await engine.init();
   const out = { queries: [], analyze: [] };
   for (const q of req.queries || []) {
+    fresh = [];
     const r = await engine.search(q.q, q.filters || {});
+    // The files this query loaded that no earlier one had.
+    const loadedNow = fresh;
     const top = r.hits.slice(0, q.limit || 10);
     const docs = [];
     for (const h of top) docs.push((await engine.doc(h.doc)).u);
-    out.queries.push({ q: q.q, total: r.hits.length, urls: docs, scores: top.map((h) => h.score), facets: r.facets, folded: r.folded });
+    out.queries.push({ q: q.q, total: r.hits.length, urls: docs, scores: top.map((h) => h.score), facets: r.facets, folded: r.folded, loaded: loadedNow });
   }
   const analyzer = engine.analyzer;
   for (const t of req.analyze || []) out.analyze.push(analyzer.indexTokens(t));

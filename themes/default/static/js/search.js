@@ -6,8 +6,9 @@
 (function (global) {
   "use strict";
 
-  var FORMAT_VERSION = 4;
+  var FORMAT_VERSION = 5;
   var TYPO_MIN_LEN = 5;
+  var MAX_COMPOUNDS = 64;
   var K1 = 1.2, B = 0.75, MAX_WORD = 40;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   var DIGIT = {};
@@ -380,6 +381,23 @@
     });
   };
 
+  /* A t/ or r/ file's payload as {key: value}, in order: entries of a mark of how many
+     UTF-16 units the key shares with the previous key (!#$%&'()*+ for 0 … 9), the rest of
+     the key, a space, and the value, which runs to the next mark (export.rs
+     `push_front_coded`). */
+  var SHARED_MARKS = "!#$%&'()*+";
+  function decodeEntries(s) {
+    var out = {}, prev = "", i = 0;
+    while (i < s.length) {
+      var keep = SHARED_MARKS.indexOf(s.charAt(i)), space = s.indexOf(" ", i + 1), j = space + 1;
+      while (j < s.length && SHARED_MARKS.indexOf(s.charAt(j)) < 0) j++;
+      prev = prev.slice(0, keep) + s.slice(i + 1, space);
+      out[prev] = s.slice(space + 1, j);
+      i = j;
+    }
+    return out;
+  }
+
   Engine.prototype.lookupTerm = function (token) {
     var self = this, first = this.shardOf(token.text), shards = [];
     if (!token.prefix) {
@@ -390,7 +408,10 @@
         shards.push(i);
       }
     }
-    return Promise.all(shards.map(function (n) { return load(self.loader, "t/" + n); })).then(function (loaded) {
+    var cache = this.shardCache || (this.shardCache = {});
+    return Promise.all(shards.map(function (n) {
+      return load(self.loader, "t/" + n).then(function (p) { return cache[n] || (cache[n] = decodeEntries(p)); });
+    })).then(function (loaded) {
       var found = {};
       loaded.forEach(function (shard) {
         if (!token.prefix) {
@@ -451,24 +472,26 @@
   /* Adds one query word's score into `scores` and marks the documents it matches in
      `matched`. A word of one token adds up over its terms and fields; a word of several
      bigrams counts in a field only where it is a phrase there: where each bigram is
-     followed by the next one's last character (index.rs `phrase_docs`, from positions). */
+     followed by the next one's last character (index.rs `phrase_docs`, from positions).
+     Returns whether it matched any document. */
   Engine.prototype.scoreWord = function (word, terms, scores, matched) {
-    var self = this;
+    var self = this, any = false;
     if (word.length === 1) {
       Object.keys(terms[0]).forEach(function (t) {
         self.postings(t, terms[0][t]).forEach(function (section) {
           for (var p = 0; p < section.docs.length; p++) {
             scores[section.docs[p]] += self.termScore(section, p);
             matched[section.docs[p]] = 1;
+            any = true;
           }
         });
       });
-      return;
+      return any;
     }
     var pieces = [];
     for (var k = 0; k < word.length; k++) {
       var encoded = terms[k][word[k].text];
-      if (encoded === undefined) return;
+      if (encoded === undefined) return false;
       pieces.push(this.postings(word[k].text, encoded));
     }
     // The place of the character each piece after the first adds.
@@ -491,8 +514,10 @@
         }
         for (k = 0; k < sections.length; k++) scores[d] += self.termScore(sections[k], at[k]);
         matched[d] = 1;
+        any = true;
       }
     });
+    return any;
   };
 
   /* Whether posting p of a section has the following character of place `want`. */
@@ -501,9 +526,78 @@
     return false;
   }
 
+  /* ---------- readings (readings.rs) ---------- */
+  /* A query word as the text it was cut from (analyzer.rs `word_text`). */
+  function wordText(word) {
+    return word.map(function (t, k) { var c = Array.from(t.text); return k ? c[c.length - 1] : t.text; }).join("");
+  }
+
+  function isHiragana(code) { return code >= 0x3041 && code <= 0x309f; }
+  /* readings.rs `is_kana_word`: two or more hiragana. */
+  function isKanaWord(text) {
+    var chars = Array.from(text);
+    return chars.length >= 2 && chars.every(function (c) { return isHiragana(c.charCodeAt(0)); });
+  }
+
+  /* The site's words of each reading in `keys` that has some: {reading: [word, …]}. */
+  Engine.prototype.readings = function (keys) {
+    var self = this, firsts = this.manifest.readings || [], shards = {};
+    keys.forEach(function (k) {
+      var lo = 0, hi = firsts.length - 1;
+      if (!firsts.length || k < firsts[0]) return;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (firsts[mid] <= k) lo = mid; else hi = mid - 1; }
+      shards[lo] = true;
+    });
+    var cache = this.readingCache || (this.readingCache = {});
+    return Promise.all(Object.keys(shards).map(function (n) {
+      return load(self.loader, "r/" + n).then(function (p) { return cache[n] || (cache[n] = decodeEntries(p)); });
+    })).then(function (tables) {
+      var found = {};
+      tables.forEach(function (t) { keys.forEach(function (k) { if (Object.prototype.hasOwnProperty.call(t, k)) found[k] = t[k].split(" "); }); });
+      return found;
+    });
+  };
+
+  /* readings.rs `alternatives`: the words a kana word is the reading of, else compounds of
+     two words whose readings make it up (only then are those readings' files loaded). */
+  Engine.prototype.readingAlternatives = function (text) {
+    var self = this;
+    if (!isKanaWord(text) || !(this.manifest.readings || []).length) return Promise.resolve([]);
+    return this.readings([text]).then(function (exact) {
+      if (exact[text]) return exact[text].slice();
+      var chars = Array.from(text), keys = [];
+      for (var j = 2; j + 2 <= chars.length; j++) keys.push(chars.slice(0, j).join(""), chars.slice(j).join(""));
+      return self.readings(keys).then(function (t) {
+        var out = [];
+        for (var j = 2; j + 2 <= chars.length; j++) {
+          var a = t[chars.slice(0, j).join("")], b = t[chars.slice(j).join("")];
+          if (!a || !b) continue;
+          a.forEach(function (x) { b.forEach(function (y) { if (out.length < MAX_COMPOUNDS && out.indexOf(x + y) < 0) out.push(x + y); }); });
+        }
+        return out;
+      });
+    });
+  };
+
+  /* A query word, then the words it stands for as a reading, each analysed as a query word
+     (index.rs `alternatives`): those that are not one word, or repeat one, are left out. */
+  Engine.prototype.alternatives = function (word) {
+    var self = this;
+    return this.readingAlternatives(wordText(word)).then(function (texts) {
+      var out = [word], seen = {};
+      seen[JSON.stringify(word)] = true;
+      texts.forEach(function (t) {
+        var words = self.analyzer.queryWords(t), key = words.length === 1 && JSON.stringify(words[0]);
+        if (key && !seen[key]) { seen[key] = true; out.push(words[0]); }
+      });
+      return out;
+    });
+  };
+
   var FACETS = ["collection", "domain", "prefecture", "municipality", "kind"];
 
-  /* Runs a query: {tokens, folded, hits: [{doc, score}], facets: {facet: {value: count}}}.
+  /* Runs a query: {tokens, folded, readings, hits: [{doc, score}], facets: {facet: {value: count}}}
+     (readings: the words a word in kana found as their reading, 買い物 for かいもの).
      Every word must match (a phrase in one field, a term in any); scores add up over
      words, fields and terms.
      Facet counts for one facet ignore that facet's own filter ("if you chose this instead"). */
@@ -514,17 +608,30 @@
       var words = self.analyzer.queryWords(query || "");
       var tokens = [].concat.apply([], words);
       var folded = self.analyzer.fold(query || "");
+      // The words in kanji that words in kana found, as read (for the status and marks).
+      var readings = [];
       if (!words.length) {
         return finish(self.docs.map(function (d) { return { doc: d.id, score: 0 }; }));
       }
-      return Promise.all(words.map(function (w) {
-        return Promise.all(w.map(function (t) { return w.length === 1 ? self.lookup(t) : self.lookupTerm(t); }));
+      // Each word with what it stands for as a reading (a word in kana), each of those
+      // with the postings of its terms.
+      return Promise.all(words.map(function (word) {
+        return self.alternatives(word).then(function (alts) {
+          return Promise.all(alts.map(function (w) {
+            return Promise.all(w.map(function (t) { return w.length === 1 ? self.lookup(t) : self.lookupTerm(t); })).then(function (terms) {
+              return { word: w, terms: terms };
+            });
+          }));
+        });
       })).then(function (perWord) {
-        // Every word must match; scores add up over words.
+        // Every word must match; scores add up over words (and a word's alternatives).
         var N = self.docs.length, total = new Float64Array(N), alive = null;
-        perWord.forEach(function (terms, k) {
+        perWord.forEach(function (alts) {
           var scores = new Float64Array(N), matched = new Uint8Array(N), next = [], d;
-          self.scoreWord(words[k], terms, scores, matched);
+          alts.forEach(function (a, k) {
+            var text = wordText(a.word);
+            if (self.scoreWord(a.word, a.terms, scores, matched) && k && readings.indexOf(text) < 0) readings.push(text);
+          });
           if (alive === null) {
             for (d = 0; d < N; d++) if (matched[d]) { total[d] += scores[d]; next.push(d); }
           } else {
@@ -571,7 +678,7 @@
           var out = facets[f] = {};
           counts[fi].forEach(function (n, i) { if (n) { var v = facetValue(m, f, i); out[v] = (out[v] || 0) + n; } });
         });
-        return { query: query, folded: folded, tokens: tokens, hits: hits, facets: facets };
+        return { query: query, folded: folded, tokens: tokens, readings: readings, hits: hits, facets: facets };
       }
     });
   };
@@ -585,9 +692,11 @@
   /* ---------- highlighting ---------- */
   /* What to mark in a snippet: each query word as folded (a CJK word whole, as it must
      occur, a one-character word, a letter word), longest first. The snippet is folded the
-     same way, so コーディネイター marks コーディネーター and 買物 marks 買い物. */
-  Engine.prototype.highlightForms = function (query) {
+     same way, so コーディネイター marks コーディネーター and 買物 marks 買い物; `readings`
+     (a result's) adds the words found by their reading. */
+  Engine.prototype.highlightForms = function (query, readings) {
     var forms = {};
+    (readings || []).forEach(function (r) { forms[r] = true; });
     this.analyzer.queryWords(query || "").forEach(function (w) {
       forms[w.length === 1 ? w[0].text : w.map(function (t, k) { return k ? Array.from(t.text)[1] : t.text; }).join("")] = true;
     });
@@ -700,7 +809,8 @@
         list.innerHTML = "";
         renderFacets(r);
         var label = state.q ? "「" + state.q + "」の検索結果" : "絞り込みの結果";
-        var variant = r.folded && r.folded !== foldSpelling(state.q) ? "（「" + r.folded + "」としても検索しました）" : "";
+        var also = (r.folded && r.folded !== foldSpelling(state.q) ? [r.folded] : []).concat(r.readings);
+        var variant = also.length ? "（" + also.map(function (a) { return "「" + a + "」"; }).join("") + "としても検索しました）" : "";
         if (!r.hits.length) {
           status.textContent = label + "：見つかりませんでした" + variant + "。言葉を短くするか、別の言い方や絞り込みの解除を試してください。";
           more.hidden = true;
@@ -714,7 +824,7 @@
     }
 
     function showMore() {
-      var r = current, forms = engine.highlightForms(state.q);
+      var r = current, forms = engine.highlightForms(state.q, r.readings);
       var batch = r.hits.slice(shown, shown + PAGE);
       shown += batch.length;
       more.hidden = shown >= r.hits.length;

@@ -1,0 +1,261 @@
+//! Readings: a query word in hiragana (かいもの) also finds the words in kanji it is the
+//! reading of (買い物), without the browser ever downloading a dictionary.
+//!
+//! The dictionary is IPADIC's (`readings/ipadic.tsv.gz`, made by `tools/readings.py`,
+//! licence in `readings/COPYING`): 75,000 words that start with a kanji, with their readings.
+//! At build time every indexed text is scanned for its words ([`Dictionary::scan`]), and
+//! only the readings of words that occur on the site are published ([`SiteReadings`]), in
+//! small files (`search/r/`) that the browser loads only for a query word written in kana.
+//!
+//! A hiragana query word is then an OR of itself and its [`alternatives`]: the words of its
+//! exact reading, or, when it is no word's reading, the compounds of two words whose readings
+//! make it up (きょうぎたい → 協議 + 体: IPADIC has no 協議体). Each alternative is a phrase
+//! like any query word, so an alternative that is not on a page (協議対) finds nothing.
+//! `kyoso search` and the browser (`search.js`, `readingAlternatives`) follow the same rules.
+
+use super::spelling::fold_spelling;
+use crate::text::is_cjk;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::OnceLock;
+
+/// The reading dictionary, gzipped UTF-8 lines `reading<TAB>surface surface …`.
+const IPADIC: &[u8] = include_bytes!("readings/ipadic.tsv.gz");
+
+/// Longest word looked for in a text, in characters (longer dictionary words are left out:
+/// each character of a kanji run is tried against every length up to this).
+const MAX_CHARS: usize = 8;
+
+/// Most compounds a query word stands for ([`alternatives`]).
+pub const MAX_COMPOUNDS: usize = 64;
+
+/// The dictionary, spelling-folded as the index's text is ([`fold_spelling`]): each word
+/// (surface) with the readings it has.
+pub struct Dictionary {
+    /// Folded surface → its number.
+    ids: FxHashMap<Box<str>, u32>,
+    /// Per surface number, its text and its readings (numbers in `readings`).
+    surfaces: Vec<(Box<str>, Vec<u32>)>,
+    /// Folded readings (hiragana).
+    readings: Vec<Box<str>>,
+    /// First character → the longest surface starting with it, in characters.
+    longest: FxHashMap<char, u8>,
+}
+
+/// The surfaces a site's text holds: one bit per surface number.
+#[derive(Clone, Default)]
+pub struct Found(Vec<u64>);
+
+impl Found {
+    fn insert(&mut self, id: u32) {
+        let (w, b) = (id as usize / 64, id % 64);
+        if self.0.len() <= w {
+            self.0.resize(w + 1, 0);
+        }
+        self.0[w] |= 1 << b;
+    }
+
+    /// Adds what `other` found.
+    pub fn merge(&mut self, other: &Found) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| (0..64).filter(move |b| bits >> b & 1 == 1).map(move |b| (w * 64 + b) as u32))
+    }
+}
+
+/// A kanji (the first character of every dictionary word).
+fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// A query word that may be a reading: two or more hiragana (katakana are folded to
+/// hiragana before, so カイモノ is one too).
+pub fn is_kana_word(word: &str) -> bool {
+    word.chars().nth(1).is_some() && word.chars().all(|c| matches!(c, '\u{3041}'..='\u{309F}'))
+}
+
+impl Dictionary {
+    /// The built-in dictionary, read once per process.
+    pub fn ipadic() -> &'static Dictionary {
+        static DICT: OnceLock<Dictionary> = OnceLock::new();
+        DICT.get_or_init(|| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(IPADIC).read_to_string(&mut text).expect("the built-in reading dictionary is gzipped UTF-8");
+            Dictionary::parse(&text)
+        })
+    }
+
+    /// Reads `reading<TAB>surface …` lines; readings and surfaces are folded as the
+    /// index's text is, and dropped if folding leaves them unfit (a reading shorter than
+    /// two kana, a surface that is not one CJK run starting with a kanji).
+    pub fn parse(text: &str) -> Dictionary {
+        let mut d = Dictionary { ids: FxHashMap::default(), surfaces: Vec::new(), readings: Vec::new(), longest: FxHashMap::default() };
+        let mut reading_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        for line in text.lines() {
+            let Some((reading, surfaces)) = line.split_once('\t') else { continue };
+            let reading = fold_spelling(reading);
+            if !is_kana_word(&reading) {
+                continue;
+            }
+            let r = *reading_ids.entry(reading.clone().into()).or_insert_with(|| {
+                d.readings.push(reading.into());
+                (d.readings.len() - 1) as u32
+            });
+            for surface in surfaces.split(' ') {
+                let surface = fold_spelling(surface);
+                let chars = surface.chars().count();
+                let Some(first) = surface.chars().next() else { continue };
+                if !is_kanji(first) || chars > MAX_CHARS || !surface.chars().all(is_cjk) {
+                    continue;
+                }
+                let id = *d.ids.entry(surface.clone().into()).or_insert_with(|| {
+                    d.surfaces.push((surface.into(), Vec::new()));
+                    (d.surfaces.len() - 1) as u32
+                });
+                let readings = &mut d.surfaces[id as usize].1;
+                if !readings.contains(&r) {
+                    readings.push(r);
+                }
+                let longest = d.longest.entry(first).or_default();
+                *longest = (*longest).max(chars as u8);
+            }
+        }
+        d
+    }
+
+    /// Notes in `found` the dictionary words of a folded text: in each run of CJK
+    /// characters, from each kanji the longest word that starts there, the scan going on
+    /// after it (買い物支援 → 買い物, 支援; 協議体 → 協議, 体).
+    pub fn scan(&self, folded: &str, found: &mut Found) {
+        let mut skip_to = 0;
+        let mut ends = [0usize; MAX_CHARS];
+        for (i, c) in folded.char_indices() {
+            if i < skip_to || !is_kanji(c) {
+                continue;
+            }
+            let Some(&longest) = self.longest.get(&c) else { continue };
+            let mut n = 0;
+            let mut end = i;
+            for d in folded[i..].chars().take(longest as usize) {
+                if !is_cjk(d) {
+                    break;
+                }
+                end += d.len_utf8();
+                ends[n] = end;
+                n += 1;
+            }
+            if let Some((id, end)) = ends[..n].iter().rev().find_map(|&e| self.ids.get(&folded[i..e]).map(|&id| (id, e))) {
+                found.insert(id);
+                skip_to = end;
+            }
+        }
+    }
+}
+
+/// The readings of the words a site holds: folded reading → its words (folded surfaces),
+/// both in code-point order (which is JavaScript's UTF-16 order for these characters).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteReadings(pub BTreeMap<String, Vec<String>>);
+
+impl SiteReadings {
+    pub fn new(dict: &Dictionary, found: &Found) -> SiteReadings {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for id in found.ids() {
+            let (surface, readings) = &dict.surfaces[id as usize];
+            for &r in readings {
+                map.entry(dict.readings[r as usize].to_string()).or_default().push(surface.to_string());
+            }
+        }
+        for surfaces in map.values_mut() {
+            surfaces.sort();
+            surfaces.dedup();
+        }
+        SiteReadings(map)
+    }
+
+    /// The words a site's texts hold (each folded as the index folds it).
+    pub fn of_texts<'t>(texts: impl IntoIterator<Item = &'t str>) -> SiteReadings {
+        let dict = Dictionary::ipadic();
+        let mut found = Found::default();
+        for t in texts {
+            dict.scan(t, &mut found);
+        }
+        SiteReadings::new(dict, &found)
+    }
+
+    pub fn get(&self, reading: &str) -> Option<&[String]> {
+        self.0.get(reading).map(Vec::as_slice)
+    }
+}
+
+/// What a folded query word stands for besides itself, in order: nothing unless it is two or
+/// more hiragana; the words it is the reading of; else the compounds of two words (each of
+/// a reading of two kana or more) whose readings make it up, by where the word is cut, then
+/// in the order of the two words' lists, at most [`MAX_COMPOUNDS`]. `get` gives the site's
+/// words of a reading (`search.js` mirrors this as `readingAlternatives`).
+pub fn alternatives<'a>(word: &str, get: impl Fn(&str) -> Option<&'a [String]>) -> Vec<String> {
+    if !is_kana_word(word) {
+        return Vec::new();
+    }
+    if let Some(words) = get(word) {
+        return words.to_vec();
+    }
+    let cuts: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    let mut out: Vec<String> = Vec::new();
+    for &j in cuts.iter().skip(2).take(cuts.len().saturating_sub(3)) {
+        let (Some(a), Some(b)) = (get(&word[..j]), get(&word[j..])) else { continue };
+        for x in a {
+            for y in b {
+                let compound = format!("{x}{y}");
+                if out.len() < MAX_COMPOUNDS && !out.contains(&compound) {
+                    out.push(compound);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict() -> Dictionary {
+        Dictionary::parse("かいもの\t買い物 買物\nきょうぎ\t協議\nたい\t体 対\nからだ\t体\nしえん\t支援\nき\t木\n")
+    }
+
+    fn site(text: &str) -> SiteReadings {
+        let d = dict();
+        let mut found = Found::default();
+        d.scan(&fold_spelling(text), &mut found);
+        SiteReadings::new(&d, &found)
+    }
+
+    #[test]
+    fn only_the_words_of_the_text_are_kept_with_all_their_readings() {
+        let s = site("買い物支援と協議体の木");
+        let keys: Vec<&str> = s.0.keys().map(String::as_str).collect();
+        // 木's reading of one kana is dropped; 買物 is not in the text.
+        assert_eq!(keys, ["かいもの", "からだ", "きょうぎ", "しえん", "たい"]);
+        assert_eq!(s.get("かいもの").unwrap(), ["買い物"]);
+        assert_eq!(s.get("たい").unwrap(), ["体"]);
+    }
+
+    #[test]
+    fn a_word_is_its_readings_words_or_else_two_words_read_together() {
+        let s = site("買い物支援と協議体、対話");
+        let get = |r: &str| s.get(r);
+        assert_eq!(alternatives("かいもの", get), ["買い物"]);
+        assert_eq!(alternatives("きょうぎたい", get), ["協議体", "協議対"]);
+        assert!(alternatives("買い物", get).is_empty());
+        assert!(alternatives("きょうぎかい", get).is_empty());
+    }
+}

@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 const pub = resolve(process.argv[2] || "");
 // The vocabulary of examples/gen_corpus.rs: single words, compounds (phrases of several
 // bigrams), spelling variants, a one-character prefix, a word in no document.
-const QUERIES = ["買い物", "見守り", "移動", "居場所", "介護", "農地", "防災", "スーパー", "協議体", "社協",
+const QUERIES = ["買い物", "かいもの", "見守り", "移動", "居場所", "介護", "農地", "防災", "スーパー", "協議体", "社協",
   "買物支援", "申込み", "ボランティア", "配食", "健康", "就労", "まちづくり", "店",
   "生活支援体制", "地域包括支援センター", "移動販売", "住民主体の活動", "見守り 買い物", "zzzz"];
 

@@ -23,8 +23,11 @@ command -v hugo >/dev/null || { echo "hugo が必要です: apt-get install -y h
 (cd bench && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 (cd tests/e2e && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 cargo build --release --quiet --example gen_corpus
-cargo build --release --quiet
-KYOSO=$root/target/release/kyoso
+# KYOSO=path/to/kyoso measures a binary built elsewhere (an older commit, for before/after).
+if [ -z "${KYOSO:-}" ]; then
+  cargo build --release --quiet
+  KYOSO=$root/target/release/kyoso
+fi
 PAGEFIND=$(ls "$root"/bench/node_modules/@pagefind/linux-x64/bin/pagefind_extended)
 # Where the sites are built. Default: /dev/shm (memory), because a build writes into the
 # page cache and on a healthy disk that is what both tools are timed on. On this machine's
@@ -92,7 +95,7 @@ for n in "${sizes[@]}"; do
   pages=$(find "$site/public" -name '*.html' | wc -l); hpages=$(find "$hugo_site/public" -name '*.html' | wc -l)
   rm -rf "$tmp/floor" "$hugo_site/public"   # in memory: give it back before the next steps
   echo
-  echo "== $docs documents (generated, --docs $n, ${CORPUS:-templates} sentences)"
+  echo "== $docs documents (generated, --docs $n, ${CORPUS:-templates} sentences; $KYOSO)"
   printf '  %-46s %s\n' "kyoso build incl. search index, empty output" "${k} s, $(awk -v d="$docs" -v t="$k" 'BEGIN{printf "%.0f", d/t}') docs/s, peak RSS $((krss/1024)) MiB, $pages pages"
   printf '  %-46s %s\n' "Hugo $(hugo version | grep -o 'v[0-9.]*' | head -1) without search, empty output" "${h} s, peak RSS $((hrss/1024)) MiB, $hpages pages"
   printf '  %-46s %s\n' "kyoso / Hugo, empty output" "$(awk -v a="$k" -v b="$h" 'BEGIN{printf "%.2f", a/b}')"

@@ -5,16 +5,18 @@
 /// with the plain computation it replaces.
 pub fn random_texts(pieces: &[&str], count: usize, max_pieces: u64, seed: u64) -> Vec<String> {
     let mut rng = seed;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
     (0..count)
         .map(|_| {
-            let mut text = String::new();
-            for _ in 0..(rng % max_pieces) {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                text.push_str(pieces[(rng % pieces.len() as u64) as usize]);
-            }
-            text
+            // The length is drawn from the generator too: taken from a state that only the
+            // pieces move on, one empty text would make every later text empty.
+            let len = next() % max_pieces;
+            (0..len).map(|_| pieces[(next() % pieces.len() as u64) as usize]).collect()
         })
         .collect()
 }

@@ -185,5 +185,35 @@ fn json_ld(site: &Site, d: &Doc) -> Option<Value> {
 /// of a body starts with the namespace).
 pub(super) fn prefix_ids(html: &str, prefix: &str) -> String {
     let ns = markdown::CONTENT_ID_PREFIX;
-    html.replace(&format!(" id=\"{ns}"), &format!(" id=\"{ns}{prefix}")).replace(&format!("href=\"#{ns}"), &format!("href=\"#{ns}{prefix}"))
+    // One pass with memmem's vector search, where two `str::replace`s copied the body twice
+    // with a slower search: booklets run this over every case (4 % of a build's time). The
+    // two patterns cannot overlap (one starts with a space, the other has none and no
+    // `id="`), so their places in one sorted list give what replacing one then the other gave.
+    let (id, link) = (format!(" id=\"{ns}"), format!("href=\"#{ns}"));
+    let bytes = html.as_bytes();
+    let mut ends: Vec<usize> = memchr::memmem::find_iter(bytes, &id).map(|p| p + id.len()).chain(memchr::memmem::find_iter(bytes, &link).map(|p| p + link.len())).collect();
+    ends.sort_unstable();
+    let mut out = String::with_capacity(html.len() + ends.len() * prefix.len());
+    let mut done = 0;
+    for end in ends {
+        out.push_str(&html[done..end]);
+        out.push_str(prefix);
+        done = end;
+    }
+    out.push_str(&html[done..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_ids;
+
+    #[test]
+    fn prefixing_in_one_pass_gives_what_two_replaces_gave() {
+        let pieces = [" id=\"user-content-", "href=\"#user-content-", "a\">", "<h2", " id=\"x", "href=\"#", "<a ", "見出し", "user-content-", "\""];
+        for html in crate::testing::random_texts(&pieces, 3000, 14, 0x9E37_79B9_7F4A_7C15) {
+            let two_replaces = html.replace(" id=\"user-content-", " id=\"user-content-k3-").replace("href=\"#user-content-", "href=\"#user-content-k3-");
+            assert_eq!(prefix_ids(&html, "k3-"), two_replaces, "{html:?}");
+        }
+    }
 }

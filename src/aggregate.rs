@@ -5,7 +5,7 @@
 //! once, with both sources named. Each source's self-check counts (`checklist.json`) are
 //! read too ([`crate::checklist::national`]).
 
-use crate::checklist::national::SourceSteps;
+use crate::checklist::SourceSteps;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ActorMeta, CaseMeta, Common, Doc, External, Location, Meta};

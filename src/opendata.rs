@@ -147,7 +147,7 @@ pub fn exports(site: &Site) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
         (CASES_JSON, |site| wrap(site, "kyoso-cases", site.of(Collection::Case).map(|(_, d)| case_json(site, d)).collect())),
         (ACTORS_CSV, actors_csv),
     ];
-    makers.into_iter().map(move |(rel, make)| (rel.to_string(), make(site))).chain(crate::checklist::exports::exports(site))
+    makers.into_iter().map(move |(rel, make)| (rel.to_string(), make(site))).chain(crate::checklist::national::exports(site)).chain(crate::checklist::exports::exports(site))
 }
 
 /// The keys of one item of `actors.json` and of `cases.json`, in the order they are

@@ -34,7 +34,7 @@ pub struct Site {
     /// The municipal self-check and its answers (`checklist.rs`), when the site has one.
     pub readiness: Option<crate::checklist::Readiness>,
     /// Each aggregated source's self-check counts (`checklist/national.rs`).
-    pub source_steps: Vec<crate::checklist::national::SourceSteps>,
+    pub source_steps: Vec<crate::checklist::SourceSteps>,
 }
 
 pub struct Filter {

@@ -17,14 +17,10 @@ pub const VERSION: u32 = 1;
 pub const CSV_COLUMNS: &[&str] = &["都道府県名", "市区町村名", "ステップ", "回答日"];
 pub const PAGE_COLUMN: &str = "掲載ページ";
 
-/// (path, bytes) of both files, when the site has a self-check, and of the national
-/// counts when it aggregates other sites ([`super::national`]).
+/// (path, bytes) of both files, when the site has a self-check.
 pub fn exports(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut files = super::national::exports(site);
-    if let Some(r) = &site.readiness {
-        files.extend([(CSV.into(), csv(site, r)), (JSON.into(), json_file(site, r))]);
-    }
-    files
+    let Some(r) = &site.readiness else { return Vec::new() };
+    vec![(CSV.into(), csv(site, r)), (JSON.into(), json_file(site, r))]
 }
 
 /// The public questions as (position among all questions, question).

@@ -126,6 +126,29 @@ impl Checklist {
     }
 }
 
+/// One imported site's self-check, as the national site shows it.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SourceSteps {
+    /// The source's name in `kyoso.toml`.
+    pub source: String,
+    /// The prefecture the source's exports say the site is for, when it is one.
+    pub prefecture: Option<String>,
+    /// `None`: the source publishes no self-check (「未回答」).
+    pub counts: Option<Counts>,
+}
+
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Counts {
+    /// Municipalities at ステップ1, 2 and 3.
+    pub steps: [usize; 3],
+    /// Municipalities counted (the sum of `steps`).
+    pub answered: usize,
+    /// The date the source built its file.
+    pub generated: Option<String>,
+    /// The source's self-check page (from its `site.base_url`), when that is a web address.
+    pub page: Option<String>,
+}
+
 /// What the build knows of the self-check: the questions and every municipality's answers.
 #[derive(Debug, Clone, Hash)]
 pub struct Readiness {

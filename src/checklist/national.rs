@@ -10,9 +10,9 @@
 //! and validated names reach the pages. Why a site without the file is 「未回答」 and not
 //! a row of zeros: zero would claim that the prefecture asked and nobody answered.
 
+use super::{Counts, SourceSteps};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::vocab;
-use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -29,29 +29,6 @@ pub const JSON_ITEM_FIELDS: &[&str] = &["count", "generated", "prefecture", "sou
 /// 状況 of a source that publishes its self-check's results, and of one that does not.
 pub const COUNTED: &str = "集計あり";
 pub const UNANSWERED: &str = "未回答";
-
-/// One imported site's self-check, as the national site shows it.
-#[derive(Debug, Clone, Hash, Serialize)]
-pub struct SourceSteps {
-    /// The source's name in `kyoso.toml`.
-    pub source: String,
-    /// The prefecture the source's exports say the site is for, when it is one.
-    pub prefecture: Option<String>,
-    /// `None`: the source publishes no self-check (「未回答」).
-    pub counts: Option<Counts>,
-}
-
-#[derive(Debug, Clone, Hash, Serialize)]
-pub struct Counts {
-    /// Municipalities at ステップ1, 2 and 3.
-    pub steps: [usize; 3],
-    /// Municipalities counted (the sum of `steps`).
-    pub answered: usize,
-    /// The date the source built its file.
-    pub generated: Option<String>,
-    /// The source's self-check page (from its `site.base_url`), when that is a web address.
-    pub page: Option<String>,
-}
 
 /// The self-check of the source in `dir`. `prefecture` is what the source's other
 /// exports say (used when its `checklist.json` does not); `label` names the folder in

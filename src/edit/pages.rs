@@ -12,11 +12,6 @@ use std::path::Path;
 
 pub use super::doc::{doc, preview_html, save, Draft};
 
-/// Collections a person can start a new document of from the list (a chapter is started
-/// in its guide: see `store::new_kind`).
-pub const CREATABLE: [Collection; 7] =
-    [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::News, Collection::Page, Collection::Guide];
-
 /// The short noun of a collection, for commit messages (「事例を追加: …」).
 fn noun(c: Collection) -> &'static str {
     match c {
@@ -118,12 +113,12 @@ pub fn list(root: &Path, q: &HashMap<String, String>) -> Response {
         } else {
             Vec::new()
         };
-        if all.is_empty() && !CREATABLE.contains(&c) && guides.is_empty() {
+        if all.is_empty() && !store::CREATABLE.contains(&c) && guides.is_empty() {
             continue;
         }
         let id = format!("c-{}", c.name());
         main.push_str(&format!(r#"<section class="collection" aria-labelledby="{id}"><div class="heading"><h2 id="{id}">{} <span class="count">{} 件</span></h2>"#, c.label(), all.len()));
-        if CREATABLE.contains(&c) {
+        if store::CREATABLE.contains(&c) {
             main.push_str(&format!(r#"<a class="button" href="/_edit/new/{}" aria-label="新規作成（{}）">新規作成</a>"#, c.name(), c.label()));
         }
         if !guides.is_empty() {

@@ -214,6 +214,11 @@ pub fn write(root: &Path, rel: &Path, version: Option<&str>, text: &str) -> Resu
     })
 }
 
+/// Collections a person can start a new document of from the list (a chapter is started
+/// in its guide: see [`new_kind`]).
+pub const CREATABLE: [Collection; 7] =
+    [Collection::Case, Collection::Actor, Collection::Event, Collection::Policy, Collection::News, Collection::Page, Collection::Guide];
+
 /// The kind of new document the browser asks for (`collection` as in `/_edit/new/case`),
 /// if it can be started here: a chapter only in a guide the site has (chapters live in
 /// their guide's folder, which a guide's `_index.md` makes).
@@ -223,7 +228,7 @@ pub fn new_kind(root: &Path, collection: &str, guide: &str) -> Option<(Collectio
             let exists = crate::validate::is_valid_slug(guide) && root.join("content/guides").join(guide).join("_index.md").is_file();
             exists.then(|| (Collection::Chapter, Some(guide.to_string())))
         }
-        c => super::pages::CREATABLE.contains(&c).then_some((c, None)),
+        c => CREATABLE.contains(&c).then_some((c, None)),
     }
 }
 

@@ -10,7 +10,7 @@
 //! megabytes at 40,000 cases) could neither be printed nor be made in bounded memory.
 
 use crate::theme::labels::fill;
-use super::plan::Plan;
+use super::plan::{Plan, Scope, Volume};
 use super::{made, Made, RenderError, Renderer};
 use crate::dates::date_ja;
 use crate::schema::Collection;
@@ -21,35 +21,6 @@ use serde_json::{json, Value};
 
 /// Cases in one volume of a booklet: a print of 100 to 300 pages.
 pub const VOLUME_CASES: usize = 100;
-
-/// Which volume of its booklet a page is.
-#[derive(Hash, Clone, Copy)]
-pub(super) struct Volume {
-    /// 1 for the first.
-    pub number: usize,
-    pub count: usize,
-    /// Cases in all the volumes.
-    pub total: usize,
-}
-
-/// Which cases a booklet has.
-#[derive(Hash, Clone)]
-pub(super) enum Scope {
-    All,
-    Domain(String),
-    Prefecture(String),
-}
-
-impl Scope {
-    /// The (分野, prefecture) that [`booklet_path`] takes.
-    fn parts(&self) -> (Option<&str>, Option<&str>) {
-        match self {
-            Scope::All => (None, None),
-            Scope::Domain(d) => (Some(d), None),
-            Scope::Prefecture(p) => (None, Some(p)),
-        }
-    }
-}
 
 /// Where the booklet of every case (no scope), of a 分野 or of a prefecture is written:
 /// its first volume (`…/booklet/index.html`) or a later one (`…/booklet/2/index.html`).

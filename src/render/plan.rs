@@ -33,9 +33,38 @@ pub(super) enum Plan {
     OpenData,
     /// The municipal self-check and its overview (when the site has a checklist).
     Checklist,
-    Booklet { scope: super::booklet::Scope, items: Vec<usize>, volume: super::booklet::Volume },
+    Booklet { scope: Scope, items: Vec<usize>, volume: Volume },
     NotFound,
     Alias { target: usize },
+}
+
+/// Which volume of its booklet a page is.
+#[derive(Hash, Clone, Copy)]
+pub(super) struct Volume {
+    /// 1 for the first.
+    pub number: usize,
+    pub count: usize,
+    /// Cases in all the volumes.
+    pub total: usize,
+}
+
+/// Which cases a booklet has.
+#[derive(Hash, Clone)]
+pub(super) enum Scope {
+    All,
+    Domain(String),
+    Prefecture(String),
+}
+
+impl Scope {
+    /// The (分野, prefecture) that `booklet::booklet_path` takes.
+    pub(super) fn parts(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Scope::All => (None, None),
+            Scope::Domain(d) => (Some(d), None),
+            Scope::Prefecture(p) => (None, Some(p)),
+        }
+    }
 }
 
 /// One page of one collection of a term or region page that has more than a page of it.

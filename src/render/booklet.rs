@@ -160,7 +160,7 @@ fn rebase(html: &str, from: &str, to: &str) -> String {
     const ATTRS: [&str; 2] = [" href=\"", " src=\""];
     let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = String::with_capacity(html.len());
-    let next = |attr: &str, from: usize| memchr::memmem::find(&html.as_bytes()[from..], attr.as_bytes()).map(|p| from + p);
+    let next = |attr: &str, after: usize| memchr::memmem::find(&html.as_bytes()[after..], attr.as_bytes()).map(|p| after + p);
     // Where each attribute next starts, searched again only once passed: searching both
     // after every link scanned the rest of a body once per link (a body with many links
     // and no picture was quadratic, and this was 3 % of a build's time); memmem's vector

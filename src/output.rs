@@ -367,6 +367,11 @@ impl Staging {
         self.handle.write(rel, bytes)
     }
 
+    /// How many files the new output has so far.
+    pub fn count(&self) -> usize {
+        self.files.lock().expect("not poisoned").len()
+    }
+
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         self.write(rel, &std::fs::read(from)?)
     }

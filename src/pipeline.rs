@@ -338,10 +338,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                         })
                         .collect::<Vec<Failure>>()
                 },
-                || {
-                    let feeds = crate::feeds::feeds(&site, &page_paths, &theme.labels);
-                    write_all(&feeds).map(|()| feeds.len())
-                },
+                || write_all(&crate::feeds::feeds(&site, &page_paths, &theme.labels)),
             );
             (pages, failures, feeds, plan_time, t.elapsed())
         },
@@ -349,7 +346,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             let t = Instant::now();
             // Each file of the index and the exports goes to disk as soon as it is made.
             let put = |rel: String, bytes: Vec<u8>| staging.write(&rel, &bytes).map_err(io_error(&out_dir.join(&rel)));
-            let files = search_and_exports(&site, &bodies, &analyzer, inverted, &theme.labels, &put)?;
+            search_and_exports(&site, &bodies, &analyzer, inverted, &theme.labels, &put)?;
             let index_time = t.elapsed();
             for (rel, src) in &theme.statics {
                 match src {
@@ -364,7 +361,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
                 // An SVG is published cleaned of anything that runs (see `svg.rs`).
                 crate::svg::published_bytes(&src).and_then(|bytes| staging.write(&rel, &bytes)).map_err(io_error(&opts.root.join(a)))
             })?;
-            Ok((files + theme.statics.len() + site.assets.len(), index_time))
+            Ok(index_time)
         },
     );
     let (pages, failures, feeds, plan_time, render_time) = rendered;
@@ -380,11 +377,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         return Err(BuildError::Render(diags, render_errors));
     }
     timings.push(("render", render_time));
-    let (other_files, index_time) = side?;
+    let index_time = side?;
     timings.push(("index", index_time));
 
     let t = Instant::now();
-    let files = pages.len() + feeds? + other_files;
+    feeds?;
+    let files = staging.count();
     let kept = staging.kept();
     staging.commit().map_err(BuildError::Output)?;
     timings.push(("write", t.elapsed()));
@@ -439,7 +437,7 @@ pub fn side_files(site: &Site, bodies: &[Body], page_paths: &[&str], labels: &La
     let ((), feeds) = rayon::join(
         || {
             let inverted = Inverted::build(&analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], Cow::Borrowed(&bodies[i].text)));
-            let Ok(_) = search_and_exports(site, bodies, &analyzer, inverted, labels, &put);
+            let Ok(()) = search_and_exports(site, bodies, &analyzer, inverted, labels, &put);
         },
         || crate::feeds::feeds(site, page_paths, labels),
     );
@@ -472,7 +470,7 @@ fn take_source(body: &mut std::sync::Arc<String>) -> String {
 
 /// The search index (`search/…`) from its postings, and the data exports: every file
 /// besides the pages that does not list the pages, each handed to `put` (output path,
-/// bytes) as it is made. Returns how many files there were.
+/// bytes) as it is made.
 fn search_and_exports<E: Send>(
     site: &Site,
     bodies: &[Body],
@@ -480,14 +478,14 @@ fn search_and_exports<E: Send>(
     inverted: Inverted,
     labels: &Labels,
     put: &(impl Fn(String, Vec<u8>) -> Result<(), E> + Sync),
-) -> Result<usize, E> {
+) -> Result<(), E> {
     // The exports are made beside the search index, not after it: this side of the build
     // is the longer one, and its last steps would otherwise run on one core.
     let (search, exports) = rayon::join(
         || export(analyzer, &doc_infos(site, bodies), inverted, labels, &|path, text: String| put(format!("search/{path}"), text.into_bytes())),
-        || crate::opendata::exports(site).try_fold(0, |n, (rel, bytes)| put(rel, bytes).map(|()| n + 1)),
+        || crate::opendata::exports(site).try_for_each(|(rel, bytes)| put(rel, bytes)),
     );
-    Ok(search? + exports?)
+    search.and(exports)
 }
 
 /// Frees `v` on a thread of its own: at 10,000 documents freeing what a build made takes

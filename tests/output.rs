@@ -172,3 +172,16 @@ fn serve_leaves_the_sites_output_alone() {
     assert!(served.contains("テスト用プラットフォーム"), "serve should answer with the built site: {served}");
     assert_eq!(common::snapshot(&root), before, "serve changed the site's folder");
 }
+
+/// The summary's file count is what the output folder holds (its list of kyoso's files
+/// aside).
+#[test]
+fn the_summary_counts_the_files_written() {
+    let (tmp, root) = site_with_neighbour();
+    let o = kyoso(&root, &["--output", "../out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    let count: usize = said.split("ページ（").nth(1).and_then(|s| s.split(" ファイル").next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no file count in: {said}"));
+    let on_disk = walkdir::WalkDir::new(tmp.path().join("out")).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file() && e.file_name() != ".kyoso-output").count();
+    assert_eq!(count, on_disk, "{said}");
+}

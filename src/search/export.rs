@@ -66,7 +66,7 @@ fn script(name: &str, payload: &impl serde::Serialize) -> String {
 }
 
 /// The browser's files for `docs`, from their inverted index, each handed to `put` (path
-/// under `search/`, text) as soon as it is made; returns how many there were.
+/// under `search/`, text) as soon as it is made.
 /// `labels` names the collections in the search page's filters.
 ///
 /// Handed over one by one, not returned as a list: at 100,000 documents the files are
@@ -78,9 +78,8 @@ pub fn export<E: Send>(
     index: Inverted,
     labels: &crate::theme::labels::Labels,
     put: &(impl Fn(String, String) -> Result<(), E> + Sync),
-) -> Result<usize, E> {
+) -> Result<(), E> {
     let num_docs = docs.len();
-    let mut files = 0;
     let averages: Vec<f64> =
         index.total_tokens.iter().map(|&t| if num_docs == 0 { 0.0 } else { t as f64 / num_docs as f64 }).collect();
     // Field-norm ids per field, in document order (one list, not one per posting).
@@ -129,14 +128,10 @@ pub fn export<E: Send>(
         }
     }
     let word_lengths: Vec<usize> = words.keys().copied().collect();
-    let reading_firsts = reading_files(&SiteReadings::new(Dictionary::ipadic(), &index.found), &mut |rel, text| {
-        files += 1;
-        put(rel, text)
-    })?;
+    let reading_firsts = reading_files(&SiteReadings::new(Dictionary::ipadic(), &index.found), put)?;
     for (len, list) in &words {
         put(format!("w/{len}.js"), script(&format!("w/{len}"), &json!(list)))?;
     }
-    files += words.len();
     cuts.par_iter().enumerate().try_for_each(|(n, r)| {
         let mut payload = String::with_capacity(r.len() * 16);
         let mut prev = "";
@@ -148,7 +143,6 @@ pub fn export<E: Send>(
         }
         put(format!("t/{n}.js"), script(&format!("t/{n}"), &payload))
     })?;
-    files += cuts.len();
     // The terms and postings are the largest part of the index; the rest does not need them.
     drop(words);
     drop(sorted);
@@ -189,7 +183,6 @@ pub fn export<E: Send>(
         }
     }
     put("docs.js".into(), script("docs", &json!({"n": num_docs, "facets": facets, "norms": field_norms})))?;
-    files += 1;
 
     // Result records in files of DOC_CHUNK, so a site of 10,000 documents has 1,000 small
     // files rather than 10,000 tiny ones (each file costs the writer and the web server).
@@ -212,7 +205,6 @@ pub fn export<E: Send>(
             .collect();
         put(format!("d/{c}.js"), script(&format!("d/{c}"), &Value::Array(records)))
     })?;
-    files += num_docs.div_ceil(DOC_CHUNK);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let manifest = json!({
@@ -233,8 +225,7 @@ pub fn export<E: Send>(
         "domains": domains,
         "kinds": kinds,
     });
-    put("manifest.js".into(), script("manifest", &manifest))?;
-    Ok(files + 1)
+    put("manifest.js".into(), script("manifest", &manifest))
 }
 
 /// Marks how many UTF-16 units (0–9) a term shares with the one before it in a `t/` file;
@@ -261,7 +252,7 @@ fn push_front_coded(out: &mut String, prev: &str, term: &str) {
 /// file whose first reading is not after it). A file's payload is written as a `t/` file's
 /// is, each reading front-coded and followed by a space and its words separated by spaces:
 /// `!かんすう 関数#ゅう 吸う`.
-fn reading_files<E>(readings: &SiteReadings, put: &mut impl FnMut(String, String) -> Result<(), E>) -> Result<Vec<String>, E> {
+fn reading_files<E>(readings: &SiteReadings, put: &impl Fn(String, String) -> Result<(), E>) -> Result<Vec<String>, E> {
     let mut firsts = Vec::new();
     let (mut payload, mut prev) = (String::new(), "");
     for (reading, words) in &readings.0 {

@@ -85,8 +85,8 @@ impl Style {
     fn new(text: Option<&str>, rich: bool, cases: usize) -> Style {
         let mut real = Vec::new();
         if let Some(dir) = text {
-            let mut files: Vec<PathBuf> = Vec::new();
-            collect_md(Path::new(dir), &mut files);
+            let mut files: Vec<PathBuf> =
+                walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| !e.file_type().is_dir()).map(|e| e.into_path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
             files.sort();
             for f in files {
                 let mut fenced = false;
@@ -119,17 +119,6 @@ impl Style {
             fill(rng, t, town, actor, business)
         } else {
             rng.pick(&self.real).clone()
-        }
-    }
-}
-
-fn collect_md(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_md(&p, out);
-        } else if p.extension().is_some_and(|x| x == "md") {
-            out.push(p);
         }
     }
 }

@@ -33,21 +33,43 @@ pub const MAX_COMPOUNDS: usize = 64;
 /// The dictionary, spelling-folded as the index's text is ([`fold_spelling`]): each word
 /// (surface) with the readings it has.
 pub struct Dictionary {
-    /// Every folded surface → its number, and every start of one (a character or more)
-    /// that is not itself a surface → [`NOT_A_WORD`]. The scan walks from a kanji one
-    /// character at a time and stops at the first text that starts no word: two or three
-    /// look-ups at most places, where trying each length down from the longest word took
-    /// up to eight (the scan runs over every kanji of every indexed text, and was 7 % of a
-    /// build's time).
-    starts: FxHashMap<Box<str>, u32>,
+    /// The surfaces as a trie of characters: (node, character) as one number ([`edge`]) →
+    /// (the node it leads to, the number of the surface that ends there or [`NOT_A_WORD`]);
+    /// node 0 is the root. The scan walks from a kanji one character at a time and stops at
+    /// the first character that continues no word: two or three look-ups at most places.
+    /// (It runs over every kanji of every indexed text. Trying each length down from the
+    /// longest word took up to eight look-ups; a map keyed by the text of each start of a
+    /// word hashed and compared strings: 7 % of a build's time, where one multiply per
+    /// character hashes this key.)
+    trie: FxHashMap<u64, (u32, u32)>,
+    /// The root's edges by the kanji of [`ROOT_KANJI`], by code: every walk starts with
+    /// one, and a table look-up needs no hashing (the rest of the trie is one look-up in
+    /// three). (0, 0) where no word starts.
+    root: Vec<(u32, u32)>,
     /// Per surface number, its text and its readings (numbers in `readings`).
     surfaces: Vec<(Box<str>, Vec<u32>)>,
     /// Folded readings (hiragana).
     readings: Vec<Box<str>>,
 }
 
-/// In [`Dictionary::starts`]: the start of a word, not one.
+/// In [`Dictionary::trie`]: no word ends here, it only goes on.
 const NOT_A_WORD: u32 = u32::MAX;
+
+/// The trie's key of the edge from `node` by `c` (a character takes 21 bits).
+#[inline]
+fn edge(node: u32, c: char) -> u64 {
+    u64::from(node) << 21 | u64::from(c)
+}
+
+/// The place in [`Dictionary::root`] of the edge from `node` by `c`, if it is kept there.
+#[inline]
+fn root_slot(node: u32, c: char) -> Option<usize> {
+    (node == 0 && ROOT_KANJI.contains(&(c as u32))).then(|| (c as u32 - ROOT_KANJI.start()) as usize)
+}
+
+/// The kanji whose edges from the root are in [`Dictionary::root`]: the CJK blocks of the
+/// BMP (extension A and the unified ideographs), where nearly every word starts.
+const ROOT_KANJI: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
 
 /// The surfaces a site's text holds: one bit per surface number.
 #[derive(Clone, Default)]
@@ -103,8 +125,9 @@ impl Dictionary {
     /// index's text is, and dropped if folding leaves them unfit (a reading shorter than
     /// two kana, a surface that is not one CJK run starting with a kanji).
     pub fn parse(text: &str) -> Dictionary {
-        let mut d = Dictionary { starts: FxHashMap::default(), surfaces: Vec::new(), readings: Vec::new() };
+        let mut d = Dictionary { trie: FxHashMap::default(), root: vec![(0, 0); ROOT_KANJI.clone().count()], surfaces: Vec::new(), readings: Vec::new() };
         let mut reading_ids: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut nodes = 0u32;
         for line in text.lines() {
             let Some((reading, surfaces)) = line.split_once('\t') else { continue };
             let reading = fold_spelling(reading);
@@ -122,20 +145,27 @@ impl Dictionary {
                 if !is_kanji(first) || chars > MAX_CHARS || !surface.chars().all(is_cjk) {
                     continue;
                 }
-                for (k, _) in surface.char_indices().skip(1) {
-                    if !d.starts.contains_key(&surface[..k]) {
-                        d.starts.insert(surface[..k].into(), NOT_A_WORD);
+                let (mut node, mut last) = (0, (0, first));
+                for c in surface.chars() {
+                    let e = match root_slot(node, c) {
+                        Some(i) => &mut d.root[i],
+                        None => d.trie.entry(edge(node, c)).or_insert((0, NOT_A_WORD)),
+                    };
+                    if e.0 == 0 {
+                        nodes += 1;
+                        *e = (nodes, NOT_A_WORD);
                     }
+                    (last, node) = ((node, c), e.0);
                 }
-                let id = match d.starts.get(surface.as_str()) {
-                    Some(&id) if id != NOT_A_WORD => id,
-                    _ => {
-                        d.surfaces.push((surface.as_str().into(), Vec::new()));
-                        let id = (d.surfaces.len() - 1) as u32;
-                        d.starts.insert(surface.into(), id);
-                        id
-                    }
+                let end = match root_slot(last.0, last.1) {
+                    Some(i) => &mut d.root[i],
+                    None => d.trie.get_mut(&edge(last.0, last.1)).expect("the surface's last edge was just made"),
                 };
+                if end.1 == NOT_A_WORD {
+                    d.surfaces.push((surface.as_str().into(), Vec::new()));
+                    end.1 = (d.surfaces.len() - 1) as u32;
+                }
+                let id = end.1;
                 let readings = &mut d.surfaces[id as usize].1;
                 if !readings.contains(&r) {
                     readings.push(r);
@@ -149,30 +179,67 @@ impl Dictionary {
     /// characters, from each kanji the longest word that starts there, the scan going on
     /// after it (買い物支援 → 買い物, 支援; 協議体 → 協議, 体).
     pub fn scan(&self, folded: &str, found: &mut Found) {
-        let mut skip_to = 0;
-        for (i, c) in folded.char_indices() {
-            if i < skip_to || !is_kanji(c) {
+        let bytes = folded.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Only a kanji starts a word, and a kanji's UTF-8 starts E3 90 to E9 (U+3400 to
+            // U+9FFF), EF (U+F900 on) or F0 (U+20000 on): the other characters (two thirds of
+            // Japanese text, kana being E3 81 to E3 83) are passed over by their first
+            // bytes, without decoding them.
+            let b = bytes[i];
+            let may_be_kanji = match b {
+                0xE4..=0xE9 | 0xEF | 0xF0 => true,
+                0xE3 => bytes[i + 1] >= 0x90,
+                _ => false,
+            };
+            if !may_be_kanji {
+                i += utf8_len(b);
                 continue;
             }
-            // Every start of a word is in `starts`, so the walk reaches the longest word.
+            let c = folded[i..].chars().next().expect("a character starts here");
+            if !is_kanji(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            // Every start of a word is a node, so the walk reaches the longest word.
             let mut word = None;
-            let mut end = i;
+            let (mut end, mut node) = (i, 0);
             for d in folded[i..].chars().take(MAX_CHARS) {
                 if !is_cjk(d) {
                     break;
                 }
                 end += d.len_utf8();
-                match self.starts.get(&folded[i..end]) {
-                    None => break,
-                    Some(&NOT_A_WORD) => {}
-                    Some(&id) => word = Some((id, end)),
+                let (next, id) = match root_slot(node, d) {
+                    Some(i) => self.root[i],
+                    None => self.trie.get(&edge(node, d)).copied().unwrap_or((0, 0)),
+                };
+                if next == 0 {
+                    break;
                 }
+                if id != NOT_A_WORD {
+                    word = Some((id, end));
+                }
+                node = next;
             }
-            if let Some((id, end)) = word {
-                found.insert(id);
-                skip_to = end;
+            match word {
+                Some((id, end)) => {
+                    found.insert(id);
+                    i = end;
+                }
+                None => i += c.len_utf8(),
             }
         }
+    }
+}
+
+/// The length of the UTF-8 character that starts with byte `b`.
+#[inline]
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 

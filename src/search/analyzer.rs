@@ -298,20 +298,26 @@ fn pair_at(text: &[u8], i: usize) -> Option<u64> {
 /// token. Same rules as `runs`.
 pub fn index_token_ranges(folded: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(folded.len() / 2);
-    for_each_token(folded, |a, b| out.push((a, b)));
+    for_each_token(folded, |a, b, _| out.push((a, b)));
     out
 }
 
-/// Calls `token(start, end)` for each index token of the folded text, in order (the
-/// indexer counts them as they come, with no list of ranges in between).
+/// Calls `token(start, end, continues)` for each index token of the folded text, in
+/// order (the indexer counts them as they come, with no list of ranges in between).
+/// `continues` is the token's [`successor`] of the one before: its last character when
+/// both are bigrams of one CJK run that overlap. The tokenizer knows that from the run it
+/// is in; working it out again from the two ranges decoded both tokens' characters, a
+/// fifteenth of the indexer's instructions.
 #[inline]
-pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize)) {
+pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize, Option<char>)) {
     let mut prev_cjk: Option<(usize, usize)> = None; // the previous CJK character
+    // Whether the last token was a bigram of the current CJK run.
+    let mut after_bigram = false;
     let mut word: Option<(usize, usize, usize)> = None; // (start, end, chars)
     macro_rules! flush_word {
         () => {
             if let Some((a, b, _)) = word.take() {
-                token(a, b);
+                token(a, b, None);
             }
         };
     }
@@ -320,12 +326,14 @@ pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize)) {
         if is_cjk(c) {
             flush_word!();
             if let Some((p, _)) = prev_cjk {
-                token(p, end);
+                token(p, end, after_bigram.then_some(c));
+                after_bigram = true;
             }
             prev_cjk = Some((i, end));
         } else {
+            after_bigram = false;
             if let Some((p, q)) = prev_cjk.take() {
-                token(p, q);
+                token(p, q, None);
             }
             if is_word(c) {
                 word = match word {
@@ -339,7 +347,7 @@ pub fn for_each_token(folded: &str, mut token: impl FnMut(usize, usize)) {
         }
     }
     if let Some((p, q)) = prev_cjk {
-        token(p, q);
+        token(p, q, None);
     }
     flush_word!();
 }
@@ -501,6 +509,16 @@ mod tests {
         let next: Vec<Option<char>> = r.windows(2).map(|w| successor(text, w[0], w[1])).collect();
         // 住民→民主 (主), 民主→主体 (体), 主体→体の (の), 体の→の (run end), の→abc, abc→所.
         assert_eq!(next, vec![Some('主'), Some('体'), Some('の'), None, None, None]);
+        // The tokenizer says the same of each token as it cuts it, in any text.
+        let pieces = ["住", "民", "主", "体", "の", "ア", "𠮷", "a", "bc", " ", "、"];
+        for text in crate::testing::random_texts(&pieces, 3000, 10, 0x2545_F491_4F6C_DD1D) {
+            let r = index_token_ranges(&text);
+            let mut continues = Vec::new();
+            for_each_token(&text, |_, _, c| continues.push(c));
+            let expected: Vec<Option<char>> = r.windows(2).map(|w| successor(&text, w[0], w[1])).collect();
+            assert_eq!(continues.get(1..).unwrap_or_default(), expected, "{text:?}");
+            assert!(continues.first().is_none_or(Option::is_none), "{text:?}");
+        }
         assert!(is_bigram("住民") && !is_bigram("所") && !is_bigram("ab") && !is_bigram("住民主"));
     }
 

@@ -20,7 +20,7 @@
 //! requires the same statistics and postings, and the browser parity test requires the
 //! same results.
 
-use super::analyzer::{for_each_token, successor, Analyzer};
+use super::analyzer::{for_each_token, Analyzer};
 use super::readings::{Dictionary, Found};
 use super::varint::push_varint;
 use rayon::prelude::*;
@@ -131,8 +131,86 @@ type Part = Vec<Vec<(String, Run)>>;
 struct Chunk {
     partitions: Vec<Part>,
     lengths: Vec<Vec<u32>>,
-    next_counts: FxHashMap<char, u64>,
+    next_counts: NextCounts,
     found: Found,
+}
+
+/// How often each character follows a bigram, by its code: a count is added once per
+/// (term, document, field, character), millions of times in a build, and a hash map's
+/// look-up was most of that.
+#[derive(Default)]
+struct NextCounts(Vec<u64>);
+
+impl NextCounts {
+    #[inline]
+    fn add(&mut self, c: char) {
+        let i = c as usize;
+        if i >= self.0.len() {
+            self.0.resize(i + 1, 0);
+        }
+        self.0[i] += 1;
+    }
+
+    fn merge(&mut self, other: NextCounts) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+
+    /// The characters counted, most often first (ties by code).
+    fn ranked(self) -> Vec<char> {
+        let mut next: Vec<(char, u64)> =
+            self.0.into_iter().enumerate().filter(|&(_, n)| n > 0).map(|(c, n)| (char::from_u32(c as u32).expect("counted by its code"), n)).collect();
+        next.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        next.into_iter().map(|(c, _)| c).collect()
+    }
+}
+
+/// No following character (yet) in the chunk's list of them.
+const NONE: u32 = u32::MAX;
+
+/// The index as merged so far, chunk after chunk in document order.
+struct Whole {
+    total_tokens: Vec<u64>,
+    norm_ids: Vec<Vec<u8>>,
+    merged: Vec<FxHashMap<String, Runs>>,
+    next_counts: NextCounts,
+    found: Found,
+}
+
+impl Whole {
+    /// Appends `chunks` (consecutive, in document order, after those added before).
+    fn add(&mut self, chunks: Vec<Chunk>, num_fields: usize) {
+        let mut by_partition: Vec<Vec<Part>> = (0..PARTITIONS).map(|_| Vec::with_capacity(chunks.len())).collect();
+        for c in chunks {
+            self.found.merge(&c.found);
+            self.next_counts.merge(c.next_counts);
+            for (fi, lengths) in c.lengths.into_iter().enumerate() {
+                self.total_tokens[fi] += lengths.iter().map(|&l| u64::from(l)).sum::<u64>();
+                self.norm_ids[fi].extend(lengths.into_iter().map(tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id));
+            }
+            for (p, part) in c.partitions.into_iter().enumerate() {
+                by_partition[p].push(part);
+            }
+        }
+        // Chunks arrive in document order, so appending keeps postings sorted.
+        self.merged.par_iter_mut().zip(by_partition).for_each(|(all, parts)| {
+            for part in parts {
+                for (fi, field) in part.into_iter().enumerate() {
+                    for (term, run) in field {
+                        let runs = all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect());
+                        match &mut runs[fi] {
+                            Some(a) => a.append(run),
+                            slot => *slot = Some(run),
+                        }
+                    }
+                }
+            }
+        });
+    }
 }
 
 impl Inverted {
@@ -144,47 +222,30 @@ impl Inverted {
         I: IntoIterator<Item = (usize, Cow<'d, str>)>,
     {
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-        let mut total_tokens = vec![0u64; num_fields];
-        let mut norm_ids = vec![Vec::with_capacity(n); num_fields];
-        let mut merged: Vec<FxHashMap<String, Runs>> = (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
-        let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
-        let mut found = Found::default();
-        // A few chunks at a time, merged before the next: a term is held once per chunk
-        // until its merge, and at 100,000 documents all chunks at once would not fit.
+        let mut whole = Whole {
+            total_tokens: vec![0u64; num_fields],
+            norm_ids: vec![Vec::with_capacity(n); num_fields],
+            merged: (0..PARTITIONS).map(|_| FxHashMap::default()).collect(),
+            next_counts: NextCounts::default(),
+            found: Found::default(),
+        };
+        // A few chunks at a time, merged while the next few are indexed: a term is held once
+        // per chunk until its merge, and at 100,000 documents all chunks at once would not
+        // fit. Merging between waves instead left a core idle at each wave's slowest chunk
+        // and through the merge's one-core part (2 % of the Markdown and index stage's time
+        // at 10,000 documents).
+        let mut ready: Vec<Chunk> = Vec::new();
         for wave in starts.chunks(WAVE.max(rayon::current_num_threads() * 2)) {
-            let chunks: Vec<Chunk> = wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields)).collect();
-            let mut by_partition: Vec<Vec<Part>> = (0..PARTITIONS).map(|_| Vec::with_capacity(chunks.len())).collect();
-            for c in chunks {
-                found.merge(&c.found);
-                for (ch, n) in c.next_counts {
-                    *next_counts.entry(ch).or_default() += n;
-                }
-                for (fi, lengths) in c.lengths.into_iter().enumerate() {
-                    total_tokens[fi] += lengths.iter().map(|&l| u64::from(l)).sum::<u64>();
-                    norm_ids[fi].extend(lengths.into_iter().map(tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id));
-                }
-                for (p, part) in c.partitions.into_iter().enumerate() {
-                    by_partition[p].push(part);
-                }
-            }
-            // Chunks arrive in document order, so appending keeps postings sorted.
-            merged.par_iter_mut().zip(by_partition).for_each(|(all, parts)| {
-                for part in parts {
-                    for (fi, field) in part.into_iter().enumerate() {
-                        for (term, run) in field {
-                            let runs = all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect());
-                            match &mut runs[fi] {
-                                Some(a) => a.append(run),
-                                slot => *slot = Some(run),
-                            }
-                        }
-                    }
-                }
-            });
+            let previous = std::mem::take(&mut ready);
+            let (chunks, ()) = rayon::join(
+                || wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields)).collect(),
+                || whole.add(previous, num_fields),
+            );
+            ready = chunks;
         }
-        let mut next: Vec<(char, u64)> = next_counts.into_iter().collect();
-        next.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let next: Vec<char> = next.into_iter().map(|(c, _)| c).collect();
+        whole.add(ready, num_fields);
+        let Whole { total_tokens, norm_ids, merged, next_counts, found } = whole;
+        let next = next_counts.ranked();
         // Each character's place, looked up by its code: a table up to the largest code (for
         // Japanese text 160 KB) instead of a hash map, whose look-up per character was most
         // of the encoding's time.
@@ -225,14 +286,15 @@ where
     let mut postings: Vec<Vec<Posting>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
     // Per field, the characters that follow a bigram, each posting's set a range of it.
     let mut nexts: Vec<Vec<char>> = text_bytes.iter().map(|&b| Vec::with_capacity(b / 4 + 16)).collect();
-    let mut next_counts: FxHashMap<char, u64> = FxHashMap::default();
+    let mut next_counts = NextCounts::default();
     let (dictionary, mut found) = (Dictionary::ipadic(), Found::default());
-    // The current (document, field)'s (term, following character) pairs, each as one
-    // number (term in the high half), so that sorting them compares one integer, not a
-    // tuple: this sort was a twentieth of a build's time on real text.
-    let mut pairs: Vec<u64> = Vec::new();
-    // Per term: its range in `nexts` for the current (document, field).
-    let mut next_range: Vec<(u32, u32)> = Vec::new();
+    // The current (document, field)'s following characters, each with the place of the
+    // term's previous one (or [`NONE`]): a list per term threaded through one buffer, from
+    // `last_pair`. Sorting (term, character) pairs to group them was a twentieth of a
+    // build's time on real text; a term's own list is a few characters, sorted alone.
+    let mut pairs: Vec<(char, u32)> = Vec::new();
+    let mut last_pair: Vec<u32> = Vec::new();
+    let mut set: Vec<char> = Vec::new();
     let mut lengths = vec![vec![0u32; end - start]; num_fields];
     // Per term: the (document, field) it was last counted in (numbered from 1) and its
     // count there; the terms counted in the current one, in the order first seen.
@@ -242,27 +304,25 @@ where
     // The (document, field) being counted.
     let mut current: Option<(usize, usize)> = None;
     let mut round = 0u32;
-    let mut flush = |seen: &mut Vec<u32>, tf: &[u32], pairs: &mut Vec<u64>, next_range: &mut [(u32, u32)], fi: usize, doc: u32| {
-        pairs.sort_unstable();
-        pairs.dedup();
+    let mut flush = |seen: &mut Vec<u32>, tf: &[u32], pairs: &mut Vec<(char, u32)>, last_pair: &[u32], fi: usize, doc: u32| {
         let (list, next) = (&mut postings[fi], &mut nexts[fi]);
-        for &id in seen.iter() {
-            next_range[id as usize] = (0, 0);
-        }
-        for group in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
-            let from = next.len() as u32;
-            for &pair in group {
-                let c = char::from_u32(pair as u32).expect("a char");
-                next.push(c);
-                *next_counts.entry(c).or_default() += 1;
-            }
-            next_range[(group[0] >> 32) as usize] = (from, next.len() as u32);
-        }
-        pairs.clear();
         list.extend(seen.drain(..).map(|id| {
-            let (from, to) = next_range[id as usize];
-            Posting { id, doc, tf: tf[id as usize], from, to }
+            let from = next.len() as u32;
+            let mut at = last_pair[id as usize];
+            while at != NONE {
+                let (c, previous) = pairs[at as usize];
+                set.push(c);
+                at = previous;
+            }
+            set.sort_unstable();
+            set.dedup();
+            for &c in &set {
+                next_counts.add(c);
+            }
+            next.append(&mut set);
+            Posting { id, doc, tf: tf[id as usize], from, to: next.len() as u32 }
         }));
+        pairs.clear();
     };
     for (doc, fields) in (start..end).zip(texts) {
         for (fi, text) in fields {
@@ -272,7 +332,7 @@ where
             // A field may come in pieces; its counts run on until the next field starts.
             if current != Some((doc, fi)) {
                 if let Some((d, f)) = current {
-                    flush(&mut seen, &tf, &mut pairs, &mut next_range, f, d as u32);
+                    flush(&mut seen, &tf, &mut pairs, &last_pair, f, d as u32);
                 }
                 current = Some((doc, fi));
                 round += 1;
@@ -280,29 +340,29 @@ where
             let folded = analyzer.fold(&text);
             dictionary.scan(&folded, &mut found);
             let mut tokens = 0u32;
-            // The previous token: its term and byte range.
-            let mut prev: Option<(u32, (usize, usize))> = None;
-            for_each_token(&folded, |a, b| {
+            // The previous token's term.
+            let mut prev: Option<u32> = None;
+            for_each_token(&folded, |a, b, continues| {
                 if b - a > MAX_TOKEN_LEN {
                     prev = None;
                     return;
                 }
                 tokens += 1;
                 let id = terms.id(&folded, a, b) as usize;
-                if let Some((p, range)) = prev {
-                    if let Some(c) = successor(&folded, range, (a, b)) {
-                        pairs.push(u64::from(p) << 32 | u64::from(c));
-                    }
+                if let (Some(p), Some(c)) = (prev, continues) {
+                    pairs.push((c, last_pair[p as usize]));
+                    last_pair[p as usize] = (pairs.len() - 1) as u32;
                 }
-                prev = Some((id as u32, (a, b)));
+                prev = Some(id as u32);
                 if id == stamp.len() {
                     stamp.push(0);
                     tf.push(0);
-                    next_range.push((0, 0));
+                    last_pair.push(NONE);
                 }
                 if stamp[id] != round {
                     stamp[id] = round;
                     tf[id] = 0;
+                    last_pair[id] = NONE;
                     seen.push(id as u32);
                 }
                 tf[id] += 1;
@@ -311,7 +371,7 @@ where
         }
     }
     if let Some((d, f)) = current {
-        flush(&mut seen, &tf, &mut pairs, &mut next_range, f, d as u32);
+        flush(&mut seen, &tf, &mut pairs, &last_pair, f, d as u32);
     }
     let names = terms.names;
     // Each term's postings together, still in document order: a counting sort by term.

@@ -16,8 +16,15 @@ use std::path::Path;
 /// The first refused control character in `s` and its byte offset.
 pub fn control_char(s: &str) -> Option<(usize, char)> {
     // Bytes, not chars: bodies are most of a site's text and this runs on each of them.
-    let bytes = s.as_bytes();
-    let pos = bytes.iter().enumerate().position(|(i, &b)| match b {
+    // Blocks with none of the bytes a refused character starts with (nearly all) are
+    // passed over by a test without an early exit, which the compiler vectorises: the
+    // byte-by-byte search was 3 % of a build's instructions.
+    const BLOCK: usize = 64;
+    let starts_one = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0x7F) | (b == 0xC2);
+    let clean = s.as_bytes().chunks(BLOCK).take_while(|block| !block.iter().fold(false, |any, &b| any | starts_one(b))).count();
+    let from = clean * BLOCK;
+    let bytes = &s.as_bytes()[from.min(s.len())..];
+    let pos = from + bytes.iter().enumerate().position(|(i, &b)| match b {
         b'\t' | b'\n' | b'\r' => false,
         0..=0x1F | 0x7F => true,
         // C1 controls are U+0080–U+009F: 0xC2 0x80–0x9F in UTF-8.
@@ -93,6 +100,13 @@ mod tests {
         assert_eq!(control_char("社協\u{9b}"), Some((6, '\u{9b}')));
         // U+00A0 (no-break space) and U+00B1 (±) share the 0xC2 lead byte and are text.
         assert_eq!(control_char("\u{a0}±°"), None);
+        // Wherever it is in a long text: before, across and after the blocks passed over.
+        for n in 0..200 {
+            let before = "a見".repeat(n / 4) + &"b".repeat(n % 4);
+            assert_eq!(control_char(&format!("{before}\u{9b}\u{a0}\n")), Some((before.len(), '\u{9b}')), "{n}");
+            assert_eq!(control_char(&format!("{before}\u{a0}\u{1}")), Some((before.len() + 2, '\u{1}')), "{n}");
+            assert_eq!(control_char(&format!("{before}\u{a0}\t{before}")), None, "{n}");
+        }
         // The scan agrees with Unicode's own list of control characters.
         for c in (0..0x3000).filter_map(char::from_u32) {
             let expected = c.is_control() && !matches!(c, '\t' | '\n' | '\r');

@@ -13,7 +13,8 @@
 //! like any query word, so an alternative that is not on a page (協議対) finds nothing.
 //! `kyoso search` and the browser (`search.js`, `readingAlternatives`) follow the same rules.
 
-use super::spelling::fold_spelling;
+use super::spelling::{fold_spelling, folds_to_itself};
+use std::borrow::Cow;
 use crate::text::is_cjk;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -130,16 +131,16 @@ impl Dictionary {
         let mut nodes = 0u32;
         for line in text.lines() {
             let Some((reading, surfaces)) = line.split_once('\t') else { continue };
-            let reading = fold_spelling(reading);
+            let reading = fold(reading);
             if !is_kana_word(&reading) {
                 continue;
             }
             let r = *reading_ids.entry(reading.clone().into()).or_insert_with(|| {
-                d.readings.push(reading.into());
+                d.readings.push(reading.as_ref().into());
                 (d.readings.len() - 1) as u32
             });
             for surface in surfaces.split(' ') {
-                let surface = fold_spelling(surface);
+                let surface = fold(surface);
                 let chars = surface.chars().count();
                 let Some(first) = surface.chars().next() else { continue };
                 if !is_kanji(first) || chars > MAX_CHARS || !surface.chars().all(is_cjk) {
@@ -162,7 +163,7 @@ impl Dictionary {
                     None => d.trie.get_mut(&edge(last.0, last.1)).expect("the surface's last edge was just made"),
                 };
                 if end.1 == NOT_A_WORD {
-                    d.surfaces.push((surface.as_str().into(), Vec::new()));
+                    d.surfaces.push((surface.as_ref().into(), Vec::new()));
                     end.1 = (d.surfaces.len() - 1) as u32;
                 }
                 let id = end.1;
@@ -229,6 +230,15 @@ impl Dictionary {
                 None => i += c.len_utf8(),
             }
         }
+    }
+}
+
+/// `text` spelling-folded, without a copy when folding leaves it as it is.
+fn fold(text: &str) -> Cow<'_, str> {
+    if folds_to_itself(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(fold_spelling(text))
     }
 }
 

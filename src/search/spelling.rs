@@ -21,6 +21,14 @@ pub fn fold_spelling(text: &str) -> String {
     fold_kana_and_words(&width_and_case(text), None).0
 }
 
+/// Whether [`fold_spelling`] leaves `text` as it is because each of its characters is
+/// one that no rule changes wherever it stands: kanji, 々, and hiragana but for the small
+/// vowels and ゔ. Most of the reading dictionary's 120,000 words are, and folding each
+/// was most of the time it takes to read (`readings.rs`).
+pub fn folds_to_itself(text: &str) -> bool {
+    text.chars().all(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '々' | '\u{3041}'..='\u{3096}') && !matches!(c, 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'ゔ'))
+}
+
 /// NFKC and lower case (katakana kept: the katakana rules need to know the script).
 ///
 /// Plain characters (see [`is_plain`]) are copied as they are but for ASCII capitals.
@@ -287,6 +295,19 @@ pub(super) fn kata_to_hira(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_folds_to_itself_does() {
+        let pieces = ["見", "䷀", "㐀", "々", "〆", "あ", "ぁ", "ぃ", "ゃ", "っ", "ゔ", "ゖ", "ー", "カ", "a", "s", "ｱ", "ﾞ", "\u{3099}", "、"];
+        let mut seen = 0;
+        for text in crate::testing::random_texts(&pieces, 5000, 6, 0x2545_F491_4F6C_DD1D) {
+            if folds_to_itself(&text) {
+                assert_eq!(fold_spelling(&text), text);
+                seen += 1;
+            }
+        }
+        assert!(seen > 100, "{seen}");
+    }
 
     #[test]
     fn the_fast_paths_fold_as_the_character_by_character_loop() {

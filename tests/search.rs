@@ -247,14 +247,15 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     use kyoso::search::index::{field_pieces, SearchIndex, FIELDS};
     use kyoso::search::postings::Inverted;
     // A site of every collection, plus documents that stress the edges: an empty body, a term repeated
-    // in one document, more documents than one wave of chunks holds (so chunks and waves are merged), mixed
+    // in one document, a bigram followed by several characters in one document, more documents than one wave of chunks holds (so chunks and waves are merged), mixed
     // scripts, variants and full-width forms.
     let root = full_site();
     for i in 0..1100 {
         let body = match i % 4 {
             0 => String::new(),
             1 => "買い物 買物 かいもの カイモノ ".repeat(i % 7 + 1),
-            2 => format!("ＮＰＯ法人 No.{i} の見守り、sc と 社協。申込み {i}"),
+            // 地域 followed by の, で and づ in one document, and by の again.
+            2 => format!("ＮＰＯ法人 No.{i} の見守り、sc と 社協。申込み {i} 地域の見守り、地域で支え合う地域づくりと地域の縁"),
             _ => format!("第{i}回 交流会 Ｗｉ-Ｆｉ 移動支援 🚌 {}", "長い文章。".repeat(i % 13)),
         };
         write(root.path(), &format!("content/news/extra-{i:03}.md"), &format!("---\ntitle: 追加のお知らせ {i}\ndate: 2026-04-01\n{}---\n{body}\n", if i % 3 == 0 { "summary: 地域の見守り活動の報告\n" } else { "" }));

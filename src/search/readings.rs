@@ -355,8 +355,9 @@ mod tests {
     #[test]
     fn the_walk_finds_the_longest_word_at_each_place_as_trying_every_length_did() {
         // Words inside words, a word that is the start of a longer one, a start (生活支援)
-        // that is no word itself.
-        let d = Dictionary::parse("せいかつ\t生活\nしえん\t支援\nせいかつしえんいん\t生活支援員\nせいかつしえんきょうぎたい\t生活支援協議体\nきょうぎ\t協議\nきょうぎたい\t協議体\nたい\t体\nかつ\t活\n");
+        // that is no word itself; kanji of each first UTF-8 byte the scan looks for (㐂 E3,
+        // 𠮷 F0, 﨑 EF) and a kanji outside the root's table (﨑).
+        let d = Dictionary::parse("せいかつ\t生活\nしえん\t支援\nせいかつしえんいん\t生活支援員\nせいかつしえんきょうぎたい\t生活支援協議体\nきょうぎ\t協議\nきょうぎたい\t協議体\nたい\t体\nかつ\t活\nよしの\t𠮷野\nきき\t㐂活\nさきたい\t﨑体\n");
         let words: Vec<&str> = d.surfaces.iter().map(|(s, _)| &**s).collect();
         // The plain scan: from each kanji, every length from the longest down.
         let plain = |text: &str| {
@@ -377,7 +378,7 @@ mod tests {
             found.dedup();
             found
         };
-        let pieces = ["生", "活", "支", "援", "員", "協", "議", "体", "、", "の", "a", "生活支援"];
+        let pieces = ["生", "活", "支", "援", "員", "協", "議", "体", "、", "の", "a", "生活支援", "𠮷", "野", "㐂", "﨑", "ア"];
         for text in crate::testing::random_texts(&pieces, 3000, 12, 0x9E37_79B9_7F4A_7C15) {
             let mut found = Found::default();
             d.scan(&text, &mut found);

@@ -134,6 +134,18 @@ pub fn is_cjk(c: char) -> bool {
     }
 }
 
+/// The length of the UTF-8 character that starts with byte `b` (a first byte: the bytes
+/// that go on a character, 0x80 to 0xBF, never start one).
+#[inline]
+pub fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 /// A character of a word: letters and digits outside the CJK runs.
 pub fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || (!c.is_ascii() && !is_japanese_punctuation(c) && !is_cjk(c) && c.is_alphabetic())

@@ -22,7 +22,7 @@
 //! in the page: pieces that only occur apart (住民… 民主… …主体) no longer match.
 
 use super::spelling::{fold_kana_and_words, fold_spelling, normalize, width_and_case};
-use crate::text::{is_cjk, is_word};
+use crate::text::{is_cjk, is_word, utf8_len};
 use std::collections::HashMap;
 
 /// Built-in variant groups for the platform's vocabulary: the first entry is the form the
@@ -280,14 +280,8 @@ fn pair_slot(pair: u64) -> usize {
 /// The two characters starting at byte `i` of UTF-8 text, their bytes as one number
 /// (zero-padded); `None` at the last character.
 fn pair_at(text: &[u8], i: usize) -> Option<u64> {
-    let len = |b: u8| match b {
-        0..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    };
-    let second = i + len(text[i]);
-    let end = second + len(*text.get(second)?);
+    let second = i + utf8_len(text[i]);
+    let end = second + utf8_len(*text.get(second)?);
     let mut key = [0u8; 8];
     key[..end - i].copy_from_slice(&text[i..end]);
     Some(u64::from_le_bytes(key))

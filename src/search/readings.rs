@@ -15,7 +15,7 @@
 
 use super::spelling::{fold_spelling, folds_to_itself};
 use std::borrow::Cow;
-use crate::text::is_cjk;
+use crate::text::{is_cjk, utf8_len};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -239,17 +239,6 @@ fn fold(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(fold_spelling(text))
-    }
-}
-
-/// The length of the UTF-8 character that starts with byte `b`.
-#[inline]
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0x00..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
     }
 }
 

@@ -39,6 +39,21 @@ impl Handout {
         text.expect("a string is there until its last use")
     }
 
+    /// Calls `f` with string `i`, which is freed after its last use. For a use that
+    /// reads the string, where [`Handout::take`] would copy it for every use but the last
+    /// (a booklet prints each case's HTML, rebasing it into a string of its own anyway).
+    /// The string's slot stays locked while `f` runs.
+    pub fn with<R>(&self, i: usize, f: impl FnOnce(&str) -> R) -> R {
+        let mut slot = self.slot(i);
+        assert!(slot.left > 0, "string {i} was handed out more often than its uses were counted");
+        slot.left -= 1;
+        let out = f(slot.text.as_deref().expect("a string is there until its last use"));
+        if slot.left == 0 {
+            slot.text = None;
+        }
+        out
+    }
+
     /// Frees the strings nobody is going to take.
     pub fn drop_unused(&self) {
         for s in &self.slots {
@@ -71,5 +86,15 @@ mod tests {
         h.drop_unused();
         assert!(h.slots[1].lock().unwrap().text.is_none(), "never expected: freed");
         assert!(std::panic::catch_unwind(|| h.take(0)).is_err(), "an uncounted use is an error, not an empty page");
+    }
+
+    #[test]
+    fn lends_until_the_last_use_then_frees_and_refuses_more() {
+        let h = Handout::new(vec!["a".into()], 2);
+        assert_eq!(h.with(0, str::len), 1);
+        assert!(h.slots[0].lock().unwrap().text.is_some(), "kept for the second use");
+        assert_eq!(h.with(0, str::to_uppercase), "A");
+        assert!(h.slots[0].lock().unwrap().text.is_none(), "freed at the last");
+        assert!(std::panic::catch_unwind(|| h.with(0, str::len)).is_err(), "an uncounted use is an error, not an empty page");
     }
 }

@@ -115,7 +115,7 @@ impl Renderer<'_> {
                 let c = d.case().expect("case");
                 // The body was made for the case's own page: its relative links and
                 // pictures are pointed from this page instead, and its ids are made unique.
-                let content = super::documents::prefix_ids(&rebase(&self.body_html(i), &d.url, path), &format!("k{}-", offset + n + 1));
+                let content = super::documents::prefix_ids(&self.with_body_html(i, |h| rebase(h, &d.url, path)), &format!("k{}-", offset + n + 1));
                 json!({
                     "id": format!("case-{}", d.slug),
                     "number": offset + n + 1,
@@ -135,9 +135,11 @@ impl Renderer<'_> {
                 })
             })
             .collect();
+        // The bodies, and each case's table and contents line (about 2 KB in the theme).
+        let room = cases.iter().map(|c| c["content"].as_str().map_or(0, str::len) + 2048).sum();
         let volume = (volume.count > 1).then(|| json!({"number": volume.number, "count": volume.count, "list": volumes}));
         let vars = vars!({"cases": cases, "date": date_ja(&site.today.to_string()), "scope_all": matches!(scope, Scope::All), "volume": volume});
-        made("booklet.html", title, crumbs, vars)
+        Ok(Made { room, ..made("booklet.html", title, crumbs, vars)? })
     }
 }
 

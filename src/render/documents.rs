@@ -33,7 +33,7 @@ impl Renderer<'_> {
         let page = map(vars!({
             "title": d.common.title,
             "summary": d.common.summary,
-            "content": self.body_html(i),
+            "content": self.with_body_html(i, |h| tera::Value::from(h)),
             "toc": body.toc,
             "collection": d.collection,
             "collection_label": self.labels().collection(d.collection),
@@ -134,7 +134,7 @@ impl Renderer<'_> {
                 // print page sits at the same depth, so they stay valid.
                 // Chapters reuse heading ids (and footnote numbers); prefix them so
                 // the one-page view has unique ids and its in-page links still work.
-                let html = prefix_ids(&self.body_html(c), &format!("c{}-", n + 1));
+                let html = self.with_body_html(c, |h| prefix_ids(h, &format!("c{}-", n + 1)));
                 json!({"number": n + 1, "title": doc.common.title, "id": format!("chapter-{}", doc.slug), "content": html})
             })
             .collect();
@@ -142,7 +142,7 @@ impl Renderer<'_> {
             "guide_print.html",
             fill(&self.labels().phrases.print_all, &[("title", &d.common.title)]),
             vec![(self.labels().collections.guide.clone(), "guides/index.html".into()), (d.common.title.clone(), d.url.clone())],
-            vars!({"guide": self.cards[i], "chapters": chapters, "intro": prefix_ids(&self.body_html(i), "c0-")}),
+            vars!({"guide": self.cards[i], "chapters": chapters, "intro": self.with_body_html(i, |h| prefix_ids(h, "c0-"))}),
         )
     }
 }

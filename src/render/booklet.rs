@@ -14,7 +14,7 @@ use super::plan::{Plan, Scope, Volume};
 use super::{made, Made, RenderError, Renderer};
 use crate::dates::date_ja;
 use crate::schema::Collection;
-use crate::theme::values::vars;
+use crate::theme::values::{obj, vars};
 use crate::urls::{self, term_url};
 use crate::vocab;
 use serde_json::{json, Value};
@@ -106,7 +106,10 @@ impl Renderer<'_> {
             1 => title,
             _ => fill(&l.phrases.booklet_volume, &[("title", &title), ("volume", &volume.number.to_string()), ("volumes", &volume.count.to_string())]),
         };
-        let cases: Vec<Value> = items
+        // Room in the page for the bodies, and each case's table and contents line (about
+        // 2 KB in the theme).
+        let mut room = 0;
+        let cases: Vec<tera::Value> = items
             .iter()
             .enumerate()
             .map(|(n, &i)| {
@@ -116,7 +119,10 @@ impl Renderer<'_> {
                 // The body was made for the case's own page: its relative links and
                 // pictures are pointed from this page instead, and its ids are made unique.
                 let content = super::documents::prefix_ids(&self.with_body_html(i, |h| rebase(h, &d.url, path)), &format!("k{}-", offset + n + 1));
-                json!({
+                room += content.len() + 2048;
+                // Made as a template value straight away: a `json!` object was a map with a
+                // string per name, converted into tera's map with another.
+                obj!({
                     "id": format!("case-{}", d.slug),
                     "number": offset + n + 1,
                     "title": d.common.title,
@@ -135,8 +141,6 @@ impl Renderer<'_> {
                 })
             })
             .collect();
-        // The bodies, and each case's table and contents line (about 2 KB in the theme).
-        let room = cases.iter().map(|c| c["content"].as_str().map_or(0, str::len) + 2048).sum();
         let volume = (volume.count > 1).then(|| json!({"number": volume.number, "count": volume.count, "list": volumes}));
         let vars = vars!({"cases": cases, "date": date_ja(&site.today.to_string()), "scope_all": matches!(scope, Scope::All), "volume": volume});
         Ok(Made { room, ..made("booklet.html", title, crumbs, vars)? })

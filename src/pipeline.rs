@@ -453,7 +453,7 @@ fn bodies_and_postings(site: &Site, analyzer: &Analyzer, sources: &Handout) -> (
     let maker = crate::bodies::Maker::new(site);
     let made: Vec<std::sync::OnceLock<Body>> = site.docs.iter().map(|_| std::sync::OnceLock::new()).collect();
     let inverted = Inverted::build(analyzer, site.docs.len(), FIELDS.len(), |i| {
-        let mut body = maker.render(i, &sources.take(i));
+        let mut body = sources.with(i, |source| maker.render(i, source));
         let text = std::mem::take(&mut body.text);
         assert!(made[i].set(std::sync::Arc::new(body)).is_ok(), "the index reads each document once");
         field_pieces(&site.docs[i], Cow::Owned(text))

@@ -214,19 +214,13 @@ impl Dictionary {
 
     /// Surface `id`'s text.
     fn surface(&self, id: u32) -> &str {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.surface_ends[id - 1] as usize };
-        &self.surfaces[start..self.surface_ends[id] as usize]
+        nth(&self.surfaces, &self.surface_ends, id)
     }
 
     /// Surface `id`'s readings.
     fn readings_of(&self, id: u32) -> impl Iterator<Item = &str> + '_ {
         let (from, to) = (self.reading_starts[id as usize] as usize, self.reading_starts[id as usize + 1] as usize);
-        self.surface_readings[from..to].iter().map(|&(_, r)| {
-            let r = r as usize;
-            let start = if r == 0 { 0 } else { self.reading_ends[r - 1] as usize };
-            &self.readings[start..self.reading_ends[r] as usize]
-        })
+        self.surface_readings[from..to].iter().map(|&(_, r)| nth(&self.readings, &self.reading_ends, r))
     }
 
     /// Notes in `found` the dictionary words of a folded text: in each run of CJK
@@ -284,6 +278,13 @@ impl Dictionary {
             }
         }
     }
+}
+
+/// Piece `i` of `text`, whose pieces end at `ends`, one after another.
+fn nth<'t>(text: &'t str, ends: &[u32], i: u32) -> &'t str {
+    let i = i as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
 }
 
 /// `text` spelling-folded, without a copy when folding leaves it as it is.

@@ -79,8 +79,10 @@ struct Run {
 const LAST: u32 = 1 << 31;
 
 impl Run {
-    fn new(doc: u32, tf: u32, next: &[char]) -> Run {
-        let mut run = Run { count: 1, first: (doc, tf, !next.is_empty()), last: doc, rest: String::new(), next: Vec::new() };
+    /// A run whose lists have room for `rest` bytes of postings and `next` following
+    /// characters, so they are written without being copied as they grow.
+    fn new(doc: u32, tf: u32, next: &[char], room: (usize, usize)) -> Run {
+        let mut run = Run { count: 1, first: (doc, tf, !next.is_empty()), last: doc, rest: String::with_capacity(room.0), next: Vec::with_capacity(room.1) };
         run.push_next(next);
         run
     }
@@ -146,7 +148,9 @@ impl NextCounts {
     fn add(&mut self, c: char) {
         let i = c as usize;
         if i >= self.0.len() {
-            self.0.resize(i + 1, 0);
+            // In steps of powers of two: text runs into ever larger codes (kana, then
+            // kanji of each range), and each step up copied the whole table.
+            self.0.resize((i + 1).next_power_of_two(), 0);
         }
         self.0[i] += 1;
     }
@@ -397,10 +401,13 @@ where
         }
         let following = |p: &Posting| &following_chars[p.from as usize..p.to as usize];
         for (id, name) in names.iter().enumerate() {
-            let Some((first, rest)) = sorted[starts[id]..starts[id + 1]].split_first() else { continue };
-            let mut run = Run::new(first.doc, first.tf, following(first));
-            // Most postings take one or two characters (delta and flags, frequency).
-            run.rest.reserve(rest.len() * 2);
+            let postings = &sorted[starts[id]..starts[id + 1]];
+            let Some((first, rest)) = postings.split_first() else { continue };
+            // Sized before they are written: grown by doubling, the lists of following
+            // characters were copied over and over. Most postings take one or two
+            // characters (delta and flags, frequency).
+            let chars = postings.iter().map(|p| (p.to - p.from) as usize).sum();
+            let mut run = Run::new(first.doc, first.tf, following(first), (rest.len() * 2, chars));
             for p in rest {
                 run.push(p.doc, p.tf, following(p));
             }

@@ -5,7 +5,8 @@
 #
 # For each generated corpus: kyoso's full build (median of $RUNS, default 3, with the search index),
 # documents per second and peak RSS; Hugo on the same corpus with equivalent templates,
-# built alternately in the same run; the write floor (copying the output tree); Pagefind
+# built alternately in the same run; the write floor (copying the output tree); the search
+# postings' share of a build's CPU (made inside the markdown stage; `--timings`); Pagefind
 # (extended, Japanese) indexing the same built site: time, index bytes, bytes a browser
 # fetches for a first one-word query, results for Japanese variant queries; and `serve`:
 # time from saving one case to the rebuilt page on disk; on disk (DISK_DIR, default
@@ -125,14 +126,22 @@ for n in "${sizes[@]}"; do
     printf '  %-46s %s\n' "on disk: fresh build / cp -r of its output" "median ratio $(awk -v r="$ratio" 'BEGIN{printf "%.2f", r}') over ${PAIRS:-5} pairs (s: $(awk '{printf "%s/%s ", $1, $2}' "$tmp/pairs.txt")) in $(df -T "$disk" | awk 'NR==2 {print $2}')"
     rm -rf "$disk"
   fi
-  "$KYOSO" build --root "$site" --today 2026-11-23 --timings > "$tmp/stages.txt"
+  rm -rf "$site/public"; sync
+  /usr/bin/time -f "%U %S" -o "$tmp/cpu.txt" "$KYOSO" build --root "$site" --today 2026-11-23 --timings > "$tmp/stages.txt"
   grep -E '^\s+(load|validate|markdown|plan|render|index|write)' "$tmp/stages.txt" | sed 's/^/    stage /'
   kidx=$(awk '/^ +index/ {print $2}' "$tmp/stages.txt")
+  # The postings are made inside the Markdown stage, on every core, as each body is
+  # rendered: `--timings` sums their time over the cores, so it is set against the
+  # build's CPU time (user + system) of the same run, not against a wall time.
+  kpost=$(awk '/^ +postings/ {print $2}' "$tmp/stages.txt")
+  kcpu=$(awk '{printf "%.2f", $1 + $2}' "$tmp/cpu.txt")
+  printf '  %-46s %s\n' "search postings: core-seconds / build CPU" "${kpost} s / ${kcpu} s = $(awk -v a="$kpost" -v b="$kcpu" 'BEGIN{printf "%.0f", 100*a/b}') % (inside the markdown stage; one --timings run)"
   if [ "$n" -le 10000 ]; then
-    rm -rf "$site/public/pagefind"
-    read -r pt prss < <(measure "$PAGEFIND" --site "$site/public" --output-subdir pagefind)
+    rm -rf "$site/public/pagefind"; sync
+    /usr/bin/time -f "%e %U %S %M" -o "$tmp/pagefind.txt" "$PAGEFIND" --site "$site/public" --output-subdir pagefind >/dev/null 2>&1
+    read -r pt pu ps prss < "$tmp/pagefind.txt"
     kbytes=$(du -sb "$site/public/search" | cut -f1); pbytes=$(du -sb "$site/public/pagefind" | cut -f1)
-    printf '  %-46s %s\n' "search index time: kyoso (index stage) / Pagefind" "${kidx} s / ${pt} s (peak RSS $((prss/1024)) MiB)"
+    printf '  %-46s %s\n' "search index: kyoso / Pagefind" "postings ${kpost} core-s + index stage ${kidx} s / ${pt} s wall, $(awk -v a="$pu" -v b="$ps" 'BEGIN{printf "%.2f", a+b}') s CPU (peak RSS $((prss/1024)) MiB)"
     printf '  %-46s %s\n' "search index bytes: kyoso / Pagefind" "$((kbytes/1000)) KB / $((pbytes/1000)) KB (ratio $(awk -v a="$kbytes" -v b="$pbytes" 'BEGIN{printf "%.2f", a/b}'))"
     node bench/browser_bytes.mjs "$site/public" pagefind > "$tmp/browser.json"
     node -e '

@@ -339,6 +339,7 @@ fn build(opts: &BuildOptions, show_timings: bool) -> ExitCode {
                     println!("  {stage:<9} {:>8.3} s", t.as_secs_f64());
                 }
                 println!("  （render と index は並行して実行します）");
+                println!("  postings  {:>8.3} s（markdown の中で検索索引の語を集めた時間、全コアの合計）", report.postings_work.as_secs_f64());
             }
             if !report.kept.is_empty() {
                 let shown: Vec<&str> = report.kept.iter().take(5).map(String::as_str).collect();

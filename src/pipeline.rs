@@ -44,6 +44,9 @@ pub struct BuildReport {
     pub files: usize,
     pub diagnostics: Diagnostics,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The search index's postings (see `Inverted::work`): core-seconds spent inside the
+    /// Markdown stage, which its wall time alone cannot show.
+    pub postings_work: Duration,
     pub output: PathBuf,
     /// Files in the output that kyoso did not write, left as they were.
     pub kept: Vec<String>,
@@ -299,6 +302,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let sources = Handout::new(site.docs.iter_mut().map(|d| take_source(&mut d.body)).collect(), 1);
     let ((mut bodies, inverted), theme) = rayon::join(|| bodies_and_postings(&site, &analyzer, &sources), || Theme::load(&opts.root, &site.config.theme));
     drop(sources);
+    let postings_work = inverted.work;
     let theme = theme.map_err(BuildError::Theme)?;
     link_warnings(&site, &bodies, &mut diags);
     // Each body's HTML goes to the pages that print it, and is freed after the last.
@@ -390,7 +394,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let pages_written = pages.len();
     free_later(renderer.into_owned());
     free_later((site, bodies, theme, pages, html));
-    Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, output: out_dir, kept })
+    Ok(BuildReport { pages: pages_written, files, diagnostics: diags, timings, postings_work, output: out_dir, kept })
 }
 
 /// Pages rendered in one rayon job at most (a page takes about 0.1 ms).

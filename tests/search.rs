@@ -272,6 +272,8 @@ fn the_parallel_indexer_builds_exactly_what_tantivy_builds() {
     let ours = Inverted::build(&reference.analyzer, site.docs.len(), FIELDS.len(), |i| field_pieces(&site.docs[i], std::borrow::Cow::Borrowed(&bodies[i].text)));
     assert_eq!(ours.total_tokens, totals);
     assert_eq!(ours.norm_ids, norms);
+    // What `--timings` prints as the postings' core-seconds is measured at all.
+    assert!(ours.work > std::time::Duration::ZERO, "postings time {:?}", ours.work);
     assert!(next.len() > 20, "following characters: {next:?}");
     assert_eq!(ours.next, next);
     let ours: std::collections::BTreeMap<String, String> = ours.terms.into_iter().collect();

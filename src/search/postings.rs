@@ -27,6 +27,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::borrow::Cow;
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// tantivy drops tokens longer than this (bytes); so do we, so lengths agree.
 pub use tantivy::tokenizer::MAX_TOKEN_LEN;
@@ -59,6 +61,11 @@ pub struct Inverted {
     /// The reading dictionary's words that occur in the texts (`readings.rs`): scanned
     /// here, where each text is folded anyway, since a build frees the texts after.
     pub found: Found,
+    /// The time the postings took, summed over the cores that made them: folding,
+    /// scanning, counting, merging and encoding, without the texts' own making (a build
+    /// renders each body's Markdown when the index asks for its text). `--timings` prints
+    /// it, as no stage's wall time can show it: it runs inside the Markdown stage.
+    pub work: Duration,
 }
 
 /// A term's postings in one field within one chunk: the first posting kept apart, so
@@ -187,7 +194,28 @@ struct Whole {
 
 impl Whole {
     /// Appends `chunks` (consecutive, in document order, after those added before).
-    fn add(&mut self, chunks: Vec<Chunk>, num_fields: usize) {
+    fn add(&mut self, chunks: Vec<Chunk>, num_fields: usize, work: &AtomicU64) {
+        let by_partition = timed(work, || self.take_counts(chunks));
+        // Chunks arrive in document order, so appending keeps postings sorted.
+        self.merged.par_iter_mut().zip(by_partition).for_each(|(all, parts)| {
+            timed(work, || {
+                for part in parts {
+                    for (fi, field) in part.into_iter().enumerate() {
+                        for (term, run) in field {
+                            let runs = all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect());
+                            match &mut runs[fi] {
+                                Some(a) => a.append(run),
+                                slot => *slot = Some(run),
+                            }
+                        }
+                    }
+                }
+            })
+        });
+    }
+
+    /// Adds `chunks`' counts and lengths, and hands back their terms by partition.
+    fn take_counts(&mut self, chunks: Vec<Chunk>) -> Vec<Vec<Part>> {
         let mut by_partition: Vec<Vec<Part>> = (0..PARTITIONS).map(|_| Vec::with_capacity(chunks.len())).collect();
         for c in chunks {
             self.found.merge(&c.found);
@@ -200,21 +228,16 @@ impl Whole {
                 by_partition[p].push(part);
             }
         }
-        // Chunks arrive in document order, so appending keeps postings sorted.
-        self.merged.par_iter_mut().zip(by_partition).for_each(|(all, parts)| {
-            for part in parts {
-                for (fi, field) in part.into_iter().enumerate() {
-                    for (term, run) in field {
-                        let runs = all.entry(term).or_insert_with(|| (0..num_fields).map(|_| None).collect());
-                        match &mut runs[fi] {
-                            Some(a) => a.append(run),
-                            slot => *slot = Some(run),
-                        }
-                    }
-                }
-            }
-        });
+        by_partition
     }
+}
+
+/// Runs `f`, adding the time it took to `work` (nanoseconds, summed over threads).
+fn timed<T>(work: &AtomicU64, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let out = f();
+    work.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    out
 }
 
 impl Inverted {
@@ -226,6 +249,7 @@ impl Inverted {
         I: IntoIterator<Item = (usize, Cow<'d, str>)>,
     {
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        let work = AtomicU64::new(0);
         let mut whole = Whole {
             total_tokens: vec![0u64; num_fields],
             norm_ids: vec![Vec::with_capacity(n); num_fields],
@@ -242,34 +266,48 @@ impl Inverted {
         for wave in starts.chunks(WAVE.max(rayon::current_num_threads() * 2)) {
             let previous = std::mem::take(&mut ready);
             let (chunks, ()) = rayon::join(
-                || wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields)).collect(),
-                || whole.add(previous, num_fields),
+                || wave.par_iter().map(|&start| chunk(analyzer, start, (start + CHUNK).min(n), num_fields, &fields, &work)).collect(),
+                || whole.add(previous, num_fields, &work),
             );
             ready = chunks;
         }
-        whole.add(ready, num_fields);
+        whole.add(ready, num_fields, &work);
         let Whole { total_tokens, norm_ids, merged, next_counts, found } = whole;
-        let next = next_counts.ranked();
-        // Each character's place, looked up by its code: a table up to the largest code (for
-        // Japanese text 160 KB) instead of a hash map, whose look-up per character was most
-        // of the encoding's time.
-        let mut rank = vec![0u32; next.iter().map(|&c| c as usize + 1).max().unwrap_or(0)];
-        for (i, &c) in next.iter().enumerate() {
-            rank[c as usize] = i as u32;
-        }
-        let terms: Vec<(String, String)> =
-            merged.into_par_iter().flat_map_iter(|all| all.into_iter().map(|(term, runs)| (term, encode_runs(runs, &rank)))).collect();
-        Inverted { total_tokens, norm_ids, terms, next, found }
+        let (next, rank) = timed(&work, || {
+            let next = next_counts.ranked();
+            // Each character's place, looked up by its code: a table up to the largest code
+            // (for Japanese text 160 KB) instead of a hash map, whose look-up per character
+            // was most of the encoding's time.
+            let mut rank = vec![0u32; next.iter().map(|&c| c as usize + 1).max().unwrap_or(0)];
+            for (i, &c) in next.iter().enumerate() {
+                rank[c as usize] = i as u32;
+            }
+            (next, rank)
+        });
+        let terms: Vec<(String, String)> = merged
+            .into_par_iter()
+            .flat_map_iter(|all| timed(&work, || all.into_iter().map(|(term, runs)| (term, encode_runs(runs, &rank))).collect::<Vec<_>>()))
+            .collect();
+        Inverted { total_tokens, norm_ids, terms, next, found, work: Duration::from_nanos(work.into_inner()) }
     }
 }
 
 /// Documents `start..end`: each (document, field)'s tokens counted as they come, so the
 /// chunk's postings grow once per (term, document), not once per token.
-fn chunk<'d, F, I>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F) -> Chunk
+fn chunk<'d, F, I>(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, fields: &F, work: &AtomicU64) -> Chunk
 where
     F: Fn(usize) -> I + Sync,
     I: IntoIterator<Item = (usize, Cow<'d, str>)>,
 {
+    // Each document's fields are asked for once: a build hands each text out once and
+    // frees it after its chunk (see `handout.rs`), and makes it here (its Markdown), which
+    // is not the index's work.
+    let texts: Vec<Vec<(usize, Cow<'d, str>)>> = (start..end).map(|doc| fields(doc).into_iter().collect()).collect();
+    timed(work, || postings_of(analyzer, start, end, num_fields, texts))
+}
+
+/// [`chunk`]'s work once it has its texts.
+fn postings_of(analyzer: &Analyzer, start: usize, end: usize, num_fields: usize, texts: Vec<Vec<(usize, Cow<'_, str>)>>) -> Chunk {
     let mut terms = Terms::default();
     // Per field: (term number, document, frequency), appended in document order. One flat
     // list written front to back, where a growing buffer per term was written all over
@@ -280,9 +318,6 @@ where
     // per 3-byte character, some repeated). Grown by doubling instead, the lists were
     // copied over and over (5 MB per field and chunk, 0.7 % of a build's instructions);
     // room reserved and never written costs nothing.
-    // Each document's fields are asked for once: a build hands each text out once and
-    // frees it after its chunk (see `handout.rs`).
-    let texts: Vec<Vec<(usize, Cow<'d, str>)>> = (start..end).map(|doc| fields(doc).into_iter().collect()).collect();
     let mut text_bytes = vec![0usize; num_fields];
     for (fi, text) in texts.iter().flatten() {
         text_bytes[*fi] += text.len();
